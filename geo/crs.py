@@ -87,7 +87,9 @@ def offset_to_wgs84(gdf: gpd.GeoDataFrame, offset: Offset) -> gpd.GeoDataFrame:
         return gdf
     _check_offset(offset)
     out = gdf.copy()
-    out.geometry = shapely.transform(gdf.geometry.values, lambda xy: _convert_xy(xy, _TO_WGS84[offset]))
+    out.geometry = shapely.transform(
+        gdf.geometry.values, lambda xy: _convert_xy(xy, _TO_WGS84[offset])
+    )
     return out.set_crs(WGS84, allow_override=True)
 
 
@@ -96,7 +98,9 @@ def wgs84_to_offset(gdf: gpd.GeoDataFrame, offset: Offset) -> gpd.GeoDataFrame:
     if offset == "wgs84":
         return gdf
     _check_offset(offset)
-    geoms = shapely.transform(gdf.to_crs(WGS84).geometry.values, lambda xy: _convert_xy(xy, _FROM_WGS84[offset]))
+    geoms = shapely.transform(
+        gdf.to_crs(WGS84).geometry.values, lambda xy: _convert_xy(xy, _FROM_WGS84[offset])
+    )
     out = gdf.to_crs(WGS84)
     out.geometry = geoms
     return out
@@ -108,7 +112,9 @@ def _check_offset(offset: str) -> None:
         raise CRSError(msg)
 
 
-def to_wgs84(gdf: gpd.GeoDataFrame, *, offset: Offset = "wgs84", layer: str = "layer") -> gpd.GeoDataFrame:
+def to_wgs84(
+    gdf: gpd.GeoDataFrame, *, offset: Offset = "wgs84", layer: str = "layer"
+) -> gpd.GeoDataFrame:
     """Bring a layer to WGS84 lon/lat, the CRS every layer is kept in.
 
     A layer without a CRS is refused: its coordinates could be anything.

@@ -52,8 +52,7 @@ class Layers:
         """Build from a mapping of layer name to frame; missing layers become empty."""
         crs = next((f.crs for f in frames.values() if f.crs is not None), WGS84)
         kwargs = {
-            name: frames[name] if name in frames else empty_layer(name, crs=crs)
-            for name in SCHEMAS
+            name: frames[name] if name in frames else empty_layer(name, crs=crs) for name in SCHEMAS
         }
         return cls(**kwargs)
 

@@ -100,11 +100,15 @@ class LayerSchema:
 
 
 def _id(zh: str = "编号") -> Column:
-    return Column("id", "str", zh, "Unique identifier of the feature within the layer.", required=True)
+    return Column(
+        "id", "str", zh, "Unique identifier of the feature within the layer.", required=True
+    )
 
 
 def _count(name: str, zh: str, meaning: str, *, required: bool = False) -> Column:
-    return Column(name, "int", zh, meaning, required=required, unit="children", minimum=0, default=0)
+    return Column(
+        name, "int", zh, meaning, required=required, unit="children", minimum=0, default=0
+    )
 
 
 AREAS = LayerSchema(
@@ -136,7 +140,9 @@ HOUSEHOLDS = LayerSchema(
         _id("户编号"),
         Column("village_code", "str", "村代码", "Code of the village (areas.code).", required=True),
         _count("children", "儿童数", "Children under 18 living in the household.", required=True),
-        _count("left_behind", "留守儿童数", "Left-behind children (留守儿童), under 16.", required=True),
+        _count(
+            "left_behind", "留守儿童数", "Left-behind children (留守儿童), under 16.", required=True
+        ),
         _count(
             "in_difficulty",
             "困境儿童数",
@@ -144,12 +150,16 @@ HOUSEHOLDS = LayerSchema(
             required=True,
         ),
         _count("orphan", "孤儿数", "Orphans (孤儿)."),
-        _count("unsupported", "事实无人抚养儿童数", "De facto unsupported children (事实无人抚养)."),
+        _count(
+            "unsupported", "事实无人抚养儿童数", "De facto unsupported children (事实无人抚养)."
+        ),
         _count("severe_disability", "重残儿童数", "Children with a severe disability (重残)."),
         _count("severe_illness", "重病儿童数", "Children with a severe illness (重病)."),
         _count("low_income", "低保特困儿童数", "Children of low-income families (低保/特困)."),
         _count(
-            "guardianship_lacking", "监护缺失儿童数", "Children lacking or with improper guardianship."
+            "guardianship_lacking",
+            "监护缺失儿童数",
+            "Children lacking or with improper guardianship.",
         ),
         Column(
             "guardianship_risk",
@@ -161,7 +171,11 @@ HOUSEHOLDS = LayerSchema(
         ),
         Column("single_parent", "bool", "单亲家庭", "Single-parent household.", default=False),
         Column(
-            "parent_disabled", "bool", "父母重度残疾", "A parent has a severe disability.", default=False
+            "parent_disabled",
+            "bool",
+            "父母重度残疾",
+            "A parent has a severe disability.",
+            default=False,
         ),
         Column("child_disabled", "bool", "儿童残疾", "A child is disabled.", default=False),
         Column(
@@ -200,7 +214,9 @@ WATERS = LayerSchema(
             allowed=WATER_KINDS,
         ),
         Column("width_m", "float", "宽度", "Typical width.", unit="m", minimum=0),
-        Column("depth_class", "str", "水深", "Depth class.", allowed=DEPTH_CLASSES, default="unknown"),
+        Column(
+            "depth_class", "str", "水深", "Depth class.", allowed=DEPTH_CLASSES, default="unknown"
+        ),
         Column("current", "str", "流速", "Current.", allowed=CURRENTS, default="unknown"),
         Column("bank", "str", "岸坡", "Bank type.", allowed=BANKS, default="unknown"),
         Column("entry_points", "int", "下水点数", "Known entry points to the water.", minimum=0),
@@ -232,7 +248,9 @@ EQUIPMENT = LayerSchema(
             required=True,
             allowed=EQUIPMENT_KINDS,
         ),
-        Column("condition", "str", "状态", "Condition found last.", required=True, allowed=CONDITIONS),
+        Column(
+            "condition", "str", "状态", "Condition found last.", required=True, allowed=CONDITIONS
+        ),
         Column("last_inspected", "date", "最近检查日期", "Date of the last inspection."),
         Column("water_id", "str", "水域编号", "The water it guards (waters.id), when known."),
     ),
@@ -247,7 +265,9 @@ SCHOOLS = LayerSchema(
         _id(),
         Column("name", "str", "名称", "Name of the school.", required=True),
         Column("kind", "str", "类型", "Kind of school.", required=True, allowed=SCHOOL_KINDS),
-        Column("pupils", "int", "在校人数", "Pupils enrolled.", unit="pupils", minimum=0, default=0),
+        Column(
+            "pupils", "int", "在校人数", "Pupils enrolled.", unit="pupils", minimum=0, default=0
+        ),
         Column("village_code", "str", "村代码", "Village it stands in (areas.code)."),
     ),
 )
@@ -263,7 +283,9 @@ FACILITIES = LayerSchema(
         Column("kind", "str", "类型", "Kind of facility.", required=True, allowed=FACILITY_KINDS),
         Column("area_code", "str", "所属区划代码", "Area it serves (areas.code)."),
         Column("floor_area_m2", "float", "面积", "Indoor floor area.", unit="m²", minimum=0),
-        Column("capacity", "int", "容量", "Children it can serve at once.", unit="children", minimum=0),
+        Column(
+            "capacity", "int", "容量", "Children it can serve at once.", unit="children", minimum=0
+        ),
         Column("opening_hours", "str", "开放时间", "Opening hours, free text."),
     ),
 )

@@ -65,10 +65,14 @@ class Settings(BaseSettings):
 
     # --- water safety (DOMAIN.md, water safety; defaults of ours unless stated) ----------
     equipment_radius_m: float = Field(
-        100.0, gt=0, description="Equipment counts for a risk spot within this distance along the bank."
+        100.0,
+        gt=0,
+        description="Equipment counts for a risk spot within this distance along the bank.",
     )
     exposure_distance_m: float = Field(
-        1000.0, gt=0, description="Children within this walking distance count towards a spot's exposure."
+        1000.0,
+        gt=0,
+        description="Children within this walking distance count towards a spot's exposure.",
     )
     near_water_m: float = Field(
         100.0,
@@ -82,12 +86,16 @@ class Settings(BaseSettings):
         200.0, gt=0, description="A past incident within this distance raises a spot's hazard."
     )
     spot_length_m: float = Field(
-        100.0, gt=0, description="Water lines and shores are cut into reaches of at most this length."
+        100.0,
+        gt=0,
+        description="Water lines and shores are cut into reaches of at most this length.",
     )
 
     # --- service network (DOMAIN.md, service network) -----------------------------------
     min_children_home_area_m2: float = Field(
-        30.0, gt=0, description="A children's home needs at least 30 m² of safe indoor space (policy)."
+        30.0,
+        gt=0,
+        description="A children's home needs at least 30 m² of safe indoor space (policy).",
     )
     second_director_threshold: int = Field(
         30,
@@ -100,7 +108,9 @@ class Settings(BaseSettings):
 
     # --- visits (DOMAIN.md, visits) -------------------------------------------------------
     contact_interval_days: int = Field(
-        30, gt=0, description="Contact every left-behind / in-difficulty child at least monthly (policy)."
+        30,
+        gt=0,
+        description="Contact every left-behind / in-difficulty child at least monthly (policy).",
     )
     home_visit_interval_days: int = Field(
         90, gt=0, description="Home visit at least every 3 months (Hubei, Putuo, Baotou)."

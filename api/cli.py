@@ -1,0 +1,258 @@
+"""The ``tongan`` command line: argument parsing, progress and output only; work happens in geo/ and analysis/.
+
+Every user error (a :class:`geo.errors.TonganError`) ends with one clear message per problem and
+exit code 2; no traceback is shown to a user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from geo.errors import LayerError, TonganError
+from geo.i18n import tr
+from geo.settings import Language, get_settings
+
+app = typer.Typer(
+    name="tongan",
+    help="童安 Tongan：农村留守儿童和困境儿童关爱保护的空间规划工具 (geospatial planning for child safety).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+LangOption = Annotated[
+    Language | None,
+    typer.Option("--lang", help="Language of the output: zh (简体中文, default) or en."),
+]
+
+
+def _lang(value: Language | None) -> Language:
+    return value or get_settings().language
+
+
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn domain errors into a message on stderr and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except LayerError as exc:
+            err.print(f"[bold red]{exc.message}[/]")
+            for line in exc.problems:
+                err.print(line, markup=False, highlight=False)
+            raise typer.Exit(2) from None
+        except TonganError as exc:
+            err.print(f"[bold red]错误 / error:[/] {exc.message}", highlight=False)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+@contextmanager
+def progress_steps(total: int, description: str) -> Iterator[Callable[[str], None]]:
+    """A rich progress bar advanced once per named step."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(description, total=total)
+
+        def step(name: str) -> None:
+            bar.update(task, description=f"{description} {name}")
+            bar.advance(task)
+
+        yield step
+
+
+def _sample_path() -> Path:
+    from sample_layers.generate import SAMPLE_PATH
+
+    return SAMPLE_PATH
+
+
+@app.command()
+@handle_errors
+def validate(
+    source: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A GeoPackage, or a folder of layer files; the embedded sample if omitted."
+        ),
+    ] = None,
+    crs: Annotated[
+        str | None,
+        typer.Option(
+            help="CRS of files that state none (CSV): EPSG:4326, EPSG:4490, gcj02 or bd09."
+        ),
+    ] = None,
+    columns: Annotated[
+        Path | None, typer.Option(help="Column-mapping TOML file (see the README).")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="Encoding of Shapefiles without .cpg, e.g. gbk.")
+    ] = None,
+    today: Annotated[
+        str | None, typer.Option(help="Reference date YYYY-MM-DD for date checks (default: today).")
+    ] = None,
+    out_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Write the validated layers to this GeoPackage (only if valid)."
+        ),
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """Check every layer against its schema, print the validation report and a layer summary."""
+    from geo.aliases import ColumnMap, read_column_map
+    from geo.errors import InputError
+    from geo.load import find_sources, read_layers, write_layers
+    from geo.summary import summarise
+    from geo.validate import validate_layers
+
+    language = _lang(lang)
+    source = source or _sample_path()
+    column_map = read_column_map(columns) if columns else ColumnMap()
+    try:
+        ref = dt.date.fromisoformat(today) if today else None
+    except ValueError:
+        msg = f"--today {today!r} is not a date; use YYYY-MM-DD"
+        raise InputError(msg) from None
+    n = len(find_sources(source))
+    with progress_steps(n, "读取图层" if language == "zh" else "reading") as step:
+        frames = read_layers(
+            source, crs=crs, column_map=column_map, encoding=encoding, progress=step
+        )
+    layers, report = validate_layers(frames, column_map=column_map, today=ref)
+
+    table = Table(title=tr("summary_title", language))
+    for key in ("col_layer", "col_features", "col_geometry", "col_details"):
+        table.add_column(tr(key, language))
+    for row in summarise(layers, present=report.present, lang=language):
+        table.add_row(f"{row.title} ({row.layer})", str(row.features), row.geometry, row.details)
+    out.print(table)
+
+    out.print(f"[bold]{tr('report_title', language)}[/]: {source}")
+    if not report.problems:
+        out.print(f"[green]{tr('no_problems', language)}[/]")
+    else:
+        problems = Table()
+        for key in ("col_level", "col_layer", "col_column", "col_problem"):
+            problems.add_column(tr(key, language))
+        for p in report.problems:
+            style = "red" if p.fatal else "yellow"
+            level = tr("fatal" if p.fatal else "warning", language)
+            problems.add_row(f"[{style}]{level}[/]", p.layer, p.column, p.message(language))
+        out.print(problems)
+        out.print(
+            tr("problems_found", language, errors=len(report.errors), warnings=len(report.warnings))
+        )
+    report.raise_if_fatal(language)
+    if out_path is not None:
+        write_layers({name: layers[name] for name in report.present}, out_path)
+    out.print(f"[green]{tr('validated', language, path=out_path or source)}[/]")
+
+
+@app.command()
+@handle_errors
+def sample(
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder to write township.gpkg into.")
+    ] = Path("sample_out"),
+    seed: Annotated[
+        int | None, typer.Option(help="Random seed (the committed sample's by default).")
+    ] = None,
+) -> None:
+    """Regenerate the embedded sample township (deterministic)."""
+    from sample_layers.generate import write_sample
+
+    with progress_steps(1, "生成示例乡镇 / generating sample") as step:
+        path = write_sample(out_dir) if seed is None else write_sample(out_dir, seed=seed)
+        step("")
+    out.print(f"[green]{path}[/] ({path.stat().st_size / 1e6:.2f} MB)")
+
+
+@app.command("import-osm")
+@handle_errors
+def import_osm(
+    out_path: Annotated[Path, typer.Option("--out", help="GeoPackage to write the layers into.")],
+    place: Annotated[
+        str | None, typer.Option(help="Place name to download with osmnx (needs the internet).")
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option(help="An OSM extract (.osm or .osm.pbf) to read offline.")
+    ] = None,
+) -> None:
+    """Build waters, schools, roads and facilities from OpenStreetMap."""
+    from geo.errors import InputError
+    from geo.load import write_layers
+    from geo.osm import layers_from_osm_file, layers_from_place
+
+    if (place is None) == (file is None):
+        msg = "give exactly one of --place NAME (online) or --file AREA.osm|AREA.osm.pbf (offline)"
+        raise InputError(msg)
+    with progress_steps(6, "导入 OSM / importing OSM") as step:
+        frames = (
+            layers_from_osm_file(file, progress=step)
+            if file
+            else layers_from_place(str(place), progress=step)
+        )
+    write_layers(frames, out_path)
+    table = Table(title=str(out_path))
+    table.add_column("layer")
+    table.add_column("features")
+    for name, frame in frames.items():
+        table.add_row(name, str(len(frame)))
+    out.print(table)
+
+
+@app.command()
+def schema(
+    markdown: Annotated[
+        bool, typer.Option(help="Print Markdown tables (as in the README).")
+    ] = False,
+) -> None:
+    """Print the documented schema of every layer."""
+    from geo.schemas import SCHEMAS, schema_markdown
+
+    if markdown:
+        print(schema_markdown(), end="")
+        return
+    for s in SCHEMAS.values():
+        table = Table(title=f"{s.name} ({s.zh}) — {' / '.join(s.geometries)}")
+        for col in ("column", "中文列名", "type", "unit", "required", "allowed"):
+            table.add_column(col)
+        for c in s.columns:
+            table.add_row(
+                c.name,
+                c.zh,
+                c.dtype,
+                c.unit,
+                "yes" if c.required else "",
+                ", ".join(c.allowed or ()),
+            )
+        out.print(table)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

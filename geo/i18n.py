@@ -1,0 +1,146 @@
+"""User-facing text in Simplified Chinese (default) and English.
+
+Messages are templates keyed by a short code; ``tr(key, lang, **values)`` fills one in. Keeping
+both languages side by side here keeps them in step.
+"""
+
+from __future__ import annotations
+
+from geo.settings import Language
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # validation problems
+    "missing_layer": {
+        "zh": "缺少必需图层 {layer}({layer_zh});请提供 {layer}.gpkg/.geojson/.shp/.csv",
+        "en": "required layer {layer} is missing; provide {layer}.gpkg/.geojson/.shp/.csv",
+    },
+    "missing_column": {
+        "zh": "缺少必需列 {column}({column_zh});请在数据中加入该列,或在列名映射文件中映射",
+        "en": "required column {column} ({column_zh}) is missing; add it or map it in a column-mapping file",
+    },
+    "ignored_columns": {
+        "zh": "以下列不在数据规范中,已忽略:{columns};如需使用请在列名映射文件中映射",
+        "en": "columns not in the schema were ignored: {columns}; map them in a column-mapping file to use them",
+    },
+    "missing_value": {
+        "zh": "必需列 {column} 有 {count} 个空值(如 {examples})",
+        "en": "required column {column} has {count} empty value(s) (e.g. {examples})",
+    },
+    "wrong_type": {
+        "zh": "列 {column} 应为{dtype},有 {count} 个值无法识别(如 {values})",
+        "en": "column {column} should be {dtype}; {count} value(s) cannot be read (e.g. {values})",
+    },
+    "wrong_type_optional": {
+        "zh": "列 {column} 应为{dtype},有 {count} 个值无法识别(如 {values}),已按空值处理",
+        "en": "column {column} should be {dtype}; {count} value(s) cannot be read (e.g. {values}) and were set empty",
+    },
+    "not_allowed": {
+        "zh": "列 {column} 有 {count} 个值不在允许范围(如 {values});允许值:{allowed}",
+        "en": "column {column} has {count} value(s) not allowed (e.g. {values}); allowed: {allowed}",
+    },
+    "below_minimum": {
+        "zh": "列 {column} 有 {count} 个值小于 {minimum}(如 {examples})",
+        "en": "column {column} has {count} value(s) below {minimum} (e.g. {examples})",
+    },
+    "duplicate_ids": {
+        "zh": "编号列 {column} 有 {count} 个重复值(如 {values})",
+        "en": "id column {column} has {count} duplicated value(s) (e.g. {values})",
+    },
+    "empty_geometry": {
+        "zh": "{count} 个要素没有几何(如 {examples});请补充坐标",
+        "en": "{count} feature(s) have an empty geometry (e.g. {examples}); add their coordinates",
+    },
+    "wrong_geometry": {
+        "zh": "{count} 个要素几何类型为 {found},本图层只接受 {expected}(如 {examples})",
+        "en": "{count} feature(s) are {found}; this layer takes {expected} only (e.g. {examples})",
+    },
+    "water_geometry": {
+        "zh": "{count} 个水域的类型与几何不符(如 {examples}):河流/渠道/溪流/沟渠应为线,坑塘/水库/湖泊应为面",
+        "en": "{count} water(s) have a kind that does not match the geometry (e.g. {examples}): river/canal/stream/ditch are lines, pond/reservoir/lake polygons",
+    },
+    "repaired_geometry": {
+        "zh": "{count} 个无效几何已用 make_valid 修复(如 {examples})",
+        "en": "{count} invalid geometr(y/ies) repaired with make_valid (e.g. {examples})",
+    },
+    "far_outside": {
+        "zh": "{count} 个要素距研究区超过 {margin_m:.0f} 米(如 {examples});请检查坐标系(--crs)或坐标",
+        "en": "{count} feature(s) lie more than {margin_m:.0f} m outside the study area (e.g. {examples}); check the CRS (--crs) or the coordinates",
+    },
+    "unknown_village": {
+        "zh": "{count} 户的村代码在行政区划图层中找不到对应的村(如 {values})",
+        "en": "{count} household(s) have a village code that matches no village in areas (e.g. {values})",
+    },
+    "unknown_reference": {
+        "zh": "列 {column} 有 {count} 个值在 {target} 中找不到(如 {values})",
+        "en": "column {column} has {count} value(s) not found in {target} (e.g. {values})",
+    },
+    "count_exceeds": {
+        "zh": "{count} 户的 {part} 大于 {whole}(如 {examples})",
+        "en": "{count} household(s) have {part} greater than {whole} (e.g. {examples})",
+    },
+    "difficulty_without_category": {
+        "zh": "{count} 户有困境儿童但未填写任何困境类别(如 {examples})",
+        "en": "{count} household(s) have children in difficulty but no category filled in (e.g. {examples})",
+    },
+    "future_date": {
+        "zh": "列 {column} 有 {count} 个日期晚于今天(如 {examples})",
+        "en": "column {column} has {count} date(s) after today (e.g. {examples})",
+    },
+    # CLI text
+    "report_title": {"zh": "数据校验报告", "en": "Validation report"},
+    "summary_title": {"zh": "图层概况", "en": "Layer summary"},
+    "col_layer": {"zh": "图层", "en": "Layer"},
+    "col_features": {"zh": "要素数", "en": "Features"},
+    "col_geometry": {"zh": "几何类型", "en": "Geometry"},
+    "col_details": {"zh": "说明", "en": "Details"},
+    "col_level": {"zh": "级别", "en": "Level"},
+    "col_column": {"zh": "列", "en": "Column"},
+    "col_problem": {"zh": "问题", "en": "Problem"},
+    "fatal": {"zh": "错误", "en": "error"},
+    "warning": {"zh": "警告", "en": "warning"},
+    "no_problems": {"zh": "未发现问题。", "en": "No problems found."},
+    "problems_found": {
+        "zh": "发现 {errors} 个错误、{warnings} 个警告。",
+        "en": "{errors} error(s), {warnings} warning(s).",
+    },
+    "absent": {"zh": "(未提供)", "en": "(not provided)"},
+    "sum_areas": {
+        "zh": "{county} 个县、{township} 个乡镇、{village} 个村",
+        "en": "{county} county, {township} townships, {village} villages",
+    },
+    "sum_households": {
+        "zh": "儿童 {children} 人,其中留守儿童 {left_behind} 人、困境儿童 {in_difficulty} 人",
+        "en": "{children} children: {left_behind} left-behind, {in_difficulty} in difficulty",
+    },
+    "sum_kinds": {"zh": "按类型:{kinds}", "en": "by kind: {kinds}"},
+    "sum_roads": {"zh": "总长 {km:.1f} 公里", "en": "{km:.1f} km in all"},
+    "sum_equipment": {
+        "zh": "完好 {ok}、损坏 {damaged}、缺失 {missing}",
+        "en": "{ok} ok, {damaged} damaged, {missing} missing",
+    },
+    "sum_schools": {"zh": "在校 {pupils} 人", "en": "{pupils} pupils"},
+    "validated": {
+        "zh": "校验通过:{path}",
+        "en": "Validated: {path}",
+    },
+    "fatal_exit": {
+        "zh": "校验未通过:{errors} 个错误,请修正后重试。",
+        "en": "Validation failed with {errors} error(s); fix them and try again.",
+    },
+    "dtype_str": {"zh": "文本", "en": "text"},
+    "dtype_int": {"zh": "整数", "en": "an integer"},
+    "dtype_float": {"zh": "数值", "en": "a number"},
+    "dtype_bool": {"zh": "是/否", "en": "yes/no"},
+    "dtype_date": {"zh": "日期", "en": "a date"},
+}
+
+
+def tr(key: str, lang: Language = "zh", /, **values: object) -> str:
+    """Fill in the message ``key`` in ``lang``.
+
+    Examples
+    --------
+    >>> tr("problems_found", "en", errors=1, warnings=2)
+    '1 error(s), 2 warning(s).'
+    """
+    return MESSAGES[key][lang].format(**values)

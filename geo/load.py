@@ -1,0 +1,242 @@
+"""Reading layers from files: GeoPackage, GeoJSON, Shapefile (also zipped) and CSV, via pyogrio.
+
+A source is either one GeoPackage holding a layer per schema name (``households``, ``waters``...),
+or a folder with one file per layer named after it (``households.csv``, ``waters.shp``,
+``roads.geojson``, ``equipment.zip``...). Every layer is renamed to the schema's columns (Chinese
+names are recognised, others mapped with a column-mapping file), brought to WGS84 lon/lat, then
+validated (:mod:`geo.validate`).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pyproj
+
+from geo.aliases import ColumnMap
+from geo.crs import WGS84, Offset, parse_crs, to_wgs84
+from geo.errors import CRSError, InputError
+from geo.schemas import SCHEMAS
+
+SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".zip", ".csv")
+LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度")
+LAT_NAMES = ("lat", "latitude", "y", "纬度")
+WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "几何")
+
+Progress = Callable[[str], None]
+
+
+def _detect_encoding(path: Path) -> str:
+    """UTF-8 when the bytes decode as UTF-8, else GB18030 (Chinese Excel exports)."""
+    raw = path.read_bytes()
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8"
+
+
+def _read_csv(path: Path) -> gpd.GeoDataFrame:
+    encoding = _detect_encoding(path)
+    if encoding != "utf-8":
+        # GDAL matches the coordinate column names on raw bytes: hand it UTF-8.
+        with tempfile.TemporaryDirectory() as tmp:
+            utf8 = Path(tmp) / path.name
+            utf8.write_text(path.read_bytes().decode(encoding), encoding="utf-8")
+            return _read_csv(utf8)
+    header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
+    lower = {str(c).strip().lower().lstrip("\ufeff"): str(c) for c in header}
+    lon = next((lower[n] for n in LON_NAMES if n in lower), None)
+    lat = next((lower[n] for n in LAT_NAMES if n in lower), None)
+    wkt = next((lower[n] for n in WKT_NAMES if n in lower), None)
+    if (lon is None or lat is None) and wkt is None:
+        msg = (
+            f"CSV {path.name!r} has no coordinates: give longitude/latitude columns (one of "
+            f"{LON_NAMES} and one of {LAT_NAMES}) or a WKT geometry column ({WKT_NAMES})"
+        )
+        raise InputError(msg)
+    options = (
+        {"X_POSSIBLE_NAMES": lon, "Y_POSSIBLE_NAMES": lat}
+        if lon is not None and lat is not None
+        else {"GEOM_POSSIBLE_NAMES": wkt}
+    )
+    frame = pyogrio.read_dataframe(
+        path,
+        **options,
+        KEEP_GEOM_COLUMNS="NO",
+        EMPTY_STRING_AS_NULL="YES",
+    )
+    # A CSV states no CRS: it is set from --crs by the caller.
+    return frame.set_crs(None, allow_override=True) if frame.crs is not None else frame
+
+
+def read_file(
+    path: Path, *, layer: str | None = None, encoding: str | None = None
+) -> gpd.GeoDataFrame:
+    """Read one vector file or GeoPackage layer as it is (columns and CRS untouched).
+
+    Parameters
+    ----------
+    path
+        ``.gpkg``, ``.geojson``/``.json``, ``.shp``, a ``.zip`` holding a Shapefile, or ``.csv``
+        with longitude/latitude (or WKT) columns.
+    layer
+        Layer name inside a GeoPackage.
+    encoding
+        Text encoding of a Shapefile without a ``.cpg`` (Chinese data is often ``gbk``).
+    """
+    if not path.exists():
+        msg = f"file {str(path)!r} does not exist"
+        raise InputError(msg)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        msg = f"cannot read {path.name!r}: expected one of {', '.join(SUFFIXES)}"
+        raise InputError(msg)
+    if suffix == ".csv":
+        return _read_csv(path)
+    kwargs: dict[str, object] = {}
+    if encoding:
+        kwargs["encoding"] = encoding
+    try:
+        with warnings.catch_warnings():
+            # GDAL warns about non-conformant GeoJSON CRS members and similar; the CRS is checked below.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return pyogrio.read_dataframe(path, layer=layer, **kwargs)
+    except pyogrio.errors.DataLayerError as exc:
+        msg = (
+            f"{path.name!r} has no layer {layer!r}"
+            if layer
+            else f"cannot read {path.name!r}: {exc}"
+        )
+        raise InputError(msg) from exc
+    except pyogrio.errors.DataSourceError as exc:
+        msg = f"cannot read {path.name!r}: {exc}"
+        raise InputError(msg) from exc
+
+
+def apply_column_map(
+    frame: gpd.GeoDataFrame, layer: str, column_map: ColumnMap
+) -> gpd.GeoDataFrame:
+    """Rename a frame's columns to the schema's names (exact, Chinese, mapped, then case-insensitive)."""
+    schema = SCHEMAS[layer]
+    mapping = column_map.columns_for(layer)
+    by_lower = {name.lower(): name for name in schema.column_names}
+    # Shapefile field names are cut at 10 characters ("village_code" -> "village_co").
+    by_lower |= {name[:10].lower(): name for name in schema.column_names if len(name) > 10}
+    rename: dict[str, str] = {}
+    for col in frame.columns:
+        if col == frame.geometry.name:
+            continue
+        key = str(col).strip()
+        target = mapping.get(key) or (
+            key if key in schema.column_names else by_lower.get(key.lower())
+        )
+        if target and target not in rename.values():
+            rename[col] = target
+    return frame.rename(columns=rename)
+
+
+def apply_crs(
+    frame: gpd.GeoDataFrame, *, layer: str, crs: str | None, source: str
+) -> gpd.GeoDataFrame:
+    """Set or check a frame's CRS from the user's ``--crs`` and bring it to WGS84."""
+    offset: Offset = "wgs84"
+    if crs is not None:
+        given, offset = parse_crs(crs)
+        if frame.crs is None:
+            frame = frame.set_crs(given)
+        elif offset == "wgs84" and not pyproj.CRS.from_user_input(frame.crs).equals(given):
+            declared = pyproj.CRS.from_user_input(frame.crs)
+            # EPSG:4326 and CGCS2000 are the same at map scale: accept either for the other.
+            both_geographic = declared.is_geographic and given.is_geographic
+            if not both_geographic:
+                msg = (
+                    f"{source}: the file declares {declared.name} but --crs says {given.name}; "
+                    "drop --crs to use the file's CRS"
+                )
+                raise CRSError(msg)
+    elif frame.crs is None:
+        msg = (
+            f"{source} (layer {layer!r}) states no CRS; pass --crs, for example --crs EPSG:4326, "
+            "--crs EPSG:4490 (CGCS2000), --crs gcj02 (Amap/Tencent) or --crs bd09 (Baidu)"
+        )
+        raise CRSError(msg)
+    return to_wgs84(frame, offset=offset, layer=layer)
+
+
+def find_sources(source: Path) -> dict[str, list[tuple[Path, str | None]]]:
+    """Map each layer name to the files (and GeoPackage layers) that hold it.
+
+    In a folder, a layer is ``<name>.<ext>`` and any number of ``<name>_<part>.<ext>`` files that
+    are read and concatenated (a Shapefile holds one geometry type, so ``waters_lines.shp`` and
+    ``waters_ponds.shp`` together make the waters layer).
+    """
+    if not source.exists():
+        msg = f"{str(source)!r} does not exist; give a GeoPackage or a folder of layer files"
+        raise InputError(msg)
+    found: dict[str, list[tuple[Path, str | None]]] = {}
+    if source.is_file():
+        if source.suffix.lower() != ".gpkg":
+            msg = f"{source.name!r}: a single file must be a GeoPackage with one layer per schema"
+            raise InputError(msg)
+        available = {str(row[0]) for row in pyogrio.list_layers(source)}
+        return {name: [(source, name)] for name in SCHEMAS if name in available}
+    files = sorted(p for p in source.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file())
+    for name in SCHEMAS:
+        for path in files:
+            stem = path.name[: -len(path.suffix)]
+            if stem == name or stem.startswith(f"{name}_"):
+                found.setdefault(name, []).append(
+                    (path, name if path.suffix.lower() == ".gpkg" else None)
+                )
+    if not found:
+        gpkgs = [p for p in files if p.suffix.lower() == ".gpkg"]
+        if len(gpkgs) == 1:
+            return find_sources(gpkgs[0])
+    return found
+
+
+def read_layers(
+    source: Path,
+    *,
+    crs: str | None = None,
+    column_map: ColumnMap | None = None,
+    encoding: str | None = None,
+    progress: Progress | None = None,
+) -> dict[str, gpd.GeoDataFrame]:
+    """Read every layer of a source, renamed to the schema and in WGS84; not yet validated.
+
+    Returns
+    -------
+    dict
+        Layer name -> GeoDataFrame, for the layers the source holds.
+    """
+    column_map = column_map or ColumnMap()
+    frames: dict[str, gpd.GeoDataFrame] = {}
+    for name, parts in find_sources(source).items():
+        if progress:
+            progress(name)
+        pieces = []
+        for path, layer in parts:
+            label = f"{path.name}:{layer}" if path.suffix.lower() == ".gpkg" else path.name
+            frame = read_file(path, layer=layer, encoding=encoding)
+            frame = apply_column_map(frame, name, column_map)
+            pieces.append(apply_crs(frame, layer=name, crs=crs, source=label))
+        frames[name] = pieces[0] if len(pieces) == 1 else pd.concat(pieces, ignore_index=True)
+    return frames
+
+
+def write_layers(frames: dict[str, gpd.GeoDataFrame], path: Path) -> Path:
+    """Write layers into one GeoPackage (WGS84), one layer per name, replacing the file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.unlink()
+    for name, frame in frames.items():
+        frame.to_crs(WGS84).to_file(path, layer=name, driver="GPKG", engine="pyogrio")
+    return path

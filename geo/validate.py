@@ -1,0 +1,592 @@
+"""Validation: check every layer against its schema, gather every problem, then report once.
+
+``validate_layers`` turns raw frames (renamed to the schema, in WGS84, see :mod:`geo.load`) into
+typed :class:`~geo.layers.Layers` and a :class:`ValidationReport`. Fatal problems (a missing
+required column, a wrong type in a required column, a duplicate id, an empty geometry, a
+household in no known village, a feature far outside the study area...) make the layers unusable;
+warnings (a repaired geometry, an ignored column...) are listed. Nothing is dropped silently:
+repaired geometries and values set empty are all named in the report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.aliases import FALSE_VALUES, TRUE_VALUES, ColumnMap
+from geo.crs import WGS84
+from geo.errors import LayerError
+from geo.i18n import tr
+from geo.layers import Layers, empty_layer
+from geo.schemas import DIFFICULTY_CATEGORIES, SCHEMAS, WATER_LINE_KINDS, Column, LayerSchema
+from geo.settings import Language, Settings, get_settings
+
+_EXAMPLES = 5
+_MULTI_SPLIT = re.compile(r"[;；,，、|]\s*")
+_LINE_TYPES = {"LineString", "MultiLineString"}
+_POLYGON_TYPES = {"Polygon", "MultiPolygon"}
+_ACCEPTED: dict[str, set[str]] = {
+    "Point": {"Point"},
+    "LineString": _LINE_TYPES,
+    "Polygon": _POLYGON_TYPES,
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of one layer (and column), with the rows it concerns."""
+
+    layer: str
+    code: str
+    fatal: bool
+    column: str = ""
+    count: int = 0
+    params: dict[str, object] = field(default_factory=dict)
+
+    def message(self, lang: Language = "zh") -> str:
+        values = dict(self.params)
+        for key in ("dtype",):
+            if key in values:
+                values[key] = tr(f"dtype_{values[key]}", lang)
+        return tr(self.code, lang, column=self.column, count=self.count, layer=self.layer, **values)
+
+    def line(self, lang: Language = "zh") -> str:
+        level = tr("fatal" if self.fatal else "warning", lang)
+        return f"[{level}] {self.layer}: {self.message(lang)}"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """Every problem found, and a summary per layer."""
+
+    problems: tuple[Problem, ...]
+    present: tuple[str, ...]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.fatal]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.fatal]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def for_layer(self, layer: str) -> list[Problem]:
+        return [p for p in self.problems if p.layer == layer]
+
+    def lines(self, lang: Language = "zh") -> list[str]:
+        return [p.line(lang) for p in self.problems]
+
+    def raise_if_fatal(self, lang: Language = "zh") -> None:
+        """Raise one :class:`LayerError` listing every fatal problem."""
+        if self.errors:
+            msg = tr("fatal_exit", lang, errors=len(self.errors))
+            raise LayerError(msg, [p.line(lang) for p in self.errors])
+
+
+def _examples(values: Iterable[object]) -> str:
+    items = [str(v) for v in values]
+    shown = ", ".join(items[:_EXAMPLES])
+    return shown + (" …" if len(items) > _EXAMPLES else "")
+
+
+class _Checker:
+    """Collects the problems of one layer while coercing its columns."""
+
+    def __init__(self, schema: LayerSchema, frame: gpd.GeoDataFrame, column_map: ColumnMap) -> None:
+        self.schema = schema
+        self.frame = frame
+        self.column_map = column_map
+        self.problems: list[Problem] = []
+        id_col = schema.id_column
+        if id_col in frame.columns:
+            labels = (
+                frame[id_col]
+                .astype("string")
+                .fillna("#" + pd.Series(frame.index, index=frame.index).astype(str))
+            )
+        else:
+            labels = pd.Series([f"#{i}" for i in frame.index], index=frame.index)
+        self.labels = labels
+
+    def add(
+        self, code: str, *, fatal: bool, column: str = "", count: int = 0, **params: object
+    ) -> None:
+        self.problems.append(Problem(self.schema.name, code, fatal, column, count, params))
+
+    def rows(self, mask: pd.Series | np.ndarray) -> str:
+        return _examples(self.labels[np.asarray(mask, dtype=bool)])
+
+    # --- columns ---------------------------------------------------------------------
+    def columns(self) -> pd.DataFrame:
+        out: dict[str, pd.Series] = {}
+        geometry_name = self.frame.geometry.name
+        extra = [
+            c
+            for c in self.frame.columns
+            if c not in self.schema.column_names and c != geometry_name
+        ]
+        if extra:
+            self.add("ignored_columns", fatal=False, columns=", ".join(map(str, extra)))
+        for col in self.schema.columns:
+            if col.name not in self.frame.columns:
+                if col.required:
+                    self.add("missing_column", fatal=True, column=col.name, column_zh=col.zh)
+                out[col.name] = self._fill(
+                    empty_layer(self.schema)[col.name].reindex(self.frame.index), col
+                )
+                continue
+            out[col.name] = self._coerce(self.frame[col.name], col)
+        return pd.DataFrame(out, index=self.frame.index)
+
+    def _fill(self, series: pd.Series, col: Column) -> pd.Series:
+        if col.default is not None and not col.required:
+            series = series.fillna(col.default)
+        return series
+
+    def _coerce(self, raw: pd.Series, col: Column) -> pd.Series:
+        blank = raw.isna() | raw.astype("string").str.strip().fillna("").eq("")
+        if col.dtype == "str":
+            values = self._as_text(raw)
+        elif col.dtype in ("int", "float"):
+            values = self._as_number(raw, col)
+        elif col.dtype == "bool":
+            values = self._as_bool(raw)
+        else:
+            values = self._as_date(raw)
+        unreadable = values.isna() & ~blank
+        if unreadable.any():
+            code = "wrong_type" if col.required else "wrong_type_optional"
+            self.add(
+                code,
+                fatal=col.required,
+                column=col.name,
+                count=int(unreadable.sum()),
+                dtype=col.dtype,
+                values=_examples(raw[unreadable].astype(str).unique()),
+            )
+        if col.required and blank.any():
+            self.add(
+                "missing_value",
+                fatal=True,
+                column=col.name,
+                count=int(blank.sum()),
+                examples=self.rows(blank),
+            )
+        if col.allowed is not None:
+            values = self._check_allowed(values, col)
+        if col.minimum is not None:
+            below = values.notna() & (values.astype("Float64") < col.minimum)
+            if below.any():
+                self.add(
+                    "below_minimum",
+                    fatal=True,
+                    column=col.name,
+                    count=int(below.sum()),
+                    minimum=col.minimum,
+                    examples=self.rows(below.fillna(False)),
+                )
+        return self._fill(values, col)
+
+    def _as_text(self, raw: pd.Series) -> pd.Series:
+        if pd.api.types.is_float_dtype(raw.dtype):
+            integral = raw.dropna()
+            if (integral == np.round(integral)).all():
+                raw = raw.astype("Int64")
+        text = raw.astype("string").str.strip()
+        return text.mask(text.eq(""))
+
+    def _as_number(self, raw: pd.Series, col: Column) -> pd.Series:
+        numbers = pd.to_numeric(
+            raw.astype("string").str.strip().replace("", pd.NA), errors="coerce"
+        )
+        if col.dtype == "float":
+            return numbers.astype("Float64")
+        fractional = numbers.notna() & (numbers != np.round(numbers))
+        return numbers.mask(fractional).round().astype("Int64")
+
+    def _as_bool(self, raw: pd.Series) -> pd.Series:
+        if pd.api.types.is_bool_dtype(raw.dtype):
+            return raw.astype("boolean")
+        text = raw.astype("string").str.strip().str.lower()
+        out = pd.Series(pd.NA, index=raw.index, dtype="boolean")
+        out[text.isin(TRUE_VALUES).fillna(False)] = True
+        out[text.isin(FALSE_VALUES - {""}).fillna(False)] = False
+        return out
+
+    def _as_date(self, raw: pd.Series) -> pd.Series:
+        if pd.api.types.is_datetime64_any_dtype(raw.dtype):
+            return (
+                pd.to_datetime(raw).dt.tz_localize(None)
+                if getattr(raw.dt, "tz", None)
+                else pd.to_datetime(raw)
+            )
+        text = raw.astype("string").str.strip()
+        text = text.str.replace(r"[年月/.]", "-", regex=True).str.replace("日", "", regex=False)
+        return pd.to_datetime(text, errors="coerce", format="mixed", yearfirst=True)
+
+    def _check_allowed(self, values: pd.Series, col: Column) -> pd.Series:
+        assert col.allowed is not None
+        aliases = self.column_map.values_for(self.schema.name, col.name)
+
+        def normalise(value: str) -> str:
+            key = value.strip()
+            return aliases.get(key, key.lower())
+
+        if col.multi:
+            mapped = values.map(
+                lambda v: (
+                    v
+                    if pd.isna(v)
+                    else ";".join(normalise(p) for p in _MULTI_SPLIT.split(v) if p.strip())
+                ),
+                na_action="ignore",
+            )
+            bad = mapped.notna() & ~mapped.map(
+                lambda v: all(p in col.allowed for p in str(v).split(";")), na_action="ignore"
+            ).fillna(True).astype(bool)
+        else:
+            mapped = values.map(normalise, na_action="ignore")
+            bad = mapped.notna() & ~mapped.isin(col.allowed).fillna(True)
+        bad = bad.fillna(False).astype(bool)
+        if bad.any():
+            self.add(
+                "not_allowed",
+                fatal=True,
+                column=col.name,
+                count=int(bad.sum()),
+                values=_examples(values[bad].unique()),
+                allowed=", ".join(col.allowed),
+            )
+        return mapped.astype("string")
+
+    # --- geometry ----------------------------------------------------------------------
+    def geometry(self) -> gpd.GeoSeries:
+        geoms = self.frame.geometry.copy()
+        empty = ~_present(geoms)
+        if empty.any():
+            self.add(
+                "empty_geometry", fatal=True, count=int(empty.sum()), examples=self.rows(empty)
+            )
+        present = ~empty
+        # A single-part multi-point is a point in all but name.
+        multipoint = present & (geoms.geom_type == "MultiPoint")
+        single = multipoint & (shapely.get_num_geometries(geoms.values) == 1)
+        if single.any():
+            geoms[single] = shapely.get_geometry(geoms[single].values, 0)
+        accepted = set().union(*(_ACCEPTED[g] for g in self.schema.geometries))
+        types = geoms.geom_type
+        wrong = present & ~types.isin(accepted)
+        if wrong.any():
+            self.add(
+                "wrong_geometry",
+                fatal=True,
+                count=int(wrong.sum()),
+                found=", ".join(sorted(set(types[wrong]))),
+                expected=", ".join(self.schema.geometries),
+                examples=self.rows(wrong),
+            )
+        invalid = present & ~wrong & ~geoms.is_valid
+        if invalid.any():
+            repaired = shapely.make_valid(geoms[invalid].values)
+            kind = "Polygon" if types[invalid].isin(_POLYGON_TYPES).all() else None
+            if kind == "Polygon":
+                # make_valid may return a collection with stray lines: keep the polygonal part.
+                repaired = np.array([_polygonal(g) for g in repaired], dtype=object)
+            geoms[invalid] = repaired
+            self.add(
+                "repaired_geometry",
+                fatal=False,
+                count=int(invalid.sum()),
+                examples=self.rows(invalid),
+            )
+        return geoms
+
+
+def _present(geoms: gpd.GeoSeries) -> pd.Series:
+    """Rows with a geometry that is neither missing nor empty."""
+    values = np.asarray(geoms.values, dtype=object)
+    return pd.Series(~(shapely.is_missing(values) | shapely.is_empty(values)), index=geoms.index)
+
+
+def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
+    if geom.geom_type in _POLYGON_TYPES:
+        return geom
+    parts = [g for g in shapely.get_parts(geom) if g.geom_type in _POLYGON_TYPES]
+    return shapely.union_all(parts) if parts else geom
+
+
+def validate_layer(
+    name: str, frame: gpd.GeoDataFrame, *, column_map: ColumnMap | None = None
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """Coerce one layer to its schema and list its own problems (no cross-layer checks).
+
+    Parameters
+    ----------
+    name
+        Schema name of the layer (``households``, ``waters``...).
+    frame
+        Columns already renamed to the schema (see :func:`geo.load.apply_column_map`), in WGS84.
+    """
+    schema = SCHEMAS[name]
+    checker = _Checker(schema, frame, column_map or ColumnMap())
+    columns = checker.columns()
+    geometry = checker.geometry()
+    out = gpd.GeoDataFrame(columns, geometry=geometry.values, crs=frame.crs or WGS84).reset_index(
+        drop=True
+    )
+    ids = out[schema.id_column]
+    dup = ids.notna() & ids.duplicated(keep=False)
+    if dup.any():
+        checker.add(
+            "duplicate_ids",
+            fatal=True,
+            column=schema.id_column,
+            count=int(ids[dup].nunique()),
+            values=_examples(ids[dup].unique()),
+        )
+    if name == "waters":
+        _check_water_geometry(out, checker)
+    return out, checker.problems
+
+
+def _check_water_geometry(waters: gpd.GeoDataFrame, checker: _Checker) -> None:
+    is_line_kind = waters["kind"].isin(WATER_LINE_KINDS).fillna(False)
+    known = waters["kind"].notna() & _present(waters.geometry)
+    types = waters.geometry.geom_type
+    mismatch = known & (
+        (is_line_kind & ~types.isin(_LINE_TYPES)) | (~is_line_kind & ~types.isin(_POLYGON_TYPES))
+    )
+    mismatch = mismatch.fillna(False).astype(bool)
+    if mismatch.any():
+        checker.add(
+            "water_geometry",
+            fatal=True,
+            count=int(mismatch.sum()),
+            examples=_examples(waters.loc[mismatch, "id"]),
+        )
+
+
+def _cross_checks(
+    layers: dict[str, gpd.GeoDataFrame], settings: Settings, today: dt.date
+) -> list[Problem]:
+    problems: list[Problem] = []
+    areas = layers.get("areas")
+    codes = set(areas["code"].dropna()) if areas is not None else set()
+    villages = (
+        set(areas.loc[areas["level"] == "village", "code"].dropna()) if areas is not None else set()
+    )
+
+    def add(
+        layer: str, code: str, fatal: bool, column: str = "", count: int = 0, **params: object
+    ) -> None:
+        problems.append(Problem(layer, code, fatal, column, count, params))
+
+    if areas is not None and len(areas):
+        parents = areas["parent_code"].dropna()
+        unknown = parents[~parents.isin(codes)]
+        if len(unknown):
+            add(
+                "areas",
+                "unknown_reference",
+                False,
+                "parent_code",
+                len(unknown),
+                target="areas.code",
+                values=_examples(unknown.unique()),
+            )
+
+    households = layers.get("households")
+    if households is not None and areas is not None and len(areas):
+        vc = households["village_code"]
+        unknown = vc.notna() & ~vc.isin(villages)
+        if unknown.any():
+            add(
+                "households",
+                "unknown_village",
+                True,
+                "village_code",
+                int(unknown.sum()),
+                values=_examples(vc[unknown].unique()),
+            )
+    if households is not None:
+        ids = households["id"]
+        for part, whole in (("left_behind", "children"), ("in_difficulty", "children")):
+            over = (households[part] > households[whole]).fillna(False).astype(bool)
+            if over.any():
+                add(
+                    "households",
+                    "count_exceeds",
+                    True,
+                    part,
+                    int(over.sum()),
+                    part=part,
+                    whole=whole,
+                    examples=_examples(ids[over]),
+                )
+        for cat in DIFFICULTY_CATEGORIES:
+            over = (households[cat] > households["in_difficulty"]).fillna(False).astype(bool)
+            if over.any():
+                add(
+                    "households",
+                    "count_exceeds",
+                    True,
+                    cat,
+                    int(over.sum()),
+                    part=cat,
+                    whole="in_difficulty",
+                    examples=_examples(ids[over]),
+                )
+        no_cat = (households["in_difficulty"] > 0).fillna(False) & households[
+            list(DIFFICULTY_CATEGORIES)
+        ].fillna(0).sum(axis=1).eq(0)
+        if no_cat.any():
+            add(
+                "households",
+                "difficulty_without_category",
+                False,
+                "in_difficulty",
+                int(no_cat.sum()),
+                examples=_examples(ids[no_cat]),
+            )
+
+    for layer, column, target, target_codes in (
+        ("schools", "village_code", "areas.code", codes),
+        ("facilities", "area_code", "areas.code", codes),
+        (
+            "equipment",
+            "water_id",
+            "waters.id",
+            set(layers["waters"]["id"].dropna()) if "waters" in layers else set(),
+        ),
+    ):
+        frame = layers.get(layer)
+        if frame is None or (not target_codes and target == "areas.code" and areas is None):
+            continue
+        values = frame[column].dropna()
+        unknown = values[~values.isin(target_codes)]
+        if len(unknown):
+            add(
+                layer,
+                "unknown_reference",
+                False,
+                column,
+                len(unknown),
+                target=target,
+                values=_examples(unknown.unique()),
+            )
+
+    stamp = pd.Timestamp(today)
+    for layer, frame in layers.items():
+        for col in SCHEMAS[layer].columns:
+            if col.dtype != "date":
+                continue
+            future = (frame[col.name] > stamp).fillna(False).astype(bool)
+            if future.any():
+                add(
+                    layer,
+                    "future_date",
+                    False,
+                    col.name,
+                    int(future.sum()),
+                    examples=_examples(frame.loc[future, SCHEMAS[layer].id_column]),
+                )
+
+    if areas is not None and len(areas) and _present(areas.geometry).any():
+        problems += _check_study_area(layers, settings)
+    return problems
+
+
+def _check_study_area(layers: dict[str, gpd.GeoDataFrame], settings: Settings) -> list[Problem]:
+    areas = layers["areas"]
+    present = _present(areas.geometry)
+    if not present.any():
+        return []
+    metric = areas[present].estimate_utm_crs()
+    study = areas[present].to_crs(metric).geometry.union_all()
+    shapely.prepare(study)
+    problems: list[Problem] = []
+    for layer, frame in layers.items():
+        if layer == "areas" or not len(frame):
+            continue
+        geoms = frame.geometry
+        ok = _present(geoms)
+        if not ok.any():
+            continue
+        dist = pd.Series(np.nan, index=frame.index)
+        dist[ok] = shapely.distance(frame[ok].to_crs(metric).geometry.values, study)
+        far = (dist > settings.study_area_margin_m).fillna(False).astype(bool)
+        if far.any():
+            problems.append(
+                Problem(
+                    layer,
+                    "far_outside",
+                    True,
+                    "",
+                    int(far.sum()),
+                    {
+                        "margin_m": settings.study_area_margin_m,
+                        "examples": _examples(frame.loc[far, SCHEMAS[layer].id_column]),
+                    },
+                )
+            )
+    return problems
+
+
+def validate_layers(
+    frames: dict[str, gpd.GeoDataFrame],
+    *,
+    settings: Settings | None = None,
+    column_map: ColumnMap | None = None,
+    today: dt.date | None = None,
+    required: Sequence[str] | None = None,
+) -> tuple[Layers, ValidationReport]:
+    """Validate every layer and the links between them.
+
+    Parameters
+    ----------
+    frames
+        Raw layers by name, renamed to the schema and in WGS84 (see :func:`geo.load.read_layers`).
+    settings
+        Thresholds (``study_area_margin_m``); :func:`geo.settings.get_settings` by default.
+    today
+        Reference date for "date in the future" warnings; the current date by default.
+    required
+        Layers that must be present; the schemas' required layers by default.
+
+    Returns
+    -------
+    layers, report
+        The typed layers (usable only when ``report.ok``) and every problem found.
+    """
+    settings = settings or get_settings()
+    today = today or dt.date.today()
+    problems: list[Problem] = []
+    required = (
+        list(required)
+        if required is not None
+        else [n for n, s in SCHEMAS.items() if s.required_layer]
+    )
+    for name in required:
+        if name not in frames:
+            problems.append(
+                Problem(name, "missing_layer", True, params={"layer_zh": SCHEMAS[name].zh})
+            )
+    typed: dict[str, gpd.GeoDataFrame] = {}
+    for name, frame in frames.items():
+        out, found = validate_layer(name, frame, column_map=column_map)
+        typed[name] = out
+        problems += found
+    problems += _cross_checks(typed, settings, today)
+    report = ValidationReport(tuple(problems), tuple(n for n in SCHEMAS if n in frames))
+    return Layers.from_dict(typed), report

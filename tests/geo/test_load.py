@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+import warnings
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from geopandas.testing import assert_geoseries_equal
+from shapely.geometry import Point
+
+from geo.aliases import ColumnMap, read_column_map
+from geo.crs import wgs84_to_offset
+from geo.errors import CRSError, InputError
+from geo.load import apply_column_map, find_sources, read_file, read_layers, write_layers
+from geo.validate import validate_layers
+from tests.conftest import TODAY
+
+
+def _write_all(frames: dict[str, gpd.GeoDataFrame], folder: Path, suffix: str, driver: str) -> None:
+    folder.mkdir(exist_ok=True)
+    for name, frame in frames.items():
+        with warnings.catch_warnings():
+            # Shapefiles cut field names at 10 characters; the loader maps them back.
+            warnings.filterwarnings("ignore", "Column names longer than 10", UserWarning)
+            warnings.filterwarnings("ignore", "Normalized/laundered field name", RuntimeWarning)
+            warnings.filterwarnings("ignore", "Field .* created as String field", RuntimeWarning)
+            if driver == "ESRI Shapefile" and name == "waters":
+                # one geometry type per Shapefile: lines and ponds in two files
+                for kind, part in frame.groupby(frame.geom_type):
+                    part.to_file(folder / f"waters_{kind.lower()}.shp", engine="pyogrio")
+                continue
+            frame.to_file(folder / f"{name}{suffix}", driver=driver, engine="pyogrio")
+
+
+@pytest.mark.parametrize(
+    ("suffix", "driver"), [(".geojson", "GeoJSON"), (".shp", "ESRI Shapefile"), (".gpkg", "GPKG")]
+)
+def test_folder_of_files_round_trips(
+    frames: dict[str, gpd.GeoDataFrame], tmp_path: Path, suffix: str, driver: str
+) -> None:
+    _write_all(frames, tmp_path / "in", suffix, driver)
+    raw = read_layers(tmp_path / "in")
+    assert set(raw) == set(frames)
+    layers, report = validate_layers(raw, today=TODAY)
+    assert report.ok, report.lines("en")
+    assert layers.households["left_behind"].tolist() == [2, 0, 1]
+    assert layers.households["village_code"].tolist() == ["420001001", "420001002", "420001002"]
+    assert_geoseries_equal(
+        layers.households.geometry, frames["households"].geometry, check_less_precise=True
+    )
+
+
+def test_one_geopackage_with_a_layer_per_schema(
+    frames: dict[str, gpd.GeoDataFrame], tmp_path: Path
+) -> None:
+    path = write_layers(frames, tmp_path / "all.gpkg")
+    assert set(find_sources(path)) == set(frames)
+    raw = read_layers(path)
+    _, report = validate_layers(raw, today=TODAY)
+    assert report.ok, report.lines("en")
+    # a folder holding just that GeoPackage reads the same
+    assert set(read_layers(tmp_path)) == set(frames)
+
+
+def test_zipped_shapefile(frames: dict[str, gpd.GeoDataFrame], tmp_path: Path) -> None:
+    shp = tmp_path / "shp"
+    shp.mkdir()
+    frames["schools"].to_file(shp / "schools.shp", engine="pyogrio")
+    with zipfile.ZipFile(tmp_path / "schools.zip", "w") as zf:
+        for part in shp.iterdir():
+            zf.write(part, part.name)
+    frame = read_file(tmp_path / "schools.zip")
+    assert frame["name"].tolist() == ["东村小学"]
+    assert frame.crs.to_epsg() == 4326
+
+
+def _households_csv(frames: dict[str, gpd.GeoDataFrame]) -> str:
+    hh = frames["households"]
+    lines = ["户编号,村代码,儿童数,留守儿童数,困境儿童数,孤儿数,经度,纬度"]
+    for row in hh.itertuples():
+        lines.append(
+            f"{row.id},{row.village_code},{row.children},{row.left_behind},{row.in_difficulty},"
+            f"{row.orphan},{row.geometry.x},{row.geometry.y}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def test_csv_with_chinese_columns_needs_crs(
+    frames: dict[str, gpd.GeoDataFrame], tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "households.csv").write_text(_households_csv(frames), encoding="utf-8")
+    with pytest.raises(
+        CRSError, match=r"households\.csv \(layer 'households'\) states no CRS; pass --crs"
+    ):
+        read_layers(folder)
+    raw = read_layers(folder, crs="EPSG:4326")
+    hh = raw["households"]
+    assert {"id", "village_code", "children", "left_behind", "in_difficulty", "orphan"} <= set(
+        hh.columns
+    )
+    assert hh.to_crs(32649).distance(frames["households"].to_crs(32649)).max() < 0.01
+
+
+def test_csv_in_gbk_from_excel(frames: dict[str, gpd.GeoDataFrame], tmp_path: Path) -> None:
+    path = tmp_path / "households.csv"
+    path.write_bytes(_households_csv(frames).encode("gbk"))
+    frame = read_file(path)
+    assert "村代码" in frame.columns and len(frame) == 3
+
+
+def test_csv_without_coordinates_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "households.csv"
+    path.write_text("id,children\nH1,2\n", encoding="utf-8")
+    with pytest.raises(InputError, match="has no coordinates: give longitude/latitude columns"):
+        read_file(path)
+
+
+def test_gcj02_csv_is_converted_to_wgs84(
+    frames: dict[str, gpd.GeoDataFrame], tmp_path: Path
+) -> None:
+    shifted = frames.copy()
+    shifted["households"] = wgs84_to_offset(frames["households"], "gcj02")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "households.csv").write_text(_households_csv(shifted), encoding="utf-8")
+    raw = read_layers(folder, crs="gcj02")
+    metres = raw["households"].to_crs(32649).distance(frames["households"].to_crs(32649))
+    assert metres.max() < 1.0
+
+
+def test_projected_cgcs2000_file_is_reprojected(
+    frames: dict[str, gpd.GeoDataFrame], tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    # CGCS2000 / 3-degree Gauss-Kruger CM 114E, the projection Chinese surveys deliver
+    frames["schools"].to_crs(4547).to_file(folder / "schools.gpkg", engine="pyogrio")
+    raw = read_layers(folder)
+    assert raw["schools"].crs.to_epsg() == 4326
+    assert raw["schools"].to_crs(32649).distance(frames["schools"].to_crs(32649)).max() < 0.01
+    with pytest.raises(CRSError, match=r"declares .* but --crs says"):
+        read_layers(folder, crs="EPSG:32649")
+
+
+def test_column_mapping_file(frames: dict[str, gpd.GeoDataFrame], tmp_path: Path) -> None:
+    mapping = tmp_path / "columns.toml"
+    mapping.write_text(
+        '[all]\n"编码" = "id"\n\n[schools]\n"学校名称" = "name"\n"学段" = "kind"\n\n'
+        '[values.schools.kind]\n"完小" = "primary"\n',
+        encoding="utf-8",
+    )
+    cmap = read_column_map(mapping)
+    schools = frames["schools"].rename(columns={"id": "编码", "name": "学校名称", "kind": "学段"})
+    schools["学段"] = ["完小"]
+    renamed = apply_column_map(schools, "schools", cmap)
+    assert {"id", "name", "kind"} <= set(renamed.columns)
+    frames["schools"] = renamed
+    layers, report = validate_layers(frames, column_map=cmap, today=TODAY)
+    assert report.ok, report.lines("en")
+    assert layers.schools["kind"].tolist() == ["primary"]
+
+
+def test_column_mapping_file_errors(tmp_path: Path) -> None:
+    mapping = tmp_path / "columns.toml"
+    mapping.write_text('[householdz]\n"a" = "id"\n\n[schools]\n"b" = "colour"\n', encoding="utf-8")
+    with pytest.raises(
+        InputError, match=r"unknown layer \[householdz\].*\n.*maps to unknown column 'colour'"
+    ):
+        read_column_map(mapping)
+    with pytest.raises(InputError, match="does not exist"):
+        read_column_map(tmp_path / "nope.toml")
+
+
+def test_unreadable_sources(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="does not exist"):
+        read_layers(tmp_path / "missing")
+    bad = tmp_path / "roads.kml"
+    bad.write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match=r"expected one of \.gpkg"):
+        read_file(bad)
+    broken = tmp_path / "roads.geojson"
+    broken.write_text("{not json", encoding="utf-8")
+    with pytest.raises(InputError, match=r"cannot read 'roads\.geojson'"):
+        read_file(broken)
+
+
+def test_mapping_prefers_exact_names() -> None:
+    frame = gpd.GeoDataFrame({"ID": ["a"], "名称": ["x"]}, geometry=[Point(0, 0)], crs=4326)
+    out = apply_column_map(frame, "schools", ColumnMap())
+    assert list(out.columns) == ["id", "name", "geometry"]
