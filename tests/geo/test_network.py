@@ -1,0 +1,445 @@
+"""Tests of the routable road network: noding, snapping and walking distances."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pytest
+from shapely.geometry import LineString, MultiLineString, Point, Polygon
+
+from geo.errors import CRSError, NetworkError
+from geo.network import (
+    NearestSource,
+    RoadNetwork,
+    SnapResult,
+    build_network,
+    distance_matrix,
+    distances_from,
+    snap_points,
+)
+
+CRS = "EPSG:32649"
+X0, Y0 = 500_000.0, 3_300_000.0
+
+
+def pt(x: float, y: float) -> Point:
+    return Point(X0 + x, Y0 + y)
+
+
+def ln(*xy: tuple[float, float]) -> LineString:
+    return LineString([(X0 + x, Y0 + y) for x, y in xy])
+
+
+def roads(*lines: LineString | MultiLineString, kind: str = "village_road") -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"id": [f"r{i}" for i in range(len(lines))], "kind": [kind] * len(lines)},
+        geometry=list(lines),
+        crs=CRS,
+    )
+
+
+def points(*pts: Point) -> gpd.GeoSeries:
+    return gpd.GeoSeries(list(pts), crs=CRS)
+
+
+@pytest.fixture
+def square() -> RoadNetwork:
+    """Four roads of 100 m around a square, corners (0, 0) and (100, 100)."""
+    return build_network(
+        roads(
+            ln((0, 0), (100, 0)),
+            ln((100, 0), (100, 100)),
+            ln((100, 100), (0, 100)),
+            ln((0, 100), (0, 0)),
+        )
+    )
+
+
+# --- building ----------------------------------------------------------------------------
+
+
+def test_square_topology(square: RoadNetwork) -> None:
+    assert square.n_nodes == 4
+    assert square.n_edges == 4
+    assert square.n_components == 1
+    assert square.node_xy.shape == (4, 2)
+    np.testing.assert_allclose(square.edges["length"], 100.0)
+    assert (square.csr != square.csr.T).nnz == 0
+    assert square.csr.nnz == 8
+    assert square.graph.number_of_edges() == 8  # both directions
+    assert set(square.edges["road_id"]) == {"r0", "r1", "r2", "r3"}
+
+
+def test_edge_geometry_oriented_from_u_to_v(square: RoadNetwork) -> None:
+    for u, v, data in square.graph.edges(data=True):
+        coords = np.asarray(data["geometry"].coords)
+        np.testing.assert_allclose(coords[0], square.node_xy[u])
+        np.testing.assert_allclose(coords[-1], square.node_xy[v])
+
+
+def test_osmnx_graph_to_gdfs_round_trip(square: RoadNetwork) -> None:
+    ox = pytest.importorskip("osmnx")
+    nodes, edges = ox.convert.graph_to_gdfs(square.graph)
+    assert len(nodes) == 4
+    assert len(edges) == 8
+    assert nodes.crs == square.crs
+    assert {"length", "osmid", "kind", "geometry"} <= set(edges.columns)
+    np.testing.assert_allclose(edges["length"], edges.geometry.length)
+    back = ox.convert.graph_from_gdfs(nodes, edges)
+    assert back.number_of_edges() == 8
+
+
+def test_interior_shared_vertex_is_a_junction() -> None:
+    # a T: the stem ends on an interior vertex of the long road
+    net = build_network(roads(ln((0, 0), (50, 0), (100, 0)), ln((50, 0), (50, 80))))
+    assert net.n_nodes == 4
+    assert net.n_edges == 3
+    assert net.n_components == 1
+    # a cross: both roads pass through a shared interior vertex
+    net = build_network(roads(ln((0, 0), (50, 0), (100, 0)), ln((50, -50), (50, 0), (50, 50))))
+    assert net.n_nodes == 5
+    assert net.n_edges == 4
+    assert net.n_components == 1
+
+
+def test_crossing_without_shared_vertex_does_not_connect() -> None:
+    # a bridge over a road: the lines cross at (50, 0) but share no vertex
+    net = build_network(roads(ln((0, 0), (100, 0)), ln((50, -50), (50, 50))))
+    assert net.n_components == 2
+    snap = snap_points(net, points(pt(10, 1), pt(50, 40)), limit_m=10)
+    d = distances_from(net, _sub(snap, [0]), _sub(snap, [1]))
+    assert np.isinf(d.distance_m[0])
+    assert d.reason[0] == "unreachable"
+    assert d.nearest_source[0] == -1
+
+
+def _sub(snap: SnapResult, rows: list[int]) -> SnapResult:
+    """A SnapResult restricted to some rows."""
+    return replace(snap, table=snap.table.iloc[rows])
+
+
+def test_endpoints_within_tolerance_merge() -> None:
+    lines = (ln((0, 0), (100, 0)), ln((100.3, 0), (200, 0)))
+    net = build_network(roads(*lines), tolerance_m=0.5)
+    assert net.n_components == 1
+    assert net.n_nodes == 3
+    apart = build_network(roads(*lines), tolerance_m=0.1)
+    assert apart.n_components == 2
+
+
+def test_multilinestring_is_split_into_parts() -> None:
+    net = build_network(
+        roads(MultiLineString([[(X0, Y0), (X0 + 100, Y0)], [(X0 + 100, Y0), (X0 + 100, Y0 + 50)]]))
+    )
+    assert net.n_edges == 2
+    assert net.n_components == 1
+    assert list(net.edges["road_id"]) == ["r0", "r0"]
+
+
+def test_parallel_edges_keep_the_shortest_in_csr() -> None:
+    net = build_network(roads(ln((0, 0), (100, 0)), ln((0, 0), (50, 30), (100, 0))))
+    assert net.n_edges == 2
+    assert net.csr.nnz == 2
+    assert net.csr[0, 1] == pytest.approx(100.0)
+
+
+def test_lonlat_layer_is_refused() -> None:
+    gdf = gpd.GeoDataFrame(
+        {"id": ["a"]}, geometry=[LineString([(112, 30), (112.01, 30)])], crs=4326
+    )
+    with pytest.raises(CRSError):
+        build_network(gdf)
+
+
+def test_empty_roads_raise_network_error() -> None:
+    gdf = gpd.GeoDataFrame({"id": []}, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
+    with pytest.raises(NetworkError):
+        build_network(gdf)
+
+
+def test_polygon_roads_raise_network_error() -> None:
+    gdf = gpd.GeoDataFrame(
+        {"id": ["a"]}, geometry=[Polygon([(X0, Y0), (X0 + 1, Y0), (X0, Y0 + 1)])], crs=CRS
+    )
+    with pytest.raises(NetworkError):
+        build_network(gdf)
+
+
+# --- snapping ----------------------------------------------------------------------------
+
+
+def test_snap_to_nearest_edge_not_node(square: RoadNetwork) -> None:
+    snap = snap_points(square, points(pt(50, -10)), limit_m=50)
+    row = snap.table.iloc[0]
+    assert row["snapped"]
+    assert row["reason"] == "ok"
+    assert row["connector_m"] == pytest.approx(10.0)
+    assert row["offset_m"] == pytest.approx(50.0)
+    assert (row["snap_x"], row["snap_y"]) == pytest.approx((X0 + 50, Y0))
+    assert snap.connectors().iloc[0].length == pytest.approx(10.0)
+
+
+def test_too_far_point_is_reported_not_snapped(square: RoadNetwork) -> None:
+    snap = snap_points(square, points(pt(50, 10), pt(50, -400)), limit_m=300)
+    t = snap.table
+    assert list(t["reason"]) == ["ok", "too_far"]
+    assert bool(t["too_far"].iloc[1])
+    assert not bool(t["snapped"].iloc[1])
+    assert t["edge"].iloc[1] == -1
+    assert t["connector_m"].iloc[1] == pytest.approx(400.0)
+    d = distances_from(square, _sub(snap, [0]), snap)
+    assert np.isfinite(d.distance_m[0])
+    assert np.isinf(d.distance_m[1])
+    assert d.reason[1] == "too_far"
+    assert len(snap.unsnapped) == 1
+
+
+def test_snap_result_index_aligned_to_input(square: RoadNetwork) -> None:
+    pts = gpd.GeoSeries([pt(50, -10), None, pt(-5, 50)], index=["h7", "h8", "h9"], crs=CRS)
+    snap = snap_points(square, pts, limit_m=50)
+    assert list(snap.table.index) == ["h7", "h8", "h9"]
+    assert list(snap.table["reason"]) == ["ok", "empty", "ok"]
+
+
+def test_points_are_reprojected_to_the_network_crs(square: RoadNetwork) -> None:
+    pts = points(pt(50, -10)).to_crs(4326)
+    snap = snap_points(square, pts, limit_m=50)
+    assert snap.table["connector_m"].iloc[0] == pytest.approx(10.0, abs=1e-3)
+
+
+@pytest.fixture
+def two_banks() -> RoadNetwork:
+    """A road on each bank of a river running along y = 50: south road y = 0, north y = 60."""
+    return build_network(roads(ln((0, 0), (200, 0)), ln((0, 60), (200, 60))))
+
+
+RIVER = gpd.GeoSeries([ln((-50, 50), (250, 50))], crs=CRS)
+
+
+def test_barrier_snaps_to_own_bank(two_banks: RoadNetwork) -> None:
+    # the house is at y = 40: 20 m from the north road (across the river), 40 m from its own
+    snap = snap_points(two_banks, points(pt(100, 40)), limit_m=100, barriers=RIVER)
+    row = snap.table.iloc[0]
+    assert row["reason"] == "ok"
+    assert row["connector_m"] == pytest.approx(40.0)
+    assert row["snap_y"] == pytest.approx(Y0)
+    # without the barrier it goes to the nearer road across the river
+    plain = snap_points(two_banks, points(pt(100, 40)), limit_m=100)
+    assert plain.table["connector_m"].iloc[0] == pytest.approx(20.0)
+
+
+def test_only_road_across_barrier_is_reported(two_banks: RoadNetwork) -> None:
+    snap = snap_points(two_banks, points(pt(100, 40)), limit_m=30, barriers=RIVER)
+    row = snap.table.iloc[0]
+    assert not row["snapped"]
+    assert row["reason"] == "across_barrier"
+    assert row["crosses_barrier"]
+    assert row["edge"] == -1
+
+
+def test_polygon_barrier(two_banks: RoadNetwork) -> None:
+    pond = gpd.GeoSeries([Polygon([(X0 + 80, Y0 + 45), (X0 + 120, Y0 + 45), (X0 + 120, Y0 + 55),
+                                   (X0 + 80, Y0 + 55)])], crs=CRS)  # fmt: skip
+    snap = snap_points(two_banks, points(pt(100, 40)), limit_m=100, barriers=pond)
+    assert snap.table["snap_y"].iloc[0] == pytest.approx(Y0)
+
+
+def test_connector_touching_barrier_at_road_is_not_a_crossing(square: RoadNetwork) -> None:
+    ditch_along_road = gpd.GeoSeries([ln((0, 0), (100, 0))], crs=CRS)
+    snap = snap_points(square, points(pt(50, 10)), limit_m=50, barriers=ditch_along_road)
+    assert snap.table["reason"].iloc[0] == "ok"
+    assert snap.table["connector_m"].iloc[0] == pytest.approx(10.0)
+
+
+# --- distances ---------------------------------------------------------------------------
+
+
+def test_opposite_sides_of_square(square: RoadNetwork) -> None:
+    src = snap_points(square, points(pt(50, -10)), limit_m=50)
+    tgt = snap_points(square, points(pt(50, 105), pt(30, 110)), limit_m=50)
+    d = distances_from(square, src, tgt)
+    # 10 + 50 + 100 + 50 + 5; 10 + 50 + 100 + 70 + 10 (or via the other side: 10 + 50 + 100 + 30 +10)
+    np.testing.assert_allclose(d.distance_m, [215.0, 200.0])
+    assert list(d.nearest_source) == [0, 0]
+    assert list(d.reason) == ["ok", "ok"]
+
+
+def test_two_points_on_the_same_edge(square: RoadNetwork) -> None:
+    src = snap_points(square, points(pt(20, 5)), limit_m=50)
+    tgt = snap_points(square, points(pt(80, -3)), limit_m=50)
+    distance, nearest = distances_from(square, src, tgt)
+    assert distance[0] == pytest.approx(5 + 60 + 3)
+    assert nearest[0] == 0
+
+
+def test_points_exactly_at_nodes(square: RoadNetwork) -> None:
+    src = snap_points(square, points(pt(0, 0)), limit_m=50)
+    tgt = snap_points(square, points(pt(100, 100), pt(100, 0), pt(0, 0)), limit_m=50)
+    assert src.table["connector_m"].iloc[0] == 0.0
+    d = distances_from(square, src, tgt)
+    np.testing.assert_allclose(d.distance_m, [200.0, 100.0, 0.0])
+
+
+def test_ring_road_self_loop() -> None:
+    # a closed ring (one node at its start, a self-loop edge of 400 m) with a stem going south
+    net = build_network(
+        roads(ln((0, 0), (100, 0), (100, 100), (0, 100), (0, 0)), ln((0, 0), (0, -50)))
+    )
+    assert net.n_nodes == 2
+    assert net.n_edges == 2
+    assert not net.routable[net.edges["u"] == net.edges["v"]].any()
+    src = snap_points(net, points(pt(-3, 50)), limit_m=20)  # on the ring, 50 m from the node
+    assert src.table["offset_m"].iloc[0] == pytest.approx(350.0)
+    stem = snap_points(net, points(pt(2, -30)), limit_m=20)
+    # a single point on the loop: the shorter way round
+    np.testing.assert_allclose(distances_from(net, src, stem).distance_m, [3 + 50 + 30 + 2])
+    # two points on the loop: directly along it
+    both = snap_points(net, points(pt(50, 103), pt(2, -30)), limit_m=20)
+    np.testing.assert_allclose(distances_from(net, src, both).distance_m, [106.0, 85.0])
+    np.testing.assert_allclose(distance_matrix(net, src, both), [[106.0, 85.0]])
+
+
+def test_point_on_the_longer_of_parallel_edges() -> None:
+    # two roads between the same junctions: 100 m straight and about 117 m bent
+    net = build_network(roads(ln((0, 0), (100, 0)), ln((0, 0), (50, 30), (100, 0))))
+    src = snap_points(net, points(pt(50, 33)), limit_m=10)  # on the bent road, at its middle
+    assert src.table["edge"].iloc[0] == 1
+    tgt = snap_points(net, points(pt(100, -1), pt(50, -2)), limit_m=10)
+    half = float(np.hypot(50, 30))
+    np.testing.assert_allclose(
+        distances_from(net, src, tgt).distance_m, [3 + half + 1, 3 + half + 50 + 2]
+    )
+
+
+def test_nearest_of_several_sources_counts_connectors(square: RoadNetwork) -> None:
+    # both sources snap to the same place; the one with the shorter connector wins
+    src = snap_points(square, points(pt(50, -30), pt(50, -5), pt(50, 140)), limit_m=50)
+    tgt = snap_points(square, points(pt(60, 2)), limit_m=50)
+    d = distances_from(square, src, tgt)
+    assert d.distance_m[0] == pytest.approx(5 + 10 + 2)
+    assert d.nearest_source[0] == 1
+
+
+def test_limit(square: RoadNetwork) -> None:
+    src = snap_points(square, points(pt(50, -10)), limit_m=50)
+    tgt = snap_points(square, points(pt(60, 0), pt(50, 105)), limit_m=50)
+    d = distances_from(square, src, tgt, limit_m=100)
+    assert d.distance_m[0] == pytest.approx(20.0)
+    assert np.isinf(d.distance_m[1])
+    assert d.reason[1] == "unreachable"
+    m = distance_matrix(square, src, tgt, limit_m=100)
+    np.testing.assert_allclose(m, [[20.0, np.inf]])
+
+
+def test_distance_matrix_hand_values(square: RoadNetwork) -> None:
+    src = snap_points(square, points(pt(50, -10), pt(-10, 50), pt(500, 500)), limit_m=50)
+    tgt = snap_points(square, points(pt(100, 50), pt(50, 100)), limit_m=50)
+    m = distance_matrix(square, src, tgt)
+    assert m.shape == (3, 2)
+    np.testing.assert_allclose(m[:2], [[110.0, 210.0], [210.0, 110.0]])
+    assert np.isinf(m[2]).all()  # unsnapped source
+
+
+def test_no_snapped_source(square: RoadNetwork) -> None:
+    src = snap_points(square, points(pt(500, 500)), limit_m=50)
+    tgt = snap_points(square, points(pt(50, 10)), limit_m=50)
+    d = distances_from(square, src, tgt)
+    assert np.isinf(d.distance_m[0])
+    assert isinstance(d, NearestSource)
+    assert d.to_frame()["reason"].iloc[0] == "unreachable"
+
+
+def test_snap_result_from_another_network_is_refused(square: RoadNetwork) -> None:
+    other = build_network(roads(ln((0, 0), (10, 0))))
+    snap = snap_points(other, points(pt(5, 1)), limit_m=50)
+    with pytest.raises(NetworkError):
+        distances_from(square, snap, snap)
+
+
+# --- invariants on a random grid -----------------------------------------------------------
+
+
+def _random_grid(rng: np.random.Generator, n: int = 8, spacing: float = 100.0) -> gpd.GeoDataFrame:
+    """A jittered grid; each row and column is one long line (interior shared vertices are the
+    junctions), with some cells left out and a few crossing 'bridges' without shared vertex."""
+    jitter = rng.uniform(-15, 15, size=(n, n, 2))
+    xy = np.stack(np.meshgrid(np.arange(n), np.arange(n), indexing="ij"), axis=-1) * spacing
+    xy = xy + jitter + np.array([X0, Y0])
+    lines: list[LineString] = []
+    for i in range(n):
+        for coords in (xy[i, :, :], xy[:, i, :]):
+            # cut the line at a random place, leaving a gap (so components may be several)
+            cut = int(rng.integers(1, n))
+            lines.append(LineString(coords[:cut]) if cut > 1 else LineString(coords[:2]))
+            if cut < n - 1:
+                lines.append(LineString(coords[cut:]))
+    # bridges: diagonal lines crossing the grid with their own vertices only
+    for _ in range(3):
+        a, b = rng.uniform(0, (n - 1) * spacing, size=(2, 2)) + np.array([X0, Y0])
+        lines.append(LineString([a, b]))
+    return gpd.GeoDataFrame({"id": [str(i) for i in range(len(lines))]}, geometry=lines, crs=CRS)
+
+
+def _brute_force(net: RoadNetwork, src: gpd.GeoDataFrame, tgt: gpd.GeoDataFrame) -> np.ndarray:
+    """Point-to-point distances with networkx on the unmodified graph: via the edge ends, or
+    directly along the edge when both points are on the same one."""
+    eu = net.edges["u"].to_numpy()
+    ev = net.edges["v"].to_numpy()
+    length = net.edges["length"].to_numpy()
+    out = np.full((len(src), len(tgt)), np.inf)
+    for i, s in enumerate(src.itertuples()):
+        if not s.snapped:
+            continue
+        ends_s = {eu[s.edge]: s.offset_m, ev[s.edge]: length[s.edge] - s.offset_m}
+        if eu[s.edge] == ev[s.edge]:
+            ends_s = {eu[s.edge]: min(s.offset_m, length[s.edge] - s.offset_m)}
+        start: dict[int, float] = {}
+        for node, off in ends_s.items():
+            for k, d in nx.single_source_dijkstra_path_length(
+                net.graph, node, weight="length"
+            ).items():
+                start[k] = min(start.get(k, np.inf), off + d)
+        for j, t in enumerate(tgt.itertuples()):
+            if not t.snapped:
+                continue
+            best = np.inf
+            for node, off in ((eu[t.edge], t.offset_m), (ev[t.edge], length[t.edge] - t.offset_m)):
+                best = min(best, start.get(node, np.inf) + off)
+            if t.edge == s.edge:
+                best = min(best, abs(t.offset_m - s.offset_m))
+            out[i, j] = s.connector_m + best + t.connector_m
+    return out
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_multi_source_equals_min_of_single_source_runs(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    net = build_network(_random_grid(rng))
+    lo, hi = X0 - 150, X0 + 850
+    xy = rng.uniform(lo - X0, hi - X0, size=(200, 2))
+    pts = points(*(pt(x, y) for x, y in xy))
+    snap = snap_points(net, pts, limit_m=40)
+    assert 0 < snap.snapped.sum() < 200  # some points are beyond the limit
+    src = _sub(snap, list(range(20)))
+    tgt = _sub(snap, list(range(20, 200)))
+
+    multi = distances_from(net, src, tgt)
+    matrix = distance_matrix(net, src, tgt)
+    np.testing.assert_allclose(multi.distance_m, matrix.min(axis=0), rtol=1e-12, atol=1e-6)
+    brute = _brute_force(net, src.table, tgt.table)
+    np.testing.assert_allclose(matrix, brute, rtol=1e-12, atol=1e-6)
+    # the reported nearest source attains the minimum
+    ok = np.isfinite(multi.distance_m)
+    assert ok.any()
+    cols = np.flatnonzero(ok)
+    np.testing.assert_allclose(
+        matrix[multi.nearest_source[cols], cols], multi.distance_m[cols], atol=1e-6
+    )
+    assert (multi.nearest_source[~ok] == -1).all()
+    # a limit only removes distances beyond it
+    limited = distances_from(net, src, tgt, limit_m=300)
+    expect = np.where(multi.distance_m <= 300, multi.distance_m, np.inf)
+    np.testing.assert_allclose(limited.distance_m, expect, atol=1e-6)
