@@ -7,20 +7,21 @@ exit code 2; no traceback is shown to a user.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from geo.errors import LayerError, TonganError
+from api._common import (
+    LangOption,
+    handle_errors,
+    out_console,
+    progress_steps,
+    resolve_lang,
+    sample_path,
+)
 from geo.i18n import tr
-from geo.settings import Language, get_settings
 
 app = typer.Typer(
     name="tongan",
@@ -29,66 +30,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = Console()
-err = Console(stderr=True)
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-LangOption = Annotated[
-    Language | None,
-    typer.Option("--lang", help="Language of the output: zh (简体中文, default) or en."),
-]
-
-
-def _lang(value: Language | None) -> Language:
-    return value or get_settings().language
-
-
-def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn domain errors into a message on stderr and exit code 2."""
-
-    @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return func(*args, **kwargs)
-        except LayerError as exc:
-            err.print(f"[bold red]{exc.message}[/]")
-            for line in exc.problems:
-                err.print(line, markup=False, highlight=False)
-            raise typer.Exit(2) from None
-        except TonganError as exc:
-            err.print(f"[bold red]错误 / error:[/] {exc.message}", highlight=False)
-            raise typer.Exit(2) from None
-
-    return wrapper
-
-
-@contextmanager
-def progress_steps(total: int, description: str) -> Iterator[Callable[[str], None]]:
-    """A rich progress bar advanced once per named step."""
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(description, total=total)
-
-        def step(name: str) -> None:
-            bar.update(task, description=f"{description} {name}")
-            bar.advance(task)
-
-        yield step
-
-
-def _sample_path() -> Path:
-    from sample_layers.generate import SAMPLE_PATH
-
-    return SAMPLE_PATH
 
 
 @app.command()
@@ -130,8 +71,9 @@ def validate(
     from geo.summary import summarise
     from geo.validate import validate_layers
 
-    language = _lang(lang)
-    source = source or _sample_path()
+    out = out_console()
+    language = resolve_lang(lang)
+    source = source or sample_path()
     column_map = read_column_map(columns) if columns else ColumnMap()
     try:
         ref = dt.date.fromisoformat(today) if today else None
@@ -189,7 +131,7 @@ def sample(
     with progress_steps(1, "生成示例乡镇 / generating sample") as step:
         path = write_sample(out_dir) if seed is None else write_sample(out_dir, seed=seed)
         step("")
-    out.print(f"[green]{path}[/] ({path.stat().st_size / 1e6:.2f} MB)")
+    out_console().print(f"[green]{path}[/] ({path.stat().st_size / 1e6:.2f} MB)")
 
 
 @app.command("import-osm")
@@ -211,13 +153,14 @@ def import_osm(
     if (place is None) == (file is None):
         msg = "give exactly one of --place NAME (online) or --file AREA.osm|AREA.osm.pbf (offline)"
         raise InputError(msg)
-    with progress_steps(6, "导入 OSM / importing OSM") as step:
+    with progress_steps(4, "导入 OSM / importing OSM") as step:
         frames = (
             layers_from_osm_file(file, progress=step)
             if file
             else layers_from_place(str(place), progress=step)
         )
     write_layers(frames, out_path)
+    out = out_console()
     table = Table(title=str(out_path))
     table.add_column("layer")
     table.add_column("features")
@@ -235,6 +178,7 @@ def schema(
     """Print the documented schema of every layer."""
     from geo.schemas import SCHEMAS, schema_markdown
 
+    out = out_console()
     if markdown:
         print(schema_markdown(), end="")
         return

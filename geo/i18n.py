@@ -144,3 +144,42 @@ def tr(key: str, lang: Language = "zh", /, **values: object) -> str:
     '1 error(s), 2 warning(s).'
     """
     return MESSAGES[key][lang].format(**values)
+
+
+#: Chinese labels of the schemas' categorical values, for reports and maps.
+VALUE_LABELS_ZH: dict[str, str] = {
+    "county": "县", "township": "乡镇", "village": "村",
+    "low": "低", "medium": "中", "high": "高", "unknown": "未知",
+    "shallow": "浅", "deep": "深",
+    "river": "河流", "canal": "渠道", "stream": "溪流", "ditch": "沟渠", "pond": "坑塘",
+    "reservoir": "水库", "lake": "湖泊",
+    "still": "静水", "slow": "缓流", "fast": "急流",
+    "gentle": "缓坡", "steep": "陡坡", "narrow_embankment": "窄堤", "revetted": "护岸",
+    "swimming": "游泳", "fishing": "垂钓", "washing": "洗涤", "none": "无",
+    "warning_sign": "警示牌", "life_buoy": "救生圈", "rescue_rope": "救生绳", "rescue_pole": "救生杆",
+    "rescue_cabinet": "四合一救援柜", "fence": "防护栏",
+    "ok": "完好", "damaged": "损坏", "missing": "缺失",
+    "primary": "小学", "middle": "中学", "kindergarten": "幼儿园",
+    "children_home": "儿童之家", "township_workstation": "未成年人保护工作站",
+    "county_institution": "未成年人救助保护机构", "welfare_institution": "儿童福利机构",
+    "other_station": "其他站点",
+    "flood_zone": "洪水淹没区", "landslide_zone": "山体滑坡区", "dangerous_wall": "危墙",
+    "dangerous_building": "危房",
+    "secondary": "县乡道", "tertiary": "乡道", "village_road": "村道", "track": "机耕路",
+    "path": "小路", "bridge": "桥梁",
+    "swimming_hole": "野泳点", "dock": "码头", "washing_step": "洗衣台阶", "fishing_spot": "钓鱼点",
+    "other": "其他",
+}  # fmt: skip
+
+
+def value_label(code: str, lang: Language = "zh") -> str:
+    """The user-facing label of a categorical value (the code itself in English).
+
+    Examples
+    --------
+    >>> value_label("pond"), value_label("pond", "en")
+    ('坑塘', 'pond')
+    """
+    if lang == "en":
+        return code.replace("_", " ")
+    return VALUE_LABELS_ZH.get(code, code)

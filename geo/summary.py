@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from geo.i18n import tr
+from geo.i18n import tr, value_label
 from geo.layers import Layers
 from geo.schemas import SCHEMAS
 from geo.settings import Language
@@ -24,7 +24,11 @@ class LayerSummary:
 
 def _kinds(frame_kind: object, lang: Language) -> str:
     counts = frame_kind.value_counts()  # type: ignore[attr-defined]
-    return tr("sum_kinds", lang, kinds=", ".join(f"{k} {v}" for k, v in counts.items()))
+    return tr(
+        "sum_kinds",
+        lang,
+        kinds=", ".join(f"{value_label(str(k), lang)} {v}" for k, v in counts.items()),
+    )
 
 
 def summarise(

@@ -1,0 +1,118 @@
+"""The common frame of every Tongan map: basemaps, controls, legends, popups.
+
+Map builders take analysis results and return a ``folium.Map``; nothing here computes a risk or
+reads a file. Geometries are drawn in WGS84 (folium's GeoJSON), whatever CRS the results use.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+
+import folium
+import geopandas as gpd
+from branca.element import MacroElement, Template
+from folium import plugins
+
+from geo.crs import WGS84
+from geo.settings import Language
+
+# A 1x1 light-grey PNG, repeated as every tile: a plain background that needs no network.
+_BLANK_TILE = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8"
+    "/+F9PQAJYgN6qbyD3QAAAABJRU5ErkJggg=="
+)
+
+TEXT: dict[str, dict[str, str]] = {
+    "osm": {"zh": "OpenStreetMap 地图", "en": "OpenStreetMap"},
+    "blank": {"zh": "空白底图(离线)", "en": "Plain background (offline)"},
+    "legend": {"zh": "图例", "en": "Legend"},
+}
+
+
+def label(key: str, lang: Language) -> str:
+    return TEXT[key][lang]
+
+
+def base_map(bounds: gpd.GeoDataFrame | gpd.GeoSeries, *, lang: Language = "zh") -> folium.Map:
+    """A map fitted to ``bounds`` with OpenStreetMap and an offline plain background.
+
+    Parameters
+    ----------
+    bounds
+        Any layer whose extent the map should show (reprojected to WGS84 for the view).
+    lang
+        Language of the controls' labels.
+    """
+    minx, miny, maxx, maxy = bounds.to_crs(WGS84).total_bounds
+    m = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=13,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=True,
+    )
+    folium.TileLayer("OpenStreetMap", name=label("osm", lang), max_zoom=19).add_to(m)
+    folium.TileLayer(
+        tiles=_BLANK_TILE, attr="Tongan", name=label("blank", lang), show=False
+    ).add_to(m)
+    plugins.Fullscreen(position="topleft").add_to(m)
+    plugins.MeasureControl(
+        position="topleft", primary_length_unit="meters", primary_area_unit="sqmeters"
+    ).add_to(m)
+    plugins.LocateControl(position="topleft").add_to(m)
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    return m
+
+
+_LEGEND = """
+{% macro html(this, kwargs) %}
+<div class="tongan-legend" style="position: fixed; bottom: 24px; right: 12px; z-index: 9999;
+     background: rgba(255,255,255,0.92); padding: 8px 10px; border-radius: 6px;
+     box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 13px/1.5 sans-serif; max-width: 260px;">
+  <div style="font-weight: bold; margin-bottom: 4px;">{{ this.title }}</div>
+  {% for color, text in this.items %}
+  <div><span style="display:inline-block;width:14px;height:14px;margin-right:6px;
+       vertical-align:middle;border:1px solid #555;background:{{ color }};"></span>{{ text }}</div>
+  {% endfor %}
+</div>
+{% endmacro %}
+"""
+
+
+class Legend(MacroElement):
+    """A fixed legend box: a title and colour swatches with labels."""
+
+    _template = Template(_LEGEND)
+
+    def __init__(self, title: str, items: Sequence[tuple[str, str]]) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.title = html.escape(title)
+        self.items = [(color, html.escape(text)) for color, text in items]
+
+
+def add_legend(m: folium.Map, title: str, items: Sequence[tuple[str, str]]) -> Legend:
+    """Add a legend (title, then (colour, label) rows) to the bottom right of the map."""
+    legend = Legend(title, items)
+    m.get_root().add_child(legend)
+    return legend
+
+
+def popup_table(
+    rows: Mapping[str, object], *, title: str | None = None, width: int = 300
+) -> folium.Popup:
+    """A popup holding a two-column table (label, value), values escaped."""
+    body = "".join(
+        f"<tr><th style='text-align:left;padding-right:8px;white-space:nowrap'>{html.escape(str(k))}</th>"
+        f"<td>{html.escape(str(v))}</td></tr>"
+        for k, v in rows.items()
+    )
+    head = f"<h4 style='margin:0 0 4px'>{html.escape(title)}</h4>" if title else ""
+    return folium.Popup(f"{head}<table>{body}</table>", max_width=width)
+
+
+def finish(m: folium.Map) -> folium.Map:
+    """Add the layer control last, so it lists every layer added before."""
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m
