@@ -21,6 +21,7 @@ from api._common import (
     resolve_lang,
     sample_path,
 )
+from api.commands import register_all
 from geo.i18n import tr
 
 app = typer.Typer(
@@ -197,6 +198,8 @@ def schema(
             )
         out.print(table)
 
+
+register_all(app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

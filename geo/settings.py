@@ -11,10 +11,108 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Language = Literal["zh", "en"]
+
+
+Region = Literal["south", "north"]
+
+
+class SeasonSettings(BaseModel):
+    """Flood season and school holidays (DOMAIN.md, flood season; MM-DD strings).
+
+    Presets per region: south (Yangtze, Pearl, Taihu basins) April-October, main season
+    June-August; north (Yellow, Huai, Hai, Songhua, Liao) June-September, main season
+    July-August; the critical weeks everywhere 16 July - 15 August (七下八上).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    region: Region = Field(
+        "south", description="Region preset: south (the sample, Hubei) or north."
+    )
+    flood_start: dict[str, str] = Field(
+        {"south": "04-01", "north": "06-01"},
+        description="First day of the flood season per region.",
+    )
+    flood_end: dict[str, str] = Field(
+        {"south": "10-31", "north": "09-30"}, description="Last day of the flood season per region."
+    )
+    main_start: dict[str, str] = Field(
+        {"south": "06-01", "north": "07-01"}, description="First day of the main flood season."
+    )
+    main_end: dict[str, str] = Field(
+        {"south": "08-31", "north": "08-31"}, description="Last day of the main flood season."
+    )
+    critical_start: str = Field("07-16", description="Critical weeks 七下八上 start (16 July).")
+    critical_end: str = Field("08-15", description="Critical weeks 七下八上 end (15 August).")
+    summer_holiday: tuple[str, str] = Field(
+        ("07-01", "08-31"), description="Summer school holiday (typical dates; set the local ones)."
+    )
+    winter_holiday: tuple[str, str] = Field(
+        ("01-15", "02-20"), description="Winter school holiday (typical dates; set the local ones)."
+    )
+    review_lead_days: int = Field(
+        30, ge=0, description="The pre-season review is due this many days before the flood season."
+    )
+    extra_check_days: dict[str, str] = Field(
+        {"children_day": "06-01", "national_day": "10-01"},
+        description="Fixed-date extra checks (1 June, National Day); Spring Festival is lunar: see spring_festival.",
+    )
+    spring_festival: dict[int, str] = Field(
+        {
+            2024: "2024-02-10", 2025: "2025-01-29", 2026: "2026-02-17", 2027: "2027-02-06",
+            2028: "2028-01-26", 2029: "2029-02-13", 2030: "2030-02-03",
+        },
+        description="Spring Festival (lunar new year) dates, for the holiday checks.",
+    )  # fmt: skip
+
+
+class PrivacySettings(BaseModel):
+    """How household-level data is aggregated for views that are not authorised (DOMAIN.md, privacy)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    cell_m: float = Field(
+        500.0, gt=0, description="Side of the hexagonal cells households are counted in (ours)."
+    )
+    min_households: int = Field(
+        5,
+        ge=1,
+        description="A cell with fewer households than this is suppressed, so no household can be singled out (ours).",
+    )
+
+
+class RiskSettings(BaseModel):
+    """Drowning-risk spots and the four-ones audit (issue 3). Fields are added with the analysis."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CoverageSettings(BaseModel):
+    """Service coverage, staffing and the walking standard (issue 4)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SitingSettings(BaseModel):
+    """Siting children's homes and stations (issue 5)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class InspectionSettings(BaseModel):
+    """Patrol routes and home-visit schedules (issue 6)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class FloodSettings(BaseModel):
+    """Flood-season review around child institutions (issue 7)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Settings(BaseSettings):
@@ -26,7 +124,9 @@ class Settings(BaseSettings):
     500.0
     """
 
-    model_config = SettingsConfigDict(env_prefix="TONGAN_", frozen=True, extra="forbid")
+    model_config = SettingsConfigDict(
+        env_prefix="TONGAN_", env_nested_delimiter="__", frozen=True, extra="forbid"
+    )
 
     language: Language = Field(
         "zh", description="Language of user-facing text: Simplified Chinese (zh) or English (en)."
@@ -115,6 +215,15 @@ class Settings(BaseSettings):
     home_visit_interval_days: int = Field(
         90, gt=0, description="Home visit at least every 3 months (Hubei, Putuo, Baotou)."
     )
+
+    # --- topics, each a nested model (override e.g. TONGAN_RISK__WEIGHT_LEFT_BEHIND=3) -------
+    season: SeasonSettings = Field(default_factory=SeasonSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    risk: RiskSettings = Field(default_factory=RiskSettings)
+    coverage: CoverageSettings = Field(default_factory=CoverageSettings)
+    siting: SitingSettings = Field(default_factory=SitingSettings)
+    inspection: InspectionSettings = Field(default_factory=InspectionSettings)
+    flood: FloodSettings = Field(default_factory=FloodSettings)
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from shapely.geometry import Point
+
+from analysis.privacy import _hex_ids, _hexagon, aggregate_households
+from geo.errors import CRSError
+from geo.settings import PrivacySettings
+
+
+def _households(points: list[tuple[float, float]], children: list[int]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"children": children},
+        geometry=[Point(500_000 + x, 3_300_000 + y) for x, y in points],
+        crs=32649,
+    )
+
+
+def test_cells_count_and_suppress_small_ones() -> None:
+    # six households close together (one cell) and two far away (another cell)
+    pts = [(0, 0), (10, 5), (20, -5), (-10, 10), (5, 15), (15, 15), (5000, 5000), (5010, 5000)]
+    cells = aggregate_households(
+        _households(pts, [1, 2, 1, 1, 0, 3, 4, 4]),
+        columns=["children"],
+        settings=PrivacySettings(cell_m=500, min_households=5),
+    )
+    assert len(cells) == 2
+    big = cells[~cells["suppressed"]].iloc[0]
+    assert big["households"] == 6 and big["children"] == 8
+    small = cells[cells["suppressed"]].iloc[0]
+    assert small["children"] is not None and np.isnan(float(small["children"]))
+    # every household lies in its cell
+    hh = _households(pts, [0] * 8)
+    assert hh.within(cells.geometry.union_all().buffer(1e-6)).all()
+
+
+def test_totals_are_preserved_without_suppression() -> None:
+    rng = np.random.default_rng(7)
+    pts = [tuple(p) for p in rng.uniform(0, 3000, size=(300, 2))]
+    children = rng.integers(0, 4, size=300).tolist()
+    cells = aggregate_households(
+        _households(pts, children),
+        columns=["children"],
+        settings=PrivacySettings(cell_m=400, min_households=1),
+    )
+    assert cells["households"].sum() == 300
+    assert cells["children"].sum() == sum(children)
+    # cells do not overlap: their areas add up to the union's area
+    assert cells.area.sum() == pytest.approx(cells.geometry.union_all().area, rel=1e-9)
+
+
+def test_refuses_degrees() -> None:
+    hh = gpd.GeoDataFrame({"children": [1]}, geometry=[Point(113, 29.8)], crs=4326)
+    with pytest.raises(CRSError):
+        aggregate_households(hh, columns=["children"], settings=PrivacySettings())
