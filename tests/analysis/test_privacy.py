@@ -20,7 +20,7 @@ def _households(points: list[tuple[float, float]], children: list[int]) -> gpd.G
 
 def test_cells_count_and_suppress_small_ones() -> None:
     # six households close together (one cell) and two far away (another cell)
-    pts = [(0, 0), (10, 5), (20, -5), (-10, 10), (5, 15), (15, 15), (5000, 5000), (5010, 5000)]
+    pts = [(0, 0), (10, 5), (20, -5), (-10, 10), (5, 15), (15, 15), (5000, 5000), (5000, 5000)]
     cells = aggregate_households(
         _households(pts, [1, 2, 1, 1, 0, 3, 4, 4]),
         columns=["children"],
