@@ -10,11 +10,18 @@ from geo.errors import CRSError
 from geo.settings import PrivacySettings
 
 
+def _centre(cell_m: float) -> tuple[float, float]:
+    """Centre of a cell near (500 km, 3,300 km), so test clusters sit well inside one cell."""
+    size = cell_m / np.sqrt(3)
+    q, r = _hex_ids(np.array([500_000.0]), np.array([3_300_000.0]), size)
+    c = _hexagon(int(q[0]), int(r[0]), size).centroid
+    return c.x, c.y
+
+
 def _households(points: list[tuple[float, float]], children: list[int]) -> gpd.GeoDataFrame:
+    x0, y0 = _centre(500.0)
     return gpd.GeoDataFrame(
-        {"children": children},
-        geometry=[Point(500_000 + x, 3_300_000 + y) for x, y in points],
-        crs=32649,
+        {"children": children}, geometry=[Point(x0 + x, y0 + y) for x, y in points], crs=32649
     )
 
 
