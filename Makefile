@@ -4,7 +4,12 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint typecheck bench sample clean
+.PHONY: run test install lint typecheck bench sample clean system
+
+# Debian packages: npm (offline map assets), chromium (browser tests), a CJK font (Chinese pages).
+SYSTEM_PACKAGES := nodejs npm chromium fonts-wqy-microhei
+
+ASSETS := maps/assets/node_modules/.package-lock.json
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +17,23 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Leaflet and folium's plugins from the npm registry, served by the map server (offline maps).
+$(ASSETS): maps/assets/package.json maps/assets/package-lock.json
+	npm ci --prefix maps/assets --no-audit --no-fund --ignore-scripts --loglevel=error
+
+## Install the Debian packages that are missing (as root; otherwise say which to install).
+system:
+	@missing=""; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || missing="$$missing fonts-wqy-microhei"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "please install the Debian packages:$$missing" >&2; exit 1; fi; \
+	fi
+
+install: system $(STAMP) $(ASSETS)
 
 ## The main job on the embedded sample township.
 run: install

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from typing import Literal
 
 import folium
 import geopandas as gpd
@@ -15,7 +16,7 @@ from branca.element import MacroElement, Template
 from folium import plugins
 
 from geo.crs import WGS84
-from geo.settings import Language
+from geo.settings import Language, get_settings
 
 # A 1x1 light-grey PNG, repeated as every tile: a plain background that needs no network.
 _BLANK_TILE = (
@@ -34,7 +35,12 @@ def label(key: str, lang: Language) -> str:
     return TEXT[key][lang]
 
 
-def base_map(bounds: gpd.GeoDataFrame | gpd.GeoSeries, *, lang: Language = "zh") -> folium.Map:
+def base_map(
+    bounds: gpd.GeoDataFrame | gpd.GeoSeries,
+    *,
+    lang: Language = "zh",
+    basemap: Literal["osm", "blank"] | None = None,
+) -> folium.Map:
     """A map fitted to ``bounds`` with OpenStreetMap and an offline plain background.
 
     Parameters
@@ -43,18 +49,24 @@ def base_map(bounds: gpd.GeoDataFrame | gpd.GeoSeries, *, lang: Language = "zh")
         Any layer whose extent the map should show (reprojected to WGS84 for the view).
     lang
         Language of the controls' labels.
+    basemap
+        The basemap shown first (``osm`` or the offline ``blank``); the ``basemap`` setting by
+        default. Both are listed in the layer control.
     """
+    first = basemap or get_settings().basemap
     minx, miny, maxx, maxy = bounds.to_crs(WGS84).total_bounds
     m = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         zoom_start=13,
         tiles=None,
         control_scale=True,
-        prefer_canvas=True,
+        prefer_canvas=False,  # SVG: every feature is a DOM element the browser tests can click
     )
-    folium.TileLayer("OpenStreetMap", name=label("osm", lang), max_zoom=19).add_to(m)
     folium.TileLayer(
-        tiles=_BLANK_TILE, attr="Tongan", name=label("blank", lang), show=False
+        "OpenStreetMap", name=label("osm", lang), max_zoom=19, show=first == "osm"
+    ).add_to(m)
+    folium.TileLayer(
+        tiles=_BLANK_TILE, attr="Tongan", name=label("blank", lang), show=first == "blank"
     ).add_to(m)
     plugins.Fullscreen(position="topleft").add_to(m)
     plugins.MeasureControl(

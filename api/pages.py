@@ -1,0 +1,121 @@
+"""The map pages the server offers: one per question, each computing its analysis and its map.
+
+A page takes the loaded layers and its query parameters (a pydantic model, so a bad value is a
+422 with the reason) and returns a :class:`PageResult`: the folium map, the summary figures shown
+beside it and the tables offered for download.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import folium
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from geo.layers import Layers
+from geo.settings import Language, Settings
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """What a map page shows: the map, the figures beside it and the downloadable tables."""
+
+    map: folium.Map
+    figures: list[tuple[str, str]]
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    gpx: bytes | None = None
+
+
+class NoParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DateParams(BaseModel):
+    """A page computed for a date (the flood season and holidays depend on it)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every page computation receives."""
+
+    layers: Layers
+    settings: Settings
+    lang: Language
+    authorised: bool
+    today: dt.date
+
+
+Builder = Callable[[Context, BaseModel], PageResult]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One map page of the index."""
+
+    name: str
+    title: dict[Language, str]
+    question: dict[Language, str]
+    params: type[BaseModel]
+    build: Builder
+
+
+PAGES: dict[str, Page] = {}
+
+
+def page(
+    name: str,
+    *,
+    title: dict[Language, str],
+    question: dict[Language, str],
+    params: type[BaseModel] = NoParams,
+) -> Callable[[Builder], Builder]:
+    """Register a page builder under ``name`` (the order of registration is the index order)."""
+
+    def register(build: Builder) -> Builder:
+        PAGES[name] = Page(name, title, question, params, build)
+        return build
+
+    return register
+
+
+@page(
+    "overview",
+    title={"zh": "数据总览", "en": "Data overview"},
+    question={
+        "zh": "本地区有哪些水域、道路、学校、儿童服务设施和隐患?重点儿童分布在哪里(聚合)?",
+        "en": "Which waters, roads, schools, child facilities and hazards are there, and where do the children live (aggregated)?",
+    },
+)
+def overview(ctx: Context, _params: BaseModel) -> PageResult:
+    from analysis.privacy import aggregate_households
+    from geo.summary import summarise
+    from maps.overview import overview_map
+
+    metric = ctx.layers.to_metric()
+    cells = aggregate_households(
+        metric.households,
+        columns=["children", "left_behind", "in_difficulty"],
+        settings=ctx.settings.privacy,
+    )
+    figures = [
+        (row.title, f"{row.features}")
+        for row in summarise(ctx.layers, lang=ctx.lang)
+        if row.present
+    ]
+    table = pd.DataFrame(
+        [(r.layer, r.title, r.features, r.details) for r in summarise(ctx.layers, lang=ctx.lang)],
+        columns=["layer", "title", "features", "details"],
+    )
+    cells_out = cells.drop(columns=[]).copy()
+    return PageResult(
+        overview_map(ctx.layers, cells=cells, lang=ctx.lang),
+        figures,
+        {"layers": table, "cells": cells_out},
+    )

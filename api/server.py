@@ -1,0 +1,311 @@
+"""The map server: an index of questions, one interactive map page per question, downloads.
+
+``create_app`` loads and validates the layers once; each page recomputes its analysis from the
+query string (``?date=2026-07-15&standard_m=1000``) and caches the result per layer version and
+parameters, so a repeat is instant. Every asset the pages use is served from this machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import tempfile
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.pages import PAGES, Context, Page, PageResult
+from geo.errors import TonganError
+from geo.export import write_tables
+from geo.layers import Layers
+from geo.settings import Language, Settings, get_settings
+from maps.offline import local_file, localise
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+CACHE_SIZE = 64
+
+TEXT: dict[Language, dict[str, str]] = {
+    "zh": {
+        "app": "童安 · 儿童关爱保护地图",
+        "tagline": "农村留守儿童和困境儿童关爱保护",
+        "switch": "English",
+        "intro": "按问题选择地图:每张地图旁有汇总数字和下载链接。",
+        "open": "打开地图",
+        "recompute": "重新计算",
+        "downloads": "下载",
+        "error": "出错了",
+        "back": "返回首页",
+        "not_found": "没有这张地图:{name}。可选:{names}",
+        "bad_param": "参数 {field} 有误:{msg}",
+        "unknown_param": "未知参数 {field};本地图接受:{allowed}",
+        "no_download": "本地图没有 {fmt} 格式的下载",
+        "page_missing": "页面不存在:{path}",
+    },
+    "en": {
+        "app": "Tongan · child safety maps",
+        "tagline": "Care and protection of rural left-behind children and children in difficulty",
+        "switch": "中文",
+        "intro": "Choose a map by question; each has its summary figures and downloads beside it.",
+        "open": "Open the map",
+        "recompute": "Recompute",
+        "downloads": "Downloads",
+        "error": "Error",
+        "back": "Back to the index",
+        "not_found": "No such map: {name}. Available: {names}",
+        "bad_param": "Parameter {field} is wrong: {msg}",
+        "unknown_param": "Unknown parameter {field}; this map takes: {allowed}",
+        "no_download": "This map has no {fmt} download",
+        "page_missing": "No such page: {path}",
+    },
+}
+
+
+class PageError(Exception):
+    """A request the server refuses, with its status and a message in the page's language."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class _Rendered:
+    result: PageResult
+    html: str
+
+
+def _lang(request: Request) -> Language:
+    return "en" if request.query_params.get("lang") == "en" else "zh"
+
+
+def _switch_url(request: Request, lang: Language) -> str:
+    query = dict(request.query_params)
+    query["lang"] = "en" if lang == "zh" else "zh"
+    return f"{request.url.path}?{urlencode(query)}"
+
+
+def layers_version(source: Path) -> str:
+    """A fingerprint of the source files: results are cached per version."""
+    digest = hashlib.sha256()
+    files = [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file())
+    for path in files:
+        stat = path.stat()
+        digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
+def create_app(
+    source: Path | None = None,
+    *,
+    settings: Settings | None = None,
+    layers: Layers | None = None,
+    authorised: bool = False,
+    today: dt.date | None = None,
+) -> FastAPI:
+    """Build the map server for one study area.
+
+    Parameters
+    ----------
+    source
+        GeoPackage or folder of layers; the embedded sample when omitted.
+    settings
+        Settings for every analysis; :func:`geo.settings.get_settings` by default.
+    layers
+        Already validated layers (tests); read from ``source`` otherwise.
+    authorised
+        Whether this server may show household-level locations (a role that needs them);
+        otherwise households appear only as aggregated cells.
+    today
+        The default date of date-dependent pages (today by default).
+    """
+    from geo.load import read_layers
+    from geo.validate import validate_layers
+
+    settings = settings or get_settings()
+    if source is None:
+        from sample_layers.generate import SAMPLE_PATH
+
+        source = SAMPLE_PATH
+    if layers is None:
+        frames = read_layers(source)
+        layers, report = validate_layers(frames, settings=settings)
+        report.raise_if_fatal(settings.language)
+    version = layers_version(source) if source.exists() else "memory"
+    loaded: Layers = layers
+    cache: OrderedDict[tuple[Any, ...], _Rendered] = OrderedDict()
+    lock = threading.Lock()
+
+    app = FastAPI(title="Tongan 童安", docs_url="/api/docs", openapi_url="/api/openapi.json")
+    app.state.layers = loaded
+    app.state.version = version
+
+    def render(request: Request, template: str, code: int = 200, **values: Any) -> HTMLResponse:
+        lang = _lang(request)
+        return TEMPLATES.TemplateResponse(
+            request,
+            template,
+            {"lang": lang, "t": TEXT[lang], "switch_url": _switch_url(request, lang), **values},
+            status_code=code,
+        )
+
+    def parse_params(request: Request, page: Page) -> BaseModel:
+        lang = _lang(request)
+        raw = {k: v for k, v in request.query_params.items() if k != "lang"}
+        allowed = list(page.params.model_fields)
+        for key in raw:
+            if key not in allowed:
+                msg = TEXT[lang]["unknown_param"].format(
+                    field=key, allowed=", ".join(allowed) or "-"
+                )
+                raise PageError(422, msg)
+        try:
+            return page.params.model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first["loc"]) or "?"
+            raise PageError(
+                422, TEXT[lang]["bad_param"].format(field=field, msg=first["msg"])
+            ) from None
+
+    def get_page(request: Request, name: str) -> Page:
+        if name not in PAGES:
+            lang = _lang(request)
+            raise PageError(404, TEXT[lang]["not_found"].format(name=name, names=", ".join(PAGES)))
+        return PAGES[name]
+
+    def compute(request: Request, page: Page) -> tuple[_Rendered, BaseModel]:
+        params = parse_params(request, page)
+        lang = _lang(request)
+        key = (page.name, version, lang, authorised, params.model_dump_json())
+        with lock:
+            hit = cache.get(key)
+            if hit is not None:
+                cache.move_to_end(key)
+                return hit, params
+        ctx = Context(loaded, settings, lang, authorised, today or dt.date.today())
+        result = page.build(ctx, params)
+        html = localise(result.map.get_root().render())
+        rendered = _Rendered(result, html)
+        with lock:
+            cache[key] = rendered
+            while len(cache) > CACHE_SIZE:
+                cache.popitem(last=False)
+        return rendered, params
+
+    @app.exception_handler(PageError)
+    async def page_error(request: Request, exc: PageError) -> HTMLResponse:
+        return render(request, "error.html.j2", exc.status, status=exc.status, reason=exc.message)
+
+    @app.exception_handler(TonganError)
+    async def domain_error(request: Request, exc: TonganError) -> HTMLResponse:
+        return render(request, "error.html.j2", exc.status, status=exc.status, reason=str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
+        lang = _lang(request)
+        reason = (
+            TEXT[lang]["page_missing"].format(path=request.url.path)
+            if exc.status_code == 404
+            else str(exc.detail)
+        )
+        return render(
+            request, "error.html.j2", exc.status_code, status=exc.status_code, reason=reason
+        )
+
+    @app.get("/", response_class=HTMLResponse)
+    def index(request: Request) -> HTMLResponse:
+        return render(request, "index.html.j2", pages=list(PAGES.values()))
+
+    @app.get("/healthz", response_class=PlainTextResponse)
+    def healthz() -> str:
+        return f"ok {version}"
+
+    @app.get("/maps/{name}", response_class=HTMLResponse)
+    def map_page(request: Request, name: str) -> HTMLResponse:
+        page = get_page(request, name)
+        rendered, params = compute(request, page)
+        lang = _lang(request)
+        query = urlencode({**{k: v for k, v in request.query_params.items()}, "lang": lang})
+        fields = [
+            {
+                "name": fname,
+                "label": (f.description or fname),
+                "value": "" if getattr(params, fname) is None else getattr(params, fname),
+                "type": "date" if "date" in fname else "text",
+                "choices": list(getattr(f.annotation, "__args__", ()))
+                if _is_literal(f.annotation)
+                else None,
+            }
+            for fname, f in page.params.model_fields.items()
+        ]
+        downloads = ["xlsx", "csv", "gpkg"] + (["gpx"] if rendered.result.gpx else [])
+        return render(
+            request,
+            "page.html.j2",
+            page=page,
+            figures=rendered.result.figures,
+            fields=fields,
+            downloads=downloads if rendered.result.tables else [],
+            query=query,
+        )
+
+    @app.get("/maps/{name}/map", response_class=HTMLResponse)
+    def map_html(request: Request, name: str) -> HTMLResponse:
+        rendered, _ = compute(request, get_page(request, name))
+        return HTMLResponse(rendered.html)
+
+    @app.get("/maps/{name}/download.{fmt}")
+    def download(request: Request, name: str, fmt: str) -> Response:
+        page = get_page(request, name)
+        rendered, _ = compute(request, page)
+        result = rendered.result
+        lang = _lang(request)
+        if fmt == "gpx" and result.gpx:
+            return Response(
+                result.gpx, media_type="application/gpx+xml", headers=_attachment(f"{name}.gpx")
+            )
+        if fmt not in {"xlsx", "csv", "gpkg"} or not result.tables:
+            raise PageError(404, TEXT[lang]["no_download"].format(fmt=fmt))
+        with tempfile.TemporaryDirectory() as tmp:
+            written = write_tables(result.tables, Path(tmp), stem=name)
+            if fmt == "xlsx":
+                data, media = (
+                    written.excel.read_bytes(),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                )
+            elif fmt == "gpkg":
+                if written.geopackage is None:
+                    raise PageError(404, TEXT[lang]["no_download"].format(fmt=fmt))
+                data, media = written.geopackage.read_bytes(), "application/geopackage+sqlite3"
+            else:
+                data, media = written.csv[0].read_bytes(), "text/csv; charset=utf-8"
+        return Response(data, media_type=media, headers=_attachment(f"{name}.{fmt}"))
+
+    @app.get("/assets/{root}/{path:path}")
+    def assets(request: Request, root: str, path: str) -> FileResponse:
+        file = local_file(root, path)
+        if file is None:
+            raise StarletteHTTPException(404)
+        return FileResponse(file, headers={"Cache-Control": "public, max-age=86400"})
+
+    app.state.started = time.time()
+    return app
+
+
+def _attachment(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+
+
+def _is_literal(annotation: object) -> bool:
+    return getattr(annotation, "__origin__", None) is Literal

@@ -1,0 +1,41 @@
+"""Each map page in a real browser: loads without console errors, shows its layers, legend and popups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from api.pages import PAGES
+
+SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_map_page_in_chromium(browser: Any, server_url: str, name: str) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("requestfailed", lambda req: errors.append(f"failed: {req.url}"))
+    page.goto(f"{server_url}/maps/{name}", wait_until="networkidle", timeout=60_000)
+    frame = page.frame_locator("iframe.map")
+    frame.locator(".leaflet-container").wait_for(timeout=30_000)
+    # the layer control lists the page's layers
+    control = frame.locator(".leaflet-control-layers")
+    assert control.count() == 1
+    overlays = frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    assert len(overlays) >= 2, overlays
+    # a legend is visible
+    assert frame.locator(".tongan-legend").first.is_visible()
+    # a popup opens on click of a marker or shape
+    # a popup opens on click: on a marker when the page has some, else on a shape
+    markers = frame.locator(".awesome-marker")
+    target = markers.first if markers.count() else frame.locator("path.leaflet-interactive").last
+    target.click(force=True)
+    frame.locator(".leaflet-popup-content").first.wait_for(timeout=10_000)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    page.close()
+    assert errors == [], errors
