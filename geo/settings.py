@@ -86,15 +86,189 @@ class PrivacySettings(BaseModel):
 
 
 class RiskSettings(BaseModel):
-    """Drowning-risk spots and the four-ones audit (issue 3). Fields are added with the analysis."""
+    """Drowning-risk spots and the four-ones audit (issue 3; DOMAIN.md, water safety).
+
+    The distances (equipment radius, exposure walking distance, near-water distance, incident
+    radius, reach length) are top-level settings; the weights and factors of the risk model are
+    here. See :func:`analysis.risk.assess_risk` for the formula.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    weight_child: float = Field(
+        1.0, ge=0, description="Exposure weight of every child of a household (ours)."
+    )
+    weight_left_behind: float = Field(
+        1.0,
+        ge=0,
+        description="Extra weight of each left-behind child: missing full-time care multiplies the odds (DOMAIN.md; value ours).",
+    )
+    weight_in_difficulty: float = Field(
+        1.0,
+        ge=0,
+        description="Extra weight of each child in difficulty, as less supervised (DOMAIN.md; value ours).",
+    )
+    weight_pupil: float = Field(
+        0.2,
+        ge=0,
+        description="Exposure weight of each pupil of a school within the walking distance; pupils are supervised in school hours (ours).",
+    )
+    decay_m: float = Field(
+        500.0,
+        gt=0,
+        description="Exposure weight decays as exp(-walking distance / decay_m) (ours).",
+    )
+    near_water_factor: float = Field(
+        3.0,
+        ge=1,
+        description="Homes within near_water_m straight-line of the spot's water weigh this many times more: 71.6 % of drowned rural under-fives lived within 100 m (Wang et al. 2020, DOMAIN.md; value ours).",
+    )
+    kind_hazard: dict[str, float] = Field(
+        {
+            "reservoir": 1.0, "pond": 1.0, "lake": 1.0, "river": 0.8, "stream": 0.6,
+            "canal": 0.6, "ditch": 0.4,
+        },
+        description="Base hazard per water kind: reservoir and pond > river > canal > ditch (issue 3, after the Zhanyi grading and DOMAIN.md's ages; values ours).",
+    )  # fmt: skip
+    unknown_water_hazard: float = Field(
+        0.8,
+        ge=0,
+        description="Base hazard of a known spot with no water within known_spot_water_m (ours).",
+    )
+    depth_factor: dict[str, float] = Field(
+        {"shallow": 0.7, "medium": 1.0, "deep": 1.3, "unknown": 1.0},
+        description="Hazard factor per depth class (Chengdu map lists depth; values ours).",
+    )
+    current_factor: dict[str, float] = Field(
+        {"still": 1.0, "slow": 1.0, "fast": 1.3, "unknown": 1.0},
+        description="Hazard factor per current (Chengdu map: fast current; values ours).",
+    )
+    bank_factor: dict[str, float] = Field(
+        {"gentle": 1.0, "steep": 1.2, "narrow_embankment": 1.2, "revetted": 0.9, "unknown": 1.0},
+        description="Hazard factor per bank type (Chengdu map: steep or narrow embankment; values ours).",
+    )
+    entry_point_step: float = Field(
+        0.05,
+        ge=0,
+        description="Hazard rises by this share per known entry point (Chengdu map: many entry points; ours).",
+    )
+    entry_point_cap: int = Field(
+        10, ge=0, description="Entry points beyond this many add nothing more (ours)."
+    )
+    use_factor: dict[str, float] = Field(
+        {"swimming": 1.5, "fishing": 1.2, "washing": 1.3, "none": 1.0, "unknown": 1.0},
+        description="Hazard factor per known use, the largest of a water's uses applies (Zhanyi grading: used for swimming or fishing is high risk; values ours).",
+    )
+    spot_kind_factor: dict[str, float] = Field(
+        {
+            "swimming_hole": 1.5, "dock": 1.3, "washing_step": 1.3, "fishing_spot": 1.2,
+            "other": 1.1,
+        },
+        description="Hazard factor of a user-registered known spot per kind; the larger of it and the water's use factor applies (ours).",
+    )  # fmt: skip
+    known_spot_water_m: float = Field(
+        100.0,
+        gt=0,
+        description="A known spot takes the attributes of the nearest water within this distance (ours).",
+    )
+    incident_factor: float = Field(
+        1.5,
+        ge=1,
+        description="Hazard factor when a past incident lies within incident_radius_m (Zhanyi grading: had an accident; value ours).",
+    )
+    flood_season_factor: float = Field(
+        1.2, ge=1, description="Hazard factor on a flood-season date (汛期; ours)."
+    )
+    summer_holiday_factor: float = Field(
+        1.3,
+        ge=1,
+        description="Hazard factor in the summer holidays, the peak of child drowning (DOMAIN.md; value ours).",
+    )
+    item_mitigation: dict[str, float] = Field(
+        {
+            "warning_sign": 0.1, "life_buoy": 0.15, "rescue_rope": 0.1, "rescue_pole": 0.1,
+            "fence": 0.25,
+        },
+        description="Share of the risk removed by each four-ones item in working order and by a fence; they add up (ours; at most 0.7).",
+    )  # fmt: skip
+    fence_guard_m: float = Field(
+        20.0,
+        ge=0,
+        description="A fence in working order within this distance of a reach (or known spot) guards it (ours).",
+    )
+    known_spot_fence_m: float = Field(
+        50.0,
+        ge=0,
+        description="Metres of fence to buy for an unfenced known spot (reaches need their own length; ours).",
+    )
+    risk_scale: float = Field(
+        200.0,
+        gt=0,
+        description="Scale of hazard x exposure in risk = 100 (1 - exp(-hazard x exposure / scale)) (1 - mitigation) (ours).",
+    )
+    red_threshold: float = Field(
+        60.0, ge=0, le=100, description="Spots with risk at or above this are red (ours)."
+    )
+    yellow_threshold: float = Field(
+        30.0, ge=0, le=100, description="Spots with risk at or above this (and below red) are yellow (ours)."
+    )
+    network_tile_m: float = Field(
+        3000.0,
+        gt=0,
+        description="Spots are processed in square tiles of this side, each on the road subgraph within the exposure distance (ours: memory and speed).",
+    )
 
 
 class CoverageSettings(BaseModel):
-    """Service coverage, staffing and the walking standard (issue 4)."""
+    """Service coverage, staffing and the walking standard (issue 4).
+
+    The walking standard itself, the snap limit, the children's-home floor area and the
+    second-director threshold are top-level settings (``walking_standard_m``, ``snap_limit_m``,
+    ``min_children_home_area_m2``, ``second_director_threshold``).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    covering_kinds: tuple[str, ...] = Field(
+        ("children_home", "township_workstation", "other_station"),
+        description=(
+            "Facility kinds whose walking standard makes a household 'covered': the children's "
+            "home and the walk-in protection stations (township workstation, project stations); "
+            "the county institution and welfare institutions are not walk-in services (ours, "
+            "after DOMAIN.md, service network)."
+        ),
+    )
+    barrier_kinds: tuple[str, ...] = Field(
+        ("river", "canal", "stream", "ditch", "pond", "reservoir", "lake"),
+        description=(
+            "Water kinds a household's or facility's connector to the road may not cross, so "
+            "nobody is snapped across the water (ours: every water; children must not wade)."
+        ),
+    )
+    service_area_buffer_m: float = Field(
+        50.0,
+        gt=0,
+        description=(
+            "Half-width of the band drawn around the reached roads to make a service-area "
+            "polygon (ours; about the depth of a roadside house plot)."
+        ),
+    )
+    gap_cluster_m: float = Field(
+        150.0,
+        gt=0,
+        description=(
+            "Uncovered households within twice this distance of each other form one gap area; "
+            "each gap polygon is the union of circles of this radius around them (ours)."
+        ),
+    )
+    min_gap_households: int = Field(
+        5,
+        ge=1,
+        description=(
+            "Gap areas with fewer households are kept but labelled small (and drawn only in "
+            "authorised maps, as they could single out a household) (ours)."
+        ),
+    )
 
 
 class SitingSettings(BaseModel):
@@ -104,15 +278,166 @@ class SitingSettings(BaseModel):
 
 
 class InspectionSettings(BaseModel):
-    """Patrol routes and home-visit schedules (issue 6)."""
+    """Patrol routes and home-visit schedules (issue 6).
+
+    Contact and home-visit intervals are the top-level ``contact_interval_days`` and
+    ``home_visit_interval_days``; everything else about inspections is here.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    speeds_kmh: dict[str, float] = Field(
+        {"walk": 4.5, "ebike": 15.0, "car": 30.0},
+        description="Travel speed per mode along rural roads, km/h (ours).",
+    )
+    stop_minutes_spot: float = Field(
+        15.0, ge=0, description="Minutes spent checking one risk spot on a patrol (ours)."
+    )
+    stop_minutes_visit: float = Field(
+        45.0, ge=0, description="Minutes of one home visit, checklist included (ours)."
+    )
+    day_start: str = Field("08:30", description="Time (HH:MM) a patrol or visit day starts (ours).")
+    revisit_days_flood: int = Field(
+        30,
+        gt=0,
+        description="A spot is due for inspection after this many days in flood season (issue 6).",
+    )
+    revisit_days_other: int = Field(
+        90,
+        gt=0,
+        description="A spot is due for inspection after this many days out of flood season (issue 6).",
+    )
+    overdue_factor: float = Field(
+        1.5,
+        ge=1,
+        description="Priority multiplier of a spot not inspected within the revisit interval, or never (ours).",
+    )
+    window_factors: dict[str, float] = Field(
+        {"after_school": 1.2, "weekend": 1.5, "school_holiday": 2.0},
+        description=(
+            "Priority multiplier of spots children use, per patrol window (when children are at the "
+            "water: DOMAIN.md, summer holidays, weekends and afternoons are the peak); the largest "
+            "applicable one is used (ours)."
+        ),
+    )
+    after_school: tuple[str, str] = Field(
+        ("16:00", "19:00"), description="The after-school window on school days, HH:MM (ours)."
+    )
+    child_use_codes: tuple[str, ...] = Field(
+        ("swimming", "washing"),
+        description="Known water uses that bring children to a spot (Zhanyi grading, DOMAIN.md).",
+    )
+    child_spot_kinds: tuple[str, ...] = Field(
+        ("swimming_hole", "dock", "washing_step"),
+        description="Known-spot kinds children use (ours).",
+    )
+    must_visit_class: str = Field(
+        "red",
+        description="Risk class every spot of which a multi-day plan tries to visit (issue 6).",
+    )
+    max_candidates: int = Field(
+        300,
+        gt=0,
+        description="Most candidate spots (highest priority first) kept for the travel-time matrix (ours: memory).",
+    )
+    matrix_chunk: int = Field(
+        64,
+        gt=0,
+        description="Sources per Dijkstra call when building the travel-time matrix (ours: memory).",
+    )
+    max_leg_minutes: float = Field(
+        90.0,
+        gt=0,
+        description="Legs between two stops longer than this are not considered (ours: bounds the Dijkstra search).",
+    )
+    frequent_visit_days: int = Field(
+        30,
+        gt=0,
+        description=(
+            "Home-visit interval for households needing more care (monthly: Anshan asks a monthly "
+            "home visit; DOMAIN.md, visits)."
+        ),
+    )
+    frequent_guardianship: tuple[str, ...] = Field(
+        ("high",),
+        description="Guardianship-risk levels that call for frequent home visits (DOMAIN.md; add 'medium' per region).",
+    )
+    holiday_visits: bool = Field(
+        False,
+        description="Add one concentrated home visit in each winter and summer holiday (Baotou).",
+    )
+    due_soon_days: int = Field(
+        7, gt=0, description="'Due this week': due within this many days from the plan date (ours)."
+    )
+    visit_hours: float = Field(
+        6.0, gt=0, description="Hours of a children's director's visit day (ours)."
+    )
+    visit_mode: str = Field("walk", description="Travel mode of home visits (issue 6: walking).")
 
 
 class FloodSettings(BaseModel):
-    """Flood-season review around child institutions (issue 7)."""
+    """Flood-season review around child institutions (issue 7; DOMAIN.md, flood season review)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    search_radius_m: float = Field(
+        50.0,
+        gt=0,
+        description="Dangerous walls, buildings and landslide/slope zones this close to an institution are listed (ours).",
+    )
+    flood_zone_proximity_m: float = Field(
+        100.0,
+        ge=0,
+        description="An institution this close to a flood zone counts as near it; safe points lie this far outside every zone (ours).",
+    )
+    water_high_m: float = Field(
+        50.0, gt=0, description="Water this close to an institution makes it high hazard (ours)."
+    )
+    water_medium_m: float = Field(
+        100.0,
+        gt=0,
+        description="Water this close makes it medium hazard: 71.6 % of drowned rural under-fives lived within 100 m of water (Wang et al. 2020, DOMAIN.md).",
+    )
+    steep_slope_deg: float = Field(
+        25.0,
+        gt=0,
+        lt=90,
+        description="Ground steeper than this (degrees, from the DEM) near an institution is flagged; 25° is the usual threshold of steep slope land in China's land surveys (ours).",
+    )
+    slope_radius_m: float = Field(
+        100.0, gt=0, description="Radius around an institution checked for steep ground (ours)."
+    )
+    incident_radius_m: float = Field(
+        200.0,
+        gt=0,
+        description="A past drowning incident this close to an institution is listed (DOMAIN.md: a past incident within 200 m raises hazard).",
+    )
+    escape_max_m: float = Field(
+        1000.0,
+        gt=0,
+        description="An escape route longer than this walking distance is flagged; the 15-minute walk of GB 50180-2018 (DOMAIN.md).",
+    )
+    institution_kinds: tuple[str, ...] = Field(
+        (
+            "primary", "middle", "kindergarten", "welfare_institution", "county_institution",
+            "township_workstation", "children_home", "other_station",
+        ),
+        description="School and facility kinds reviewed as child institutions (DOMAIN.md, flood season review).",
+    )  # fmt: skip
+    offices: dict[str, str] = Field(
+        {
+            "primary": "education_bureau", "middle": "education_bureau",
+            "kindergarten": "education_bureau", "welfare_institution": "civil_affairs",
+            "county_institution": "civil_affairs", "township_workstation": "civil_affairs",
+            "children_home": "civil_affairs", "other_station": "civil_affairs",
+        },
+        description="Responsible office per institution kind: education bureau (教育局) for schools and kindergartens, civil affairs (民政) for the others (DOMAIN.md).",
+    )  # fmt: skip
+    check_window_days: int = Field(
+        7,
+        ge=0,
+        description="The extra checks (Spring Festival, 1 June, National Day, holidays) are due this many days either side of the day (ours).",
+    )
 
 
 class Settings(BaseSettings):
@@ -130,6 +455,14 @@ class Settings(BaseSettings):
 
     language: Language = Field(
         "zh", description="Language of user-facing text: Simplified Chinese (zh) or English (en)."
+    )
+
+    basemap: Literal["osm", "blank"] = Field(
+        "osm",
+        description=(
+            "Basemap shown first on every map: OpenStreetMap tiles (needs the internet) or a plain "
+            "offline background; both are always in the layer control."
+        ),
     )
 
     # --- network and snapping -------------------------------------------------------------
