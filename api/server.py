@@ -29,6 +29,8 @@ from geo.errors import TonganError
 from geo.export import write_tables
 from geo.layers import Layers
 from geo.settings import Language, Settings, get_settings
+from maps.base import add_village_search
+from maps.chinese_tiles import choose_basemap
 from maps.offline import local_file, localise
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
@@ -161,7 +163,7 @@ def create_app(
 
     def parse_params(request: Request, page: Page) -> BaseModel:
         lang = _lang(request)
-        raw = {k: v for k, v in request.query_params.items() if k != "lang"}
+        raw = {k: v for k, v in request.query_params.items() if k not in _COMMON}
         allowed = list(page.params.model_fields)
         for key in raw:
             if key not in allowed:
@@ -187,7 +189,8 @@ def create_app(
     def compute(request: Request, page: Page) -> tuple[_Rendered, BaseModel]:
         params = parse_params(request, page)
         lang = _lang(request)
-        key = (page.name, version, lang, authorised, params.model_dump_json())
+        basemap = _basemap(request, settings.basemap)
+        key = (page.name, version, lang, basemap, authorised, params.model_dump_json())
         with lock:
             hit = cache.get(key)
             if hit is not None:
@@ -195,6 +198,8 @@ def create_app(
                 return hit, params
         ctx = Context(loaded, settings, lang, authorised, today or dt.date.today())
         result = page.build(ctx, params)
+        add_village_search(result.map, loaded.areas, lang=lang)
+        choose_basemap(result.map, basemap, lang=lang)
         html = localise(result.map.get_root().render())
         rendered = _Rendered(result, html)
         with lock:
@@ -301,6 +306,19 @@ def create_app(
 
     app.state.started = time.time()
     return app
+
+
+_COMMON = {"lang", "basemap"}  # query parameters every page takes
+
+
+def _basemap(request: Request, default: str) -> Literal["osm", "blank", "amap"]:
+    value = request.query_params.get("basemap", default)
+    if value not in {"osm", "blank", "amap"}:
+        lang = _lang(request)
+        raise PageError(
+            422, TEXT[lang]["bad_param"].format(field="basemap", msg="osm | blank | amap")
+        )
+    return value  # type: ignore[return-value]
 
 
 def _attachment(filename: str) -> dict[str, str]:

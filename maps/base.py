@@ -128,3 +128,26 @@ def finish(m: folium.Map) -> folium.Map:
     """Add the layer control last, so it lists every layer added before."""
     folium.LayerControl(collapsed=False).add_to(m)
     return m
+
+
+def add_village_search(
+    m: folium.Map, areas: gpd.GeoDataFrame, *, lang: Language = "zh"
+) -> folium.Map:
+    """A search box that finds a village (or township) by name and zooms to it."""
+    places = areas.loc[areas["level"].isin(["village", "township"]), ["name", "geometry"]]
+    if not len(places):
+        return m
+    layer = folium.GeoJson(
+        places.to_crs(WGS84).to_json(),
+        name="村名搜索" if lang == "zh" else "Village search",
+        style_function=lambda _f: {"color": "#000", "weight": 0, "fillOpacity": 0, "opacity": 0},
+        control=False,
+    ).add_to(m)
+    plugins.Search(
+        layer=layer,
+        search_label="name",
+        placeholder="搜索村名" if lang == "zh" else "Search a village",
+        collapsed=False,
+        position="topright",
+    ).add_to(m)
+    return m

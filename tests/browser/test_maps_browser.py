@@ -27,6 +27,12 @@ def test_map_page_in_chromium(browser: Any, server_url: str, name: str) -> None:
     assert control.count() == 1
     overlays = frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     assert len(overlays) >= 2, overlays
+    # search by village name, fullscreen and measure controls
+    assert frame.locator(".leaflet-control-search").count() == 1
+    assert (
+        frame.locator(".leaflet-control-zoom-fullscreen, .leaflet-control-fullscreen").count() >= 1
+    )
+    assert frame.locator(".leaflet-control-measure").count() == 1
     # a legend is visible
     assert frame.locator(".tongan-legend").first.is_visible()
     # a popup opens on click of a marker or shape
