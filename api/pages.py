@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import folium
+import geopandas as gpd
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
@@ -67,6 +68,18 @@ class Page:
 
 
 PAGES: dict[str, Page] = {}
+
+
+@dataclass(frozen=True)
+class ResultCollection:
+    """An analysis result offered as an OGC API collection (computed with default parameters)."""
+
+    title: str
+    description: str
+    load: Callable[[Context], gpd.GeoDataFrame]
+
+
+RESULT_COLLECTIONS: dict[str, ResultCollection] = {}
 
 
 def page(

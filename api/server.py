@@ -8,23 +8,27 @@ parameters, so a repeat is instant. Every asset the pages use is served from thi
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import tempfile
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlencode
 
+import geopandas as gpd
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.pages import PAGES, Context, Page, PageResult
+from api.ogc import Collection, ogc_router
+from api.pages import PAGES, RESULT_COLLECTIONS, Context, Page, PageResult, ResultCollection
 from geo.errors import TonganError
 from geo.export import write_tables
 from geo.layers import Layers
@@ -213,11 +217,23 @@ def create_app(
         return render(request, "error.html.j2", exc.status, status=exc.status, reason=exc.message)
 
     @app.exception_handler(TonganError)
-    async def domain_error(request: Request, exc: TonganError) -> HTMLResponse:
+    async def domain_error(request: Request, exc: TonganError) -> Response:
+        if _is_data_api(request):
+            return JSONResponse(
+                {"code": type(exc).__name__, "description": str(exc)}, status_code=exc.status
+            )
         return render(request, "error.html.j2", exc.status, status=exc.status, reason=str(exc))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_data_api(request):
+            return JSONResponse(
+                {
+                    "code": "NotFound" if exc.status_code == 404 else "Error",
+                    "description": str(exc.detail),
+                },
+                status_code=exc.status_code,
+            )
         lang = _lang(request)
         reason = (
             TEXT[lang]["page_missing"].format(path=request.url.path)
@@ -304,6 +320,43 @@ def create_app(
             raise StarletteHTTPException(404)
         return FileResponse(file, headers={"Cache-Control": "public, max-age=86400"})
 
+    def collections() -> dict[str, Collection]:
+        from analysis.privacy import aggregate_households
+        from geo.schemas import SCHEMAS
+
+        out: dict[str, Collection] = {}
+        for name, frame in loaded.items():
+            if (name == "households" and not authorised) or not len(frame):
+                continue
+            out[name] = Collection(
+                name,
+                f"{SCHEMAS[name].zh} {name}",
+                SCHEMAS[name].meaning,
+                functools.partial(_same, frame),
+            )
+        out["household_cells"] = Collection(
+            "household_cells",
+            "重点儿童分布(聚合) household cells",
+            "Households and children counted over hexagons; cells with too few households are withheld.",
+            lambda: aggregate_households(
+                loaded.to_metric().households,
+                columns=["children", "left_behind", "in_difficulty"],
+                settings=settings.privacy,
+            ),
+        )
+        for cid, collection in RESULT_COLLECTIONS.items():
+            out[cid] = Collection(
+                cid,
+                collection.title,
+                collection.description,
+                functools.partial(_result, collection, ctx_default),
+            )
+        return out
+
+    def ctx_default() -> Context:
+        return Context(loaded, settings, settings.language, authorised, today or dt.date.today())
+
+    app.include_router(ogc_router(collections))
     app.state.started = time.time()
     return app
 
@@ -319,6 +372,18 @@ def _basemap(request: Request, default: str) -> Literal["osm", "blank", "amap"]:
             422, TEXT[lang]["bad_param"].format(field="basemap", msg="osm | blank | amap")
         )
     return value  # type: ignore[return-value]
+
+
+def _same(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return frame
+
+
+def _result(collection: ResultCollection, context: Callable[[], Context]) -> gpd.GeoDataFrame:
+    return collection.load(context())
+
+
+def _is_data_api(request: Request) -> bool:
+    return request.url.path.startswith(("/ogc", "/api/"))
 
 
 def _attachment(filename: str) -> dict[str, str]:

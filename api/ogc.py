@@ -1,0 +1,318 @@
+"""OGC API - Features (Part 1: Core, GeoJSON) over the layers and analysis results.
+
+GIS staff open ``http://HOST:PORT/ogc`` in QGIS or read it with GDAL's OAPIF driver. Household
+locations are personal data of minors: the ``households`` collection is offered only by a server
+started for an authorised role; everyone else gets ``household_cells``, counts over hexagons with
+small cells suppressed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+
+from geo.crs import WGS84
+from geo.errors import InputError, TonganError
+
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+]
+GEOJSON = "application/geo+json"
+MAX_LIMIT = 10_000
+DEFAULT_LIMIT = 1_000
+
+
+class NotFoundError(TonganError):
+    status = 404
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A collection: its title and a function giving its features (any CRS; served in WGS84)."""
+
+    id: str
+    title: str
+    description: str
+    load: Callable[[], gpd.GeoDataFrame]
+
+
+def _json(data: Any, media_type: str = "application/json", status: int = 200) -> JSONResponse:
+    return JSONResponse(data, media_type=media_type, status_code=status)
+
+
+def _clean(value: Any) -> Any:
+    """A JSON-safe property value (dates as ISO strings, NA as null)."""
+    if (
+        value is None
+        or (isinstance(value, float) and np.isnan(value))
+        or value is pd.NA
+        or value is pd.NaT
+    ):
+        return None
+    if isinstance(value, (pd.Timestamp, dt.date)):
+        return (
+            value.isoformat()[:10]
+            if isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+            else value.isoformat()
+        )
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _features(frame: gpd.GeoDataFrame, id_column: str | None) -> list[dict[str, Any]]:
+    geo = json.loads(frame.geometry.to_json())["features"]
+    props = frame.drop(columns=[frame.geometry.name])
+    out = []
+    for i, (feature, (_, row)) in enumerate(zip(geo, props.iterrows(), strict=True)):
+        fid = row[id_column] if id_column and id_column in row else frame.index[i]
+        out.append(
+            {
+                "type": "Feature",
+                "id": str(fid),
+                "geometry": feature["geometry"],
+                "properties": {str(k): _clean(v) for k, v in row.items()},
+            }
+        )
+    return out
+
+
+def _id_column(frame: gpd.GeoDataFrame) -> str | None:
+    for name in ("id", "code", "spot_id", "gap_id", "site_id", "institution_id", "facility_id"):
+        if name in frame.columns and frame[name].is_unique:
+            return name
+    return None
+
+
+def _parse_bbox(bbox: str | None) -> tuple[float, float, float, float] | None:
+    if bbox is None:
+        return None
+    try:
+        parts = [float(p) for p in bbox.split(",")]
+    except ValueError:
+        parts = []
+    if len(parts) not in (4, 6):
+        msg = f"bbox {bbox!r} must be minLon,minLat,maxLon,maxLat (WGS84 degrees)"
+        raise InputError(msg)
+    x1, y1, x2, y2 = (
+        (parts[0], parts[1], parts[2], parts[3])
+        if len(parts) == 4
+        else (parts[0], parts[1], parts[3], parts[4])
+    )
+    if x1 > x2 or y1 > y2:
+        msg = f"bbox {bbox!r}: the minimum comes first (minLon,minLat,maxLon,maxLat)"
+        raise InputError(msg)
+    return x1, y1, x2, y2
+
+
+def ogc_router(collections: Callable[[], dict[str, Collection]]) -> APIRouter:
+    """The OGC API - Features endpoints under ``/ogc`` over ``collections()``."""
+    router = APIRouter(prefix="/ogc", tags=["OGC API - Features"])
+    cache: dict[str, gpd.GeoDataFrame] = {}
+
+    def frame_of(cid: str) -> gpd.GeoDataFrame:
+        available = collections()
+        if cid not in available:
+            msg = f"no collection {cid!r}; available: {', '.join(available)}"
+            raise NotFoundError(msg)
+        if cid not in cache:
+            frame = available[cid].load()
+            cache[cid] = frame.to_crs(WGS84) if frame.crs is not None else frame.set_crs(WGS84)
+        return cache[cid]
+
+    def base(request: Request) -> str:
+        return str(request.base_url).rstrip("/") + "/ogc"
+
+    def describe(request: Request, c: Collection) -> dict[str, Any]:
+        frame = frame_of(c.id)
+        bounds = (
+            [float(v) for v in frame.total_bounds] if len(frame) else [-180.0, -90.0, 180.0, 90.0]
+        )
+        url = f"{base(request)}/collections/{c.id}"
+        return {
+            "id": c.id,
+            "title": c.title,
+            "description": c.description,
+            "itemType": "feature",
+            "crs": [CRS84],
+            "extent": {"spatial": {"bbox": [bounds], "crs": CRS84}},
+            "links": [
+                {"href": url, "rel": "self", "type": "application/json", "title": c.title},
+                {"href": f"{url}/items", "rel": "items", "type": GEOJSON, "title": c.title},
+            ],
+        }
+
+    @router.get("", summary="Landing page")
+    def landing(request: Request) -> JSONResponse:
+        b = base(request)
+        root = str(request.base_url).rstrip("/")
+        return _json(
+            {
+                "title": "Tongan 童安 OGC API - Features",
+                "description": "Layers and analysis results of the study area",
+                "links": [
+                    {
+                        "href": b,
+                        "rel": "self",
+                        "type": "application/json",
+                        "title": "this document",
+                    },
+                    {
+                        "href": f"{root}/api/openapi.json",
+                        "rel": "service-desc",
+                        "type": "application/vnd.oai.openapi+json;version=3.0",
+                        "title": "OpenAPI",
+                    },
+                    {
+                        "href": f"{root}/api/docs",
+                        "rel": "service-doc",
+                        "type": "text/html",
+                        "title": "API documentation",
+                    },
+                    {
+                        "href": f"{b}/conformance",
+                        "rel": "conformance",
+                        "type": "application/json",
+                        "title": "conformance",
+                    },
+                    {
+                        "href": f"{b}/collections",
+                        "rel": "data",
+                        "type": "application/json",
+                        "title": "collections",
+                    },
+                ],
+            }
+        )
+
+    @router.get("/conformance", summary="Conformance classes")
+    def conformance() -> JSONResponse:
+        return _json({"conformsTo": CONFORMANCE})
+
+    @router.get("/collections", summary="Collections")
+    def list_collections(request: Request) -> JSONResponse:
+        b = base(request)
+        return _json(
+            {
+                "links": [
+                    {
+                        "href": f"{b}/collections",
+                        "rel": "self",
+                        "type": "application/json",
+                        "title": "collections",
+                    }
+                ],
+                "collections": [describe(request, c) for c in collections().values()],
+            }
+        )
+
+    @router.get("/collections/{cid}", summary="One collection")
+    def one_collection(request: Request, cid: str) -> JSONResponse:
+        frame_of(cid)
+        return _json(describe(request, collections()[cid]))
+
+    @router.get("/collections/{cid}/items", summary="Features of a collection")
+    def items(
+        request: Request,
+        cid: str,
+        bbox: Annotated[
+            str | None,
+            Query(
+                description="minLon,minLat,maxLon,maxLat in WGS84",
+                examples=["112.9,29.8,113.0,29.9"],
+            ),
+        ] = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> JSONResponse:
+        frame = frame_of(cid)
+        box = _parse_bbox(bbox)
+        if box is not None and len(frame):
+            frame = frame.iloc[np.sort(frame.sindex.query(_box(box), predicate="intersects"))]
+        matched = len(frame)
+        page = frame.iloc[offset : offset + limit]
+        url = f"{base(request)}/collections/{cid}/items"
+        params = {"limit": limit, **({"bbox": bbox} if bbox else {})}
+        links = [
+            {
+                "href": _href(url, {**params, "offset": offset}),
+                "rel": "self",
+                "type": GEOJSON,
+                "title": "this page",
+            }
+        ]
+        if offset + limit < matched:
+            links.append(
+                {
+                    "href": _href(url, {**params, "offset": offset + limit}),
+                    "rel": "next",
+                    "type": GEOJSON,
+                    "title": "next page",
+                }
+            )
+        if offset > 0:
+            links.append(
+                {
+                    "href": _href(url, {**params, "offset": max(0, offset - limit)}),
+                    "rel": "prev",
+                    "type": GEOJSON,
+                    "title": "previous page",
+                }
+            )
+        return _json(
+            {
+                "type": "FeatureCollection",
+                "features": _features(page, _id_column(page)),
+                "numberMatched": matched,
+                "numberReturned": len(page),
+                "timeStamp": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "links": links,
+            },
+            media_type=GEOJSON,
+        )
+
+    @router.get("/collections/{cid}/items/{fid}", summary="One feature")
+    def item(request: Request, cid: str, fid: str) -> JSONResponse:
+        frame = frame_of(cid)
+        id_col = _id_column(frame)
+        match = (
+            frame[frame[id_col].astype(str) == fid]
+            if id_col
+            else frame[frame.index.astype(str) == fid]
+        )
+        if not len(match):
+            msg = f"collection {cid!r} has no feature {fid!r}"
+            raise NotFoundError(msg)
+        feature = _features(match.iloc[:1], id_col)[0]
+        url = f"{base(request)}/collections/{cid}"
+        feature["links"] = [
+            {"href": f"{url}/items/{fid}", "rel": "self", "type": GEOJSON},
+            {"href": url, "rel": "collection", "type": "application/json"},
+        ]
+        return _json(feature, media_type=GEOJSON)
+
+    return router
+
+
+def _box(box: tuple[float, float, float, float]) -> Any:
+    from shapely.geometry import box as shapely_box
+
+    return shapely_box(*box)
+
+
+def _href(url: str, params: dict[str, Any]) -> str:
+    from urllib.parse import urlencode
+
+    return f"{url}?{urlencode(params)}"
