@@ -272,9 +272,50 @@ class CoverageSettings(BaseModel):
 
 
 class SitingSettings(BaseModel):
-    """Siting children's homes and stations (issue 5)."""
+    """Siting children's homes and stations (issue 5); the default standard is walking_standard_m."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    weight_children: float = Field(
+        1.0, ge=0, description="Demand weight of each child in a household (ours)."
+    )
+    weight_left_behind: float = Field(
+        1.0,
+        ge=0,
+        description="Extra weight of each left-behind child (留守儿童), the policy's focus (ours).",
+    )
+    weight_in_difficulty: float = Field(
+        2.0,
+        ge=0,
+        description="Extra weight of each child in difficulty (困境儿童), the policy's focus (ours).",
+    )
+    candidate_spacing_m: float = Field(
+        300.0,
+        gt=0,
+        description="Generated candidates (road nodes in villages without a home) are thinned to this spacing (ours).",
+    )
+    exact_max_nnz: int = Field(
+        2_000_000,
+        ge=0,
+        description="Above this many non-zeros of the preprocessed coverage matrix, MCLP is solved by greedy with a proven bound instead of HiGHS (ours).",
+    )
+    time_limit_s: float = Field(
+        60.0, gt=0, description="Time limit of the HiGHS solver, seconds (ours)."
+    )
+    mip_gap: float = Field(
+        0.0, ge=0, le=1, description="Relative optimality gap at which HiGHS stops (ours; 0 = proven optimum)."
+    )
+    pmedian_limit_m: float = Field(
+        10_000.0,
+        gt=0,
+        description="p-median: walking distances are searched up to this far; demand no new or existing site reaches within it costs this distance (ours).",
+    )
+    lscp_share: float = Field(
+        1.0,
+        gt=0,
+        le=1,
+        description="Set covering: share of the reachable weighted demand that must be covered (ours; 1 = all).",
+    )
 
 
 class InspectionSettings(BaseModel):
@@ -346,7 +387,7 @@ class InspectionSettings(BaseModel):
         description="Sources per Dijkstra call when building the travel-time matrix (ours: memory).",
     )
     max_leg_minutes: float = Field(
-        90.0,
+        30.0,
         gt=0,
         description="Legs between two stops longer than this are not considered (ours: bounds the Dijkstra search).",
     )

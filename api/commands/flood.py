@@ -1,0 +1,276 @@
+"""``tongan flood-review``: the flood-season review around schools and child institutions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Literal
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.table import Table
+
+from analysis._dem import Dem
+from analysis.flood import CHECK_ITEMS, LEVELS, OFFICES, STATUS, WHY, FloodReview
+from api._common import (
+    ColumnsOption,
+    CrsOption,
+    LangOption,
+    SourceArg,
+    handle_errors,
+    load_valid_layers,
+    out_console,
+    progress_steps,
+    resolve_lang,
+)
+from geo.errors import InputError
+from geo.i18n import value_label
+from geo.settings import Language, get_settings
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+
+TEXT: dict[str, dict[str, str]] = {
+    "title": {"zh": "汛期儿童机构隐患排查报告", "en": "Flood-season review of child institutions"},
+    "date": {"zh": "排查日期", "en": "Review date"},
+    "reviews_due": {"zh": "当日应开展的检查", "en": "Reviews due on the date"},
+    "dem": {"zh": "高程数据", "en": "Elevation (DEM)"},
+    "dem_yes": {"zh": "已使用", "en": "used"},
+    "dem_no": {"zh": "未提供,仅按隐患图层", "en": "not given; hazard layers only"},
+    "summary": {"zh": "按隐患等级统计", "en": "By hazard level"},
+    "level": {"zh": "隐患等级", "en": "Hazard level"},
+    "count": {"zh": "机构数", "en": "Institutions"},
+    "exposed": {"zh": "涉及儿童/学生", "en": "Children / pupils"},
+    "kind": {"zh": "类型", "en": "Kind"},
+    "id": {"zh": "编号", "en": "Id"},
+    "office": {"zh": "责任部门", "en": "Responsible office"},
+    "escape": {"zh": "撤离路线", "en": "Escape route"},
+    "reasons": {"zh": "原因", "en": "Reasons"},
+    "item": {"zh": "检查项", "en": "Item"},
+    "status": {"zh": "结果", "en": "Result"},
+    "detail": {"zh": "说明", "en": "Detail"},
+    "checked": {"zh": "已核实", "en": "Checked"},
+    "inspector": {"zh": "检查人", "en": "Inspector"},
+    "signed_date": {"zh": "日期", "en": "Date"},
+    "measures": {"zh": "整改措施", "en": "Measures taken"},
+    "none": {"zh": "无", "en": "none"},
+    "escape_ok": {"zh": "步行 {d:.0f} 米到洪水区外安全点", "en": "{d:.0f} m walk to a safe point"},
+    "escape_not_needed": {"zh": "无需(不在洪水区附近)", "en": "not needed (away from flood zones)"},
+    "escape_unreachable": {
+        "zh": "沿道路到不了安全点({why})",
+        "en": "no road route to a safe point ({why})",
+    },
+    "unknown": {"zh": "未知", "en": "unknown"},
+    "written": {"zh": "已写出", "en": "Written"},
+    "total": {"zh": "合计", "en": "Total"},
+    "no_reviews": {"zh": "当日无到期检查", "en": "no review due on the date"},
+}
+
+HEADERS_ZH: dict[str, str] = {
+    "id": "编号", "name": "名称", "kind": "类型", "layer": "来源图层", "exposed": "涉及儿童/学生数",
+    "exposed_source": "人数来源", "nearest_water_m": "最近水域距离(米)",
+    "nearest_water_kind": "最近水域类型", "nearest_water_id": "最近水域编号",
+    "flood_zone_m": "距洪水淹没区(米)", "flood_zone_id": "洪水淹没区编号",
+    "flood_zone_status": "洪水淹没区", "landslide_zone_m": "距滑坡区(米)",
+    "landslide_zone_ids": "附近滑坡区", "dangerous_wall_m": "距危墙(米)",
+    "dangerous_wall_ids": "附近危墙", "dangerous_building_m": "距危房(米)",
+    "dangerous_building_ids": "附近危房", "incidents_near": "附近溺水事件数",
+    "max_slope_deg": "最大坡度(度)", "dem_coverage": "高程覆盖", "escape_status": "撤离路线",
+    "escape_m": "撤离距离(米)", "escape_why": "无法撤离原因", "level": "隐患等级",
+    "reasons": "原因代码", "reasons_zh": "原因", "reasons_en": "原因(英文)", "office": "责任部门",
+    "institution_id": "机构编号", "item": "检查项", "status": "结果", "detail_zh": "说明",
+    "detail_en": "说明(英文)", "distance_m": "撤离距离(米)",
+    **{f"water_{k}_m": f"距{value_label(k)}(米)" for k in
+       ("river", "canal", "stream", "ditch", "pond", "reservoir", "lake")},
+}  # fmt: skip
+SHEETS_ZH = {"institutions": "机构排查", "checklist": "检查清单", "routes": "撤离路线"}
+
+
+def _t(key: str, lang: Language) -> str:
+    return TEXT[key][lang]
+
+
+def read_dem(path: Path) -> Dem:
+    """Read band 1 of a GeoTIFF into a :class:`Dem` (nodata becomes NaN)."""
+    import pyproj
+    import rasterio
+    from rasterio.errors import RasterioIOError
+
+    if not path.exists():
+        msg = f"--dem {path}: no such file; give a GeoTIFF elevation raster"
+        raise InputError(msg)
+    try:
+        with rasterio.open(path) as src:
+            if src.crs is None:
+                msg = f"--dem {path}: the raster has no CRS; assign one (e.g. gdal_edit.py -a_srs EPSG:4490)"
+                raise InputError(msg)
+            band = src.read(1, masked=True).astype(np.float64)
+            return Dem(
+                elevation=band.filled(np.nan),
+                transform=src.transform,
+                crs=pyproj.CRS.from_user_input(src.crs.to_wkt()),
+            )
+    except RasterioIOError as exc:
+        msg = f"--dem {path}: not a readable raster ({exc}); give a GeoTIFF elevation raster"
+        raise InputError(msg) from None
+
+
+def _escape_text(row: pd.Series, lang: Language) -> str:
+    status = str(row["escape_status"])
+    if status == "ok":
+        return _t("escape_ok", lang).format(d=float(row["escape_m"]))
+    if status == "unreachable":
+        why = WHY.get(str(row["escape_why"]), WHY[""])[lang]
+        return _t("escape_unreachable", lang).format(why=why)
+    return _t("escape_not_needed", lang)
+
+
+def render_report(review: FloodReview, *, lang: Language = "zh") -> str:
+    """The printable HTML report: a summary, then one section per institution (high first)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"])
+    )
+    inst = review.institutions
+    exposed = review.exposed_by_level()
+    counts = review.counts()
+    summary = [
+        {"code": lv, "label": value_label(lv, lang), "count": counts[lv], "exposed": exposed[lv]}
+        for lv in LEVELS
+    ]
+    order = inst.assign(_r=inst["level"].map({lv: i for i, lv in enumerate(LEVELS)}))
+    order = order.sort_values(["_r", "id"], kind="stable")
+    sections = []
+    for _, r in order.iterrows():
+        checks = review.checklist.loc[review.checklist["institution_id"] == r["id"]]
+        sections.append(
+            {
+                "id": r["id"],
+                "name": r["name"],
+                "kind": value_label(str(r["kind"]), lang),
+                "level": r["level"],
+                "level_label": value_label(str(r["level"]), lang),
+                "exposed": r["exposed"] if pd.notna(r["exposed"]) else _t("unknown", lang),
+                "office": OFFICES[str(r["office"])][lang],
+                "escape": _escape_text(r, lang),
+                "reasons": r["reasons_zh" if lang == "zh" else "reasons_en"],
+                "checks": [
+                    {
+                        "item": CHECK_ITEMS[str(c["item"])][lang],
+                        "code": c["status"],
+                        "status": STATUS[str(c["status"])][lang],
+                        "detail": c["detail_zh" if lang == "zh" else "detail_en"],
+                    }
+                    for _, c in checks.iterrows()
+                ],
+            }
+        )
+    sep = "、" if lang == "zh" else ", "
+    return env.get_template("flood_report.html.j2").render(
+        lang=lang,
+        t={k: v[lang] for k, v in TEXT.items()},
+        date=review.date.isoformat(),
+        reviews=sep.join(r.label(lang) for r in review.reviews),
+        dem_used=review.dem_used,
+        summary=summary,
+        sections=sections,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Register ``flood-review`` on the app."""
+    app.command("flood-review")(flood_review)
+
+
+@handle_errors
+def flood_review(
+    source: SourceArg = None,
+    date: Annotated[
+        str | None, typer.Option(help="Review date YYYY-MM-DD (default: today).")
+    ] = None,
+    dem: Annotated[
+        Path | None, typer.Option(help="Elevation raster (GeoTIFF) for the slope check.")
+    ] = None,
+    region: Annotated[
+        Literal["south", "north"] | None,
+        typer.Option(help="Flood-season preset: south or north (default: the setting)."),
+    ] = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for the tables, the report and the map.")
+    ] = Path("out/flood-review"),
+    crs: CrsOption = None,
+    columns: ColumnsOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Flood-season review: hazards around schools and child institutions, reviews due."""
+    from analysis.flood import review_institutions
+    from geo.export import write_tables
+    from maps.flood import flood_map
+
+    language = resolve_lang(lang)
+    try:
+        day = dt.date.fromisoformat(date) if date else dt.date.today()
+    except ValueError:
+        msg = f"--date {date!r} is not a date; use YYYY-MM-DD"
+        raise InputError(msg) from None
+    settings = get_settings()
+    elevation = read_dem(dem) if dem is not None else None
+    layers = load_valid_layers(source, crs=crs, columns=columns, lang=language)
+    zh = language == "zh"
+    with progress_steps(3, "汛期排查" if zh else "flood review") as step:
+        review = review_institutions(
+            layers.to_metric(), settings=settings, date=day, dem=elevation, region=region
+        )
+        step("分析" if zh else "analysis")
+        headers = HEADERS_ZH if zh else {}
+        written = write_tables(
+            {
+                "institutions": review.institutions,
+                "checklist": review.checklist,
+                "routes": review.routes,
+            },
+            out_dir,
+            stem="flood_review",
+            headers=headers,
+            sheet_names=SHEETS_ZH if zh else None,
+        )
+        report = out_dir / "flood_report.html"
+        report.write_text(render_report(review, lang=language), encoding="utf-8")
+        step("报告" if zh else "report")
+        map_path = out_dir / "flood_map.html"
+        flood_map(review, lang=language).save(str(map_path))
+        step("地图" if zh else "map")
+
+    out = out_console()
+    table = Table(title=f"{_t('title', language)} {day.isoformat()}")
+    for key in ("level", "count", "exposed"):
+        table.add_column(_t(key, language))
+    counts, exposed = review.counts(), review.exposed_by_level()
+    for lv in LEVELS:
+        table.add_row(value_label(lv, language), str(counts[lv]), str(exposed[lv]))
+    table.add_row(_t("total", language), str(sum(counts.values())), str(sum(exposed.values())))
+    out.print(table)
+    flagged = review.institutions.loc[review.institutions["level"] != "low"]
+    for _, r in flagged.iterrows():
+        text = r["reasons_zh" if zh else "reasons_en"]
+        out.print(
+            f"[bold]{r['name']}[/] ({value_label(str(r['level']), language)}): {text}",
+            highlight=False,
+        )
+    due = (
+        "、".join(r.label(language) for r in review.reviews)
+        if zh
+        else ", ".join(r.label(language) for r in review.reviews)
+    )
+    out.print(f"{_t('reviews_due', language)}: {due or _t('no_reviews', language)}")
+    if elevation is not None:
+        outside = int((review.institutions["dem_coverage"] == "outside").sum())
+        if outside:
+            out.print(
+                f"[yellow]{outside} 个机构不在高程数据范围内[/]"
+                if zh
+                else f"[yellow]{outside} institution(s) lie outside the DEM[/]"
+            )
+    paths = [str(p) for p in (*written.csv, written.excel, report, map_path)]
+    out.print(f"{_t('written', language)}: " + ", ".join(paths), highlight=False)
