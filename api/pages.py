@@ -10,14 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
 
 import folium
 import geopandas as gpd
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from geo.layers import Layers
 from geo.settings import Language, Settings
+
+if TYPE_CHECKING:
+    from analysis.flood import FloodReview
 
 
 @dataclass(frozen=True)
@@ -132,3 +136,87 @@ def overview(ctx: Context, _params: BaseModel) -> PageResult:
         figures,
         {"layers": table, "cells": cells_out},
     )
+
+
+def _level_figures(
+    counts: dict[str, int], lang: Language, labels: dict[str, dict[Language, str]]
+) -> list[tuple[str, str]]:
+    return [(labels[k][lang], str(v)) for k, v in counts.items()]
+
+
+class FloodParams(BaseModel):
+    """Parameters of the flood-season review page."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: dt.date | None = Field(None, description="日期 / date")
+    region: Literal["south", "north"] | None = Field(
+        None, description="地区 / region (south, north)"
+    )
+
+
+_FLOOD_LEVELS: dict[str, dict[Language, str]] = {
+    "high": {"zh": "高风险机构", "en": "High-hazard institutions"},
+    "medium": {"zh": "中风险机构", "en": "Medium-hazard institutions"},
+    "low": {"zh": "低风险机构", "en": "Low-hazard institutions"},
+}
+
+
+def _flood_review(ctx: Context, params: FloodParams) -> FloodReview:
+    from analysis.flood import review_institutions
+
+    return review_institutions(
+        ctx.layers.to_metric(),
+        settings=ctx.settings,
+        date=params.date or ctx.today,
+        region=params.region,
+    )
+
+
+@page(
+    "flood",
+    title={"zh": "汛期隐患排查", "en": "Flood-season review"},
+    question={
+        "zh": "学校、幼儿园和儿童机构周边有哪些水域、山体、危墙和洪水淹没区隐患?今天应开展哪些检查?",
+        "en": "Which water, slope, wall and flood-zone hazards surround schools, kindergartens and child institutions, and which reviews are due today?",
+    },
+    params=FloodParams,
+)
+def flood(ctx: Context, params: BaseModel) -> PageResult:
+    from maps.flood import flood_map
+
+    assert isinstance(params, FloodParams)
+    review = _flood_review(ctx, params)
+    figures = _level_figures(review.counts(), ctx.lang, _FLOOD_LEVELS)
+    exposed = review.exposed_by_level()
+    figures.append(
+        (
+            "高风险机构儿童" if ctx.lang == "zh" else "Children at high-hazard places",
+            str(exposed["high"]),
+        )
+    )
+    due = "、".join(r.label(ctx.lang) for r in review.reviews) or (
+        "无" if ctx.lang == "zh" else "none"
+    )
+    figures.append(("今日应开展" if ctx.lang == "zh" else "Reviews due", due))
+    return PageResult(
+        flood_map(review, lang=ctx.lang),
+        figures,
+        {
+            "institutions": review.institutions,
+            "checklist": review.checklist,
+            "routes": review.routes,
+        },
+    )
+
+
+def _flood_collection(ctx: Context) -> gpd.GeoDataFrame:
+    review = _flood_review(ctx, FloodParams())
+    return review.institutions
+
+
+RESULT_COLLECTIONS["flood_review"] = ResultCollection(
+    "汛期隐患排查 flood review",
+    "Child institutions with their flood-season hazard level and reasons.",
+    _flood_collection,
+)

@@ -264,9 +264,7 @@ def create_app(
                 "label": (f.description or fname),
                 "value": "" if getattr(params, fname) is None else getattr(params, fname),
                 "type": "date" if "date" in fname else "text",
-                "choices": list(getattr(f.annotation, "__args__", ()))
-                if _is_literal(f.annotation)
-                else None,
+                "choices": _choices(f.annotation),
             }
             for fname, f in page.params.model_fields.items()
         ]
@@ -390,5 +388,11 @@ def _attachment(filename: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{filename}"'}
 
 
-def _is_literal(annotation: object) -> bool:
-    return getattr(annotation, "__origin__", None) is Literal
+def _choices(annotation: object) -> list[object] | None:
+    """The allowed values of a ``Literal`` (or optional ``Literal``) parameter, for a select box."""
+    if getattr(annotation, "__origin__", None) is Literal:
+        return list(getattr(annotation, "__args__", ()))
+    for arg in getattr(annotation, "__args__", ()) or ():
+        if getattr(arg, "__origin__", None) is Literal:
+            return ["", *arg.__args__]
+    return None

@@ -7,6 +7,7 @@ reads a file. Geometries are drawn in WGS84 (folium's GeoJSON), whatever CRS the
 from __future__ import annotations
 
 import html
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
@@ -142,7 +143,12 @@ def add_village_search(
         name="村名搜索" if lang == "zh" else "Village search",
         style_function=lambda _f: {"color": "#000", "weight": 0, "fillOpacity": 0, "opacity": 0},
         control=False,
-    ).add_to(m)
+    )
+    # drawn first, beneath every other layer, so its invisible shapes never catch a click
+    layer._parent = m
+    tiles = [(k, c) for k, c in m._children.items() if isinstance(c, folium.TileLayer)]
+    rest = [(k, c) for k, c in m._children.items() if not isinstance(c, folium.TileLayer)]
+    m._children = OrderedDict([*tiles, (layer.get_name(), layer), *rest])
     plugins.Search(
         layer=layer,
         search_label="name",
