@@ -254,6 +254,7 @@ EQUIPMENT = LayerSchema(
         Column("last_inspected", "date", "最近检查日期", "Date of the last inspection."),
         Column("water_id", "str", "水域编号", "The water it guards (waters.id), when known."),
     ),
+    required_layer=False,  # a township that never surveyed its equipment lacks all of it
 )
 
 SCHOOLS = LayerSchema(

@@ -1,0 +1,295 @@
+"""The drowning-risk map: waters, risk spots by class, equipment present, child density (aggregated)."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from branca.element import Template
+from folium import plugins
+
+from analysis.risk import RiskResult
+from geo.crs import WGS84
+from geo.i18n import value_label
+from geo.layers import Layers
+from geo.schemas import FOUR_ONES
+from geo.settings import Language
+from maps.base import _LEGEND as _LEGEND_TEMPLATE
+from maps.base import Legend, base_map, finish, popup_table
+
+CLASS_COLORS = {"red": "#d7191c", "yellow": "#fdae61", "green": "#1a9641"}
+#: Font Awesome icon and marker colour per equipment kind.
+EQUIPMENT_ICONS = {
+    "warning_sign": ("exclamation-triangle", "orange"),
+    "life_buoy": ("life-ring", "blue"),
+    "rescue_rope": ("link", "cadetblue"),
+    "rescue_pole": ("minus", "darkblue"),
+    "rescue_cabinet": ("archive", "purple"),
+}
+EQUIPMENT_COLORS = {
+    "orange": "#f69730",
+    "blue": "#38aadd",
+    "cadetblue": "#436978",
+    "darkblue": "#0067a3",
+    "purple": "#d252b9",
+}
+DENSITY_COLORS = ("#f2f0f7", "#cbc9e2", "#9e9ac8", "#6a51a3")  # purples: apart from the risk reds
+WATER_COLOR = "#2b8cbe"
+FENCE_COLOR = "#4d4d4d"
+BROKEN_COLOR = "gray"
+
+T: dict[str, dict[str, str]] = {
+    "waters": {"zh": "水域", "en": "Waters"},
+    "spots": {"zh": "风险点", "en": "Risk spots"},
+    "red": {"zh": "红色(高风险)", "en": "red (high risk)"},
+    "yellow": {"zh": "黄色(较高风险)", "en": "yellow (elevated)"},
+    "green": {"zh": "绿色(一般)", "en": "green (general)"},
+    "equipment": {"zh": "救生设施(现有)", "en": "Equipment present"},
+    "broken": {"zh": "损坏或缺失", "en": "damaged or missing"},
+    "fences": {"zh": "防护栏", "en": "Fences"},
+    "density": {"zh": "儿童密度(聚合)", "en": "Child density (aggregated)"},
+    "suppressed": {"zh": "户数过少,不显示", "en": "too few households, withheld"},
+    "households": {"zh": "重点儿童家庭(授权)", "en": "Households (authorised)"},
+    "risk": {"zh": "风险", "en": "Risk"},
+    "hazard": {"zh": "危险度", "en": "Hazard"},
+    "exposure": {"zh": "暴露度", "en": "Exposure"},
+    "mitigation": {"zh": "防护度", "en": "Mitigation"},
+    "children": {"zh": "步行范围内儿童", "en": "Children within walking distance"},
+    "near": {"zh": "近水家庭(户)", "en": "Households near the water"},
+    "schools": {"zh": "步行范围内学校", "en": "Schools within walking distance"},
+    "missing": {"zh": "缺少", "en": "Missing"},
+    "none": {"zh": "无", "en": "none"},
+    "water": {"zh": "水域", "en": "Water"},
+    "village": {"zh": "村", "en": "Village"},
+    "chief": {"zh": "河长", "en": "River chief"},
+    "inspected": {"zh": "最近检查", "en": "Last inspected"},
+    "explanation": {"zh": "说明", "en": "Explanation"},
+    "condition": {"zh": "状态", "en": "Condition"},
+    "legend_risk": {"zh": "溺水风险点", "en": "Drowning-risk spots"},
+    "legend_eq": {"zh": "救生设施", "en": "Equipment"},
+    "legend_density": {"zh": "儿童数(每格)", "en": "Children per cell"},
+    "children_col": {"zh": "儿童数", "en": "Children"},
+    "households_col": {"zh": "户数", "en": "Households"},
+}
+
+
+class _StackedLegend(Legend):
+    """A legend box raised by ``offset_px``: maps.base places every legend at the same spot."""
+
+    def __init__(self, title: str, items: list[tuple[str, str]], offset_px: int) -> None:
+        super().__init__(title, items)
+        self._template = Template(
+            _LEGEND_TEMPLATE.replace("bottom: 24px", f"bottom: {24 + offset_px}px")
+        )
+
+
+def _add_legends(m: folium.Map, legends: list[tuple[str, list[tuple[str, str]]]]) -> None:
+    """Add the legends stacked upwards from the bottom right, none hiding another."""
+    offset = 0
+    for title, items in legends:
+        m.get_root().add_child(_StackedLegend(title, items, offset))
+        offset += 34 + 21 * len(items)
+
+
+def _t(key: str, lang: Language) -> str:
+    return T[key][lang]
+
+
+def _spot_popup(row: pd.Series, lang: Language) -> folium.Popup:
+    missing = [value_label(c, lang) for c in str(row["missing_items"]).split(";") if c]
+    water = row["water_name"] or row["water_id"] or "-"
+    if row["water_kind"]:
+        water = f"{water}({value_label(str(row['water_kind']), lang)})"
+    last = row["last_inspected"]
+    rows = {
+        _t("risk", lang): f"{row['risk']:.0f}({_t(str(row['risk_class']), lang)})",
+        _t("hazard", lang): f"{row['hazard']:.2f}",
+        _t("exposure", lang): f"{row['exposure']:.1f}",
+        _t("mitigation", lang): f"{row['mitigation']:.2f}",
+        _t("children", lang): int(row["children_near"]),
+        _t("near", lang): int(row["near_households"]),
+        _t("schools", lang): int(row["schools_near"]),
+        _t("missing", lang): "、".join(missing) if missing else _t("none", lang),
+        _t("water", lang): water,
+        _t("village", lang): row["village_name"] or row["village_code"] or "-",
+        _t("chief", lang): row["river_chief"] or "-",
+        _t("inspected", lang): "-" if pd.isna(last) else pd.Timestamp(last).date().isoformat(),
+    }
+    if lang == "zh":
+        rows[_t("explanation", lang)] = row["explanation"]
+    title = str(row["name"] or row["spot_id"])
+    return popup_table(rows, title=title, width=380)
+
+
+def _plain(value: object) -> str:
+    return "-" if value is None or pd.isna(value) or value == "" else str(value)
+
+
+def _density_color(value: float, breaks: np.ndarray) -> str:
+    return DENSITY_COLORS[int(np.searchsorted(breaks, value, side="right"))]
+
+
+def risk_map(
+    result: RiskResult,
+    layers_metric: Layers,
+    *,
+    lang: Language = "zh",
+    authorised: bool = False,
+    child_cells: gpd.GeoDataFrame | None = None,
+) -> folium.Map:
+    """Draw the risk analysis: waters, spots by class, equipment present, child density.
+
+    Parameters
+    ----------
+    result
+        The output of :func:`analysis.risk.assess_risk`.
+    layers_metric
+        The layers (any CRS; drawn in WGS84): waters, equipment and, when authorised, households.
+    lang
+        ``"zh"`` (default) or ``"en"`` labels.
+    authorised
+        Draw household points (personal data of minors); otherwise only ``child_cells``.
+    child_cells
+        Aggregated hexagon counts (:func:`analysis.privacy.aggregate_households` with a
+        ``children`` column); suppressed cells are drawn grey without counts.
+    """
+    waters = layers_metric.waters.to_crs(WGS84)
+    m = base_map(waters if len(waters) else result.spots, lang=lang)
+    legends: list[tuple[str, list[tuple[str, str]]]] = []
+
+    if child_cells is not None and len(child_cells):
+        cells = child_cells.to_crs(WGS84)
+        values = pd.to_numeric(cells["children"], errors="coerce").astype(float)
+        shown = values.dropna()
+        breaks = np.unique(np.quantile(shown, [0.25, 0.5, 0.75])) if len(shown) else np.array([0.0])
+        group = folium.FeatureGroup(name=_t("density", lang), show=True)
+        suppressed = values.isna().to_numpy()
+        shaded = gpd.GeoDataFrame(
+            {
+                "color": [
+                    "#cccccc" if sup else _density_color(float(v), breaks)
+                    for v, sup in zip(values, suppressed, strict=True)
+                ],
+                "tip": [
+                    _t("suppressed", lang)
+                    if sup
+                    else f"{_t('children_col', lang)} {v:.0f} / {_t('households_col', lang)} {h:.0f}"
+                    for v, h, sup in zip(values, cells["households"], suppressed, strict=True)
+                ],
+            },
+            geometry=cells.geometry.to_numpy(),
+            crs=WGS84,
+        )
+        folium.GeoJson(
+            shaded,
+            style_function=lambda f: {
+                "fillColor": f["properties"]["color"],
+                "color": f["properties"]["color"],
+                "weight": 0.5,
+                "fillOpacity": 0.45,
+            },
+            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
+        ).add_to(group)
+        group.add_to(m)
+        edges = [0.0, *breaks.tolist()]
+        items = [(DENSITY_COLORS[i], f"≥ {edges[i]:.0f}") for i in range(min(len(edges), 4))] + [
+            ("#cccccc", _t("suppressed", lang))
+        ]
+        legends.append((_t("legend_density", lang), items))
+
+    if len(waters):
+        folium.GeoJson(
+            waters[["id", "name", "kind", "geometry"]].assign(
+                kind=[value_label(str(k), lang) for k in waters["kind"]],
+                name=waters["name"].astype(object).fillna(""),
+            ),
+            name=_t("waters", lang),
+            style_function=lambda _f: {
+                "color": WATER_COLOR,
+                "weight": 2,
+                "fillColor": WATER_COLOR,
+                "fillOpacity": 0.35,
+            },
+            tooltip=folium.GeoJsonTooltip(fields=["name", "kind"], aliases=["", ""]),
+        ).add_to(m)
+
+    spots = result.spots.to_crs(WGS84)
+    for cls in ("green", "yellow", "red"):
+        group = folium.FeatureGroup(name=f"{_t('spots', lang)}:{_t(cls, lang)}")
+        sub = spots.loc[spots["risk_class"] == cls]
+        for _, row in sub.iterrows():
+            folium.CircleMarker(
+                location=[row.geometry.y, row.geometry.x],
+                radius=7 if cls == "red" else 5,
+                color="#333333" if row["missing_items"] else CLASS_COLORS[cls],
+                weight=1,
+                fill=True,
+                fill_color=CLASS_COLORS[cls],
+                fill_opacity=0.9,
+                popup=_spot_popup(row, lang),
+                tooltip=f"{row['spot_id']} {_t('risk', lang)} {row['risk']:.0f}",
+            ).add_to(group)
+        group.add_to(m)
+    legends.append(
+        (_t("legend_risk", lang), [(CLASS_COLORS[c], _t(c, lang)) for c in CLASS_COLORS])
+    )
+
+    eq = layers_metric.equipment.to_crs(WGS84)
+    if len(eq):
+        kinds = eq["kind"].astype(object).fillna("")
+        cond = eq["condition"].astype(object).fillna("ok")
+        points = eq.loc[kinds != "fence"]
+        group = folium.FeatureGroup(name=_t("equipment", lang))
+        cluster = plugins.MarkerCluster(name=_t("equipment", lang)).add_to(group)
+        for _, row in points.iterrows():
+            kind = str(row["kind"])
+            icon, color = EQUIPMENT_ICONS.get(kind, ("question", "gray"))
+            broken = str(row["condition"]) != "ok"
+            label = value_label(kind, lang)
+            state = value_label(str(row["condition"]), lang)
+            folium.Marker(
+                location=[row.geometry.y, row.geometry.x],
+                icon=folium.Icon(icon=icon, prefix="fa", color=BROKEN_COLOR if broken else color),
+                tooltip=f"{label}({state})",
+                popup=popup_table(
+                    {_t("condition", lang): state, _t("water", lang): _plain(row.get("water_id"))},
+                    title=label,
+                ),
+            ).add_to(cluster)
+        group.add_to(m)
+        fences = eq.loc[kinds == "fence"]
+        if len(fences):
+            fgroup = folium.FeatureGroup(name=_t("fences", lang))
+            for geom, c in zip(fences.geometry, cond.loc[fences.index], strict=True):
+                folium.PolyLine(
+                    [(y, x) for x, y in geom.coords],
+                    color=FENCE_COLOR if c == "ok" else "#bbbbbb",
+                    weight=4,
+                    dash_array=None if c == "ok" else "6,6",
+                    tooltip=f"{value_label('fence', lang)}({value_label(str(c), lang)})",
+                ).add_to(fgroup)
+            fgroup.add_to(m)
+        items = [
+            (EQUIPMENT_COLORS[EQUIPMENT_ICONS[k][1]], value_label(k, lang))
+            for k in (*FOUR_ONES, "rescue_cabinet")
+        ]
+        items += [(FENCE_COLOR, value_label("fence", lang)), ("#8c8c8c", _t("broken", lang))]
+        legends.append((_t("legend_eq", lang), items))
+
+    if authorised and len(layers_metric.households):
+        hh = layers_metric.households.to_crs(WGS84)
+        group = folium.FeatureGroup(name=_t("households", lang), show=False)
+        points = gpd.GeoDataFrame(
+            {"children": pd.to_numeric(hh["children"], errors="coerce").fillna(0).astype(int)},
+            geometry=hh.geometry.to_numpy(),
+            crs=WGS84,
+        )
+        folium.GeoJson(
+            points,
+            marker=folium.CircleMarker(radius=3, color="#6a51a3", fill=True, fill_opacity=0.8),
+            tooltip=folium.GeoJsonTooltip(fields=["children"], aliases=[_t("children_col", lang)]),
+        ).add_to(group)
+        group.add_to(m)
+    _add_legends(m, legends)
+    return finish(m)
