@@ -1,0 +1,396 @@
+"""Home-visit schedules for children's directors: who is due, who is overdue, and a day's route.
+
+For every household with left-behind or in-difficulty children (DOMAIN.md, visits)::
+
+    next_contact    = max(last_contact, last_home_visit) + contact_interval_days
+    next_home_visit = last_home_visit + interval
+    interval        = InspectionSettings.frequent_visit_days   if guardianship_risk in
+                      frequent_guardianship, parent_disabled, child_disabled or psych_flag
+                    = Settings.home_visit_interval_days         otherwise
+
+A household never contacted / never visited is due on the plan date ("due now"); a home visit
+counts as a contact. With ``holiday_visits`` (Baotou) one concentrated visit is due in each
+winter and summer holiday (``settings.season``): a household not visited since the holiday began
+is due on ``max(holiday start, date)`` while the holiday lasts, and ``next_home_visit`` is the
+earlier of the two dates. A visit is *overdue* when its date is before the plan date and *due
+this week* when it falls within ``due_soon_days`` from it.
+
+Privacy: the lists carry household ids, village codes and counts, never a name; they are meant
+for the village's authorised children's director. The visit route starts and ends at the
+village's children's home (``facilities`` of kind ``children_home`` with ``area_code`` the
+village, or standing inside it); without one, at the village polygon's representative point,
+moved onto the nearest road when it lies farther than ``snap_limit_m`` from every road.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import LineString, Point
+
+from analysis.patrol import (
+    _clock,
+    _concat,
+    _plan_day,
+    _route_line,
+    _snap_start,
+    _speed_m_per_min,
+    _subset,
+    _travel_matrix,
+)
+from geo.errors import InputError
+from geo.layers import Layers
+from geo.network import RoadNetwork, snap_points
+from geo.settings import Settings
+
+__all__ = ["HOME_CHECKS", "VisitPlan", "plan_visits", "visit_schedule"]
+
+#: Living-environment checks of every home visit (the plans: electricity, gas, water, fire, food).
+HOME_CHECKS: tuple[tuple[str, str], ...] = (
+    ("electricity", "用电安全(电线、插座、电器)"),
+    ("gas", "燃气安全(灶具、管线、通风)"),
+    ("water", "用水安全(饮水卫生；水缸、水井、池塘防溺水)"),
+    ("fire", "消防安全(火源、易燃物、逃生通道)"),
+    ("food", "食品安全(储存、过期食品、饮食卫生)"),
+)
+
+
+@dataclass(frozen=True)
+class VisitPlan:
+    """Home visits of one village on one date.
+
+    Attributes
+    ----------
+    schedule
+        One row per household in scope (Point, metric CRS): ``household_id``, ``village_code``,
+        ``left_behind``, ``in_difficulty``, ``frequent`` (monthly visits), ``interval_days``,
+        ``last_contact``, ``next_contact``, ``last_home_visit``, ``next_home_visit``,
+        ``holiday_due``, ``contact_status``, ``visit_status`` (overdue / due_week / later),
+        ``days_overdue``, ``no_care_agreement``, ``flags`` (Chinese), ``checklist`` (Chinese).
+    overdue, due_week
+        The rows of ``schedule`` whose home visit or contact is overdue / due this week.
+    stops
+        The day's visit route, in order: ``order``, ``household_id``, ``arrival``, ``leg_m``...
+    route
+        One row: the day's road line, ``distance_m``, ``travel_min``, ``stop_min``, ``message``.
+    checklist
+        Long form: ``order``, ``household_id``, ``item``, ``check_zh``.
+    depot
+        Where the route starts, in words.
+    messages
+        Notes for the user.
+    """
+
+    village_code: str
+    date: dt.date
+    schedule: gpd.GeoDataFrame
+    overdue: pd.DataFrame
+    due_week: pd.DataFrame
+    stops: gpd.GeoDataFrame
+    route: gpd.GeoDataFrame
+    checklist: pd.DataFrame
+    depot: str
+    messages: tuple[str, ...]
+
+
+def _bool(frame: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in frame:
+        return np.zeros(len(frame), dtype=bool)
+    return frame[col].astype("boolean").fillna(False).to_numpy(dtype=bool)
+
+
+def _dates(frame: pd.DataFrame, col: str) -> pd.Series:
+    if col not in frame:
+        return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    return pd.to_datetime(frame[col]).astype("datetime64[ns]")
+
+
+def _holiday_due(last: pd.Series, date: dt.date, settings: Settings) -> pd.Series:
+    """Due date of the concentrated holiday visit (NaT when none is pending)."""
+    periods: list[tuple[pd.Timestamp, pd.Timestamp]] = []
+    for year in (date.year - 1, date.year, date.year + 1):
+        for a, b in (settings.season.winter_holiday, settings.season.summer_holiday):
+            start = pd.Timestamp(f"{year}-{a}")
+            end = pd.Timestamp(f"{year}-{b}")
+            if end < start:
+                end = pd.Timestamp(f"{year + 1}-{b}")
+            periods.append((start, end))
+    periods.sort()
+    today = pd.Timestamp(date)
+    out = pd.Series(pd.NaT, index=last.index, dtype="datetime64[ns]")
+    for start, end in periods:
+        if end < today:
+            continue
+        pending = out.isna() & ~(last.notna() & (last >= start) & (last <= end))
+        out[pending] = max(start, today)
+        # the first pending period decides; households visited in this one wait for the next
+    return out
+
+
+def visit_schedule(households: pd.DataFrame, *, settings: Settings, date: dt.date) -> pd.DataFrame:
+    """Next contact and home-visit dates of every household in scope (module docstring).
+
+    Parameters
+    ----------
+    households
+        The households layer (any CRS, or a plain DataFrame).
+    settings
+        ``contact_interval_days``, ``home_visit_interval_days`` and ``settings.inspection``.
+    date
+        The plan date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The households with left-behind or in-difficulty children, indexed as given.
+    """
+    ins = settings.inspection
+    lb = pd.to_numeric(households["left_behind"], errors="coerce").fillna(0).astype(int)
+    idf = pd.to_numeric(households["in_difficulty"], errors="coerce").fillna(0).astype(int)
+    scope = (lb > 0) | (idf > 0)
+    h = households.loc[scope]
+    lb, idf = lb[scope], idf[scope]
+    risk = (
+        h["guardianship_risk"].astype("string").fillna("low")
+        if "guardianship_risk" in h
+        else pd.Series("low", index=h.index)
+    )
+    high = risk.isin(ins.frequent_guardianship).to_numpy(dtype=bool)
+    pdis, cdis, psych = (
+        _bool(h, "parent_disabled"),
+        _bool(h, "child_disabled"),
+        _bool(h, "psych_flag"),
+    )
+    frequent = high | pdis | cdis | psych
+    interval = np.where(frequent, ins.frequent_visit_days, settings.home_visit_interval_days)
+    today = pd.Timestamp(date)
+    last_visit = _dates(h, "last_home_visit")
+    last_contact = _dates(h, "last_contact")
+    contact_base = pd.concat([last_contact, last_visit], axis=1).max(axis=1)
+    next_contact = (contact_base + pd.Timedelta(days=settings.contact_interval_days)).fillna(today)
+    next_visit = (last_visit + pd.to_timedelta(interval, unit="D")).fillna(today)
+    holiday = (
+        _holiday_due(last_visit, date, settings)
+        if ins.holiday_visits
+        else pd.Series(pd.NaT, index=h.index, dtype="datetime64[ns]")
+    )
+    next_visit = pd.concat([next_visit, holiday], axis=1).min(axis=1)
+    soon = today + pd.Timedelta(days=ins.due_soon_days - 1)
+
+    def status(due: pd.Series) -> np.ndarray:
+        return np.select([due < today, due <= soon], ["overdue", "due_week"], "later")
+
+    care = _bool(h, "care_agreement")
+    no_care = (lb.to_numpy() > 0) & ~care
+    flags: list[str] = []
+    for k in range(len(h)):
+        f = []
+        if no_care[k]:
+            f.append("留守儿童未签委托照护协议")
+        if high[k]:
+            f.append(f"监护风险{'高' if risk.iloc[k] == 'high' else '中'}")
+        if pdis[k]:
+            f.append("父母重度残疾")
+        if cdis[k]:
+            f.append("儿童残疾")
+        if psych[k]:
+            f.append("心理行为问题")
+        flags.append("；".join(f))
+    checks = "；".join(text for _, text in HOME_CHECKS)
+    out = pd.DataFrame(
+        {
+            "household_id": h["id"].astype(str).to_numpy() if "id" in h else h.index.astype(str),
+            "village_code": h["village_code"].astype(str).to_numpy(),
+            "left_behind": lb.to_numpy(),
+            "in_difficulty": idf.to_numpy(),
+            "frequent": frequent,
+            "interval_days": interval,
+            "last_contact": last_contact.to_numpy(),
+            "next_contact": next_contact.to_numpy(),
+            "last_home_visit": last_visit.to_numpy(),
+            "next_home_visit": next_visit.to_numpy(),
+            "holiday_due": holiday.to_numpy(),
+            "contact_status": status(next_contact),
+            "visit_status": status(next_visit),
+            "days_overdue": np.maximum((today - next_visit).dt.days.to_numpy(), 0),
+            "never_visited": last_visit.isna().to_numpy(),
+            "no_care_agreement": no_care,
+            "flags": flags,
+            "checklist": [checks + ("；" + f if f else "") for f in flags],
+        },
+        index=h.index,
+    )
+    return out
+
+
+def _depot(
+    layers: Layers, network: RoadNetwork, village: str, polygon: shapely.Geometry, limit_m: float
+) -> tuple[Point, str]:
+    fac = layers.facilities
+    homes = fac[fac["kind"].astype("string") == "children_home"] if len(fac) else fac
+    if len(homes):
+        by_code = (
+            homes[homes["area_code"].astype("string") == village]
+            if "area_code" in homes
+            else homes.iloc[0:0]
+        )
+        inside = homes[homes.within(polygon)]
+        pick = by_code if len(by_code) else inside
+        if len(pick):
+            return pick.geometry.iloc[0], f"儿童之家 {pick['name'].iloc[0]}"
+    point = polygon.representative_point()
+    (_, e), dist = network.tree.query_nearest(point, return_distance=True, all_matches=False)
+    if float(dist[0]) > limit_m:
+        edge = network.edges.geometry.iloc[int(e[0])]
+        point = edge.interpolate(edge.project(point))
+        return point, "村域代表点(无儿童之家；已移至最近道路)"
+    return point, "村域代表点(无儿童之家)"
+
+
+def plan_visits(
+    layers: Layers,
+    network: RoadNetwork,
+    *,
+    village: str,
+    settings: Settings,
+    date: dt.date,
+) -> VisitPlan:
+    """Due lists and a day's walking route of home visits in one village.
+
+    Parameters
+    ----------
+    layers
+        Validated layers in the metric CRS (``layers.to_metric()``).
+    network
+        The road network built from ``layers.roads``.
+    village
+        Village code (``areas.code`` of level ``village``).
+    settings
+        Intervals, stop minutes, visit hours and mode.
+    date
+        Plan date.
+
+    Returns
+    -------
+    VisitPlan
+
+    Notes
+    -----
+    The route visits the households whose home visit is overdue or due this week, prize
+    ``1 + days_overdue / interval + [frequent]`` (the most urgent first), within
+    ``visit_hours`` of walking plus ``stop_minutes_visit`` per home, by
+    :func:`analysis._routing.solve_orienteering` on walking distances along the roads.
+    """
+    ins = settings.inspection
+    areas = layers.areas
+    villages = areas[areas["level"].astype("string") == "village"]
+    match = villages[villages["code"].astype(str) == village]
+    if match.empty:
+        examples = ", ".join(sorted(villages["code"].astype(str))[:5])
+        msg = f"unknown village code {village!r}; the areas layer has villages such as {examples}"
+        raise InputError(msg)
+    speed = _speed_m_per_min(ins.visit_mode, ins)
+    hh = layers.households[layers.households["village_code"].astype(str) == village]
+    sched = visit_schedule(hh, settings=settings, date=date)
+    schedule = gpd.GeoDataFrame(sched, geometry=hh.geometry.loc[sched.index], crs=hh.crs)
+    overdue = sched[(sched["visit_status"] == "overdue") | (sched["contact_status"] == "overdue")]
+    due_week = sched[
+        ((sched["visit_status"] == "due_week") | (sched["contact_status"] == "due_week"))
+        & ~sched.index.isin(overdue.index)
+    ]
+    messages: list[str] = []
+
+    depot_pt, depot_text = _depot(
+        layers, network, village, match.geometry.iloc[0], settings.snap_limit_m
+    )
+    depot_snap = _snap_start(network, depot_pt, limit_m=settings.snap_limit_m, what="visit start")
+    due = schedule[schedule["visit_status"] != "later"].reset_index(drop=True)
+    snap = snap_points(network, due.geometry, limit_m=settings.snap_limit_m)
+    if (~snap.snapped).any():
+        messages.append(
+            f"{int((~snap.snapped).sum())} 户距道路超过 {settings.snap_limit_m:.0f} 米，未排入路线"
+        )
+    pos = np.flatnonzero(snap.snapped)
+    points = _concat(depot_snap, _subset(snap, pos))
+    budget = 60.0 * ins.visit_hours
+    dist = _travel_matrix(network, points, limit_m=None, chunk=ins.matrix_chunk)
+    sub = due.iloc[pos]
+    prize = np.concatenate(
+        [
+            [0.0],
+            1.0
+            + sub["days_overdue"].to_numpy(float) / sub["interval_days"].to_numpy(float)
+            + sub["frequent"].to_numpy(float),
+        ]
+    )
+    day = _plan_day(dist, prize, ins.stop_minutes_visit, budget, speed)
+    message = "" if day.stops else "今日无可步行往返的到期家访" if len(pos) else "今日无到期家访"
+    if message:
+        messages.append(message)
+    rows, geoms, checks = [], [], []
+    for k, (m, arr) in enumerate(zip(day.stops, day.arrival, strict=True), start=1):
+        r = sub.iloc[m - 1]
+        rows.append(
+            {
+                "order": k,
+                "household_id": r["household_id"],
+                "left_behind": int(r["left_behind"]),
+                "in_difficulty": int(r["in_difficulty"]),
+                "visit_status": r["visit_status"],
+                "next_home_visit": r["next_home_visit"],
+                "arrival": _clock(ins.day_start, arr),
+                "leg_m": round(day.leg_m[k - 1], 1),
+                "flags": r["flags"],
+            }
+        )
+        geoms.append(r.geometry)
+        for item, text in HOME_CHECKS:
+            checks.append(
+                {"order": k, "household_id": r["household_id"], "item": item, "check_zh": text}
+            )
+        if r["flags"]:
+            for f in str(r["flags"]).split("；"):
+                checks.append(
+                    {"order": k, "household_id": r["household_id"], "item": "flag", "check_zh": f}
+                )
+    crs = network.crs
+    stop_cols = ["order", "household_id", "left_behind", "in_difficulty", "visit_status",
+                 "next_home_visit", "arrival", "leg_m", "flags"]  # fmt: skip
+    stops = gpd.GeoDataFrame(
+        pd.DataFrame(rows, columns=stop_cols), geometry=gpd.GeoSeries(geoms, crs=crs)
+    )
+    line: LineString | None = (
+        _route_line(network, points.table, [0, *day.stops, 0], dist) if day.stops else None
+    )
+    route = gpd.GeoDataFrame(
+        {
+            "village_code": [village],
+            "date": [date.isoformat()],
+            "start": [depot_text],
+            "stops": [len(day.stops)],
+            "distance_m": [round(day.distance_m, 1)],
+            "travel_min": [round(day.travel_min, 1)],
+            "stop_min": [round(day.stop_min, 1)],
+            "budget_min": [budget],
+            "message": [message],
+        },
+        geometry=gpd.GeoSeries([line], crs=crs),
+        crs=crs,
+    )
+    return VisitPlan(
+        village_code=village,
+        date=date,
+        schedule=schedule,
+        overdue=pd.DataFrame(overdue),
+        due_week=pd.DataFrame(due_week),
+        stops=stops,
+        route=route,
+        checklist=pd.DataFrame(checks, columns=["order", "household_id", "item", "check_zh"]),
+        depot=depot_text,
+        messages=tuple(messages),
+    )

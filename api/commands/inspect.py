@@ -1,0 +1,355 @@
+"""``tongan patrol`` and ``tongan visits``: patrol routes and home-visit schedules (issue 6).
+
+Writes tables (GeoPackage, CSV, Excel), a GPX track per day (written with ``xml.etree``, GPX 1.1),
+a printable Chinese HTML checklist (jinja2) and the Folium map into ``--out``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Annotated
+
+import geopandas as gpd
+import jinja2
+import pandas as pd
+import typer
+from rich.table import Table
+from shapely.geometry import Point
+
+from api._common import (
+    ColumnsOption,
+    CrsOption,
+    LangOption,
+    SourceArg,
+    handle_errors,
+    load_valid_layers,
+    out_console,
+    progress_steps,
+    resolve_lang,
+)
+from geo.crs import WGS84
+from geo.errors import InputError
+from geo.settings import get_settings
+
+_GPX_NS = "http://www.topografix.com/GPX/1/1"
+
+HEADERS_PATROL = {
+    "day": "天", "date": "日期", "order": "顺序", "spot_id": "风险点编号", "water_name": "水域",
+    "village_code": "村代码", "risk": "风险值", "risk_class": "风险等级", "priority": "优先级",
+    "overdue": "超期未查", "child_use": "儿童常去", "arrival": "到达时间",
+    "arrival_min": "出发后分钟", "leg_m": "上一段距离(米)", "last_inspected": "最近检查", "checklist": "检查清单",
+    "stops": "巡查点数", "distance_m": "路程(米)", "travel_min": "行程(分钟)",
+    "stop_min": "检查(分钟)", "total_min": "合计(分钟)", "budget_min": "预算(分钟)",
+    "windows": "巡查时段", "message": "说明", "item": "项目代码", "item_zh": "项目",
+    "state_zh": "最近状态", "action_zh": "处置", "reason": "原因",
+}  # fmt: skip
+HEADERS_VISITS = {
+    "household_id": "户编号", "village_code": "村代码", "left_behind": "留守儿童数",
+    "in_difficulty": "困境儿童数", "frequent": "需每月家访", "interval_days": "家访间隔(天)",
+    "last_contact": "最近联系", "next_contact": "下次联系", "last_home_visit": "最近家访",
+    "next_home_visit": "下次家访", "holiday_due": "假期集中走访", "contact_status": "联系状态",
+    "visit_status": "家访状态", "days_overdue": "逾期天数", "never_visited": "从未家访",
+    "no_care_agreement": "未签委托照护协议", "flags": "关注事项", "checklist": "检查清单",
+    "order": "顺序", "arrival": "到达时间", "leg_m": "上一段距离(米)", "date": "日期",
+    "start": "出发点", "stops": "家访户数", "distance_m": "路程(米)", "travel_min": "步行(分钟)",
+    "stop_min": "家访(分钟)", "budget_min": "预算(分钟)", "message": "说明", "item": "项目代码",
+    "check_zh": "检查内容",
+}  # fmt: skip
+
+_HTML = jinja2.Template(
+    """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{{ title }}</title>
+<style>body{font:14px/1.5 "Noto Sans CJK SC",sans-serif;margin:2em}
+table{border-collapse:collapse;width:100%;margin-bottom:1.5em}
+td,th{border:1px solid #444;padding:4px 6px;text-align:left}
+h2{page-break-before:always}h2:first-of-type{page-break-before:avoid}
+.box{display:inline-block;width:1em;height:1em;border:1px solid #000}</style></head>
+<body><h1>{{ title }}</h1><p>{{ subtitle }}</p>
+{% for section in sections %}<h2>{{ section.heading }}</h2><p>{{ section.note }}</p>
+{% for stop in section.stops %}<h3>{{ stop.title }}</h3>
+<table><tr><th>项目</th><th>最近状态</th><th>处置</th><th>检查结果</th></tr>
+{% for row in stop.rows %}<tr><td>{{ row[0] }}</td><td>{{ row[1] }}</td><td>{{ row[2] }}</td>
+<td><span class="box"></span> 完好 <span class="box"></span> 损坏 <span class="box"></span> 缺失
+</td></tr>{% endfor %}</table>{% endfor %}{% endfor %}
+<p>检查人签字：__________ 日期：__________</p></body></html>
+""",
+    autoescape=True,
+)
+
+
+def _parse_date(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        msg = f"--date {value!r} is not a date; use YYYY-MM-DD"
+        raise InputError(msg) from None
+
+
+def _parse_lonlat(value: str) -> Point:
+    try:
+        lon, lat = (float(v) for v in value.split(","))
+    except ValueError:
+        msg = f"--start {value!r} is not LON,LAT (e.g. 112.95,29.83)"
+        raise InputError(msg) from None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        msg = f"--start {value!r}: longitude must be in [-180, 180] and latitude in [-90, 90]"
+        raise InputError(msg)
+    return Point(lon, lat)
+
+
+def write_gpx(routes: gpd.GeoDataFrame, stops: gpd.GeoDataFrame, path: Path, *, name: str) -> Path:
+    """Write one GPX 1.1 track per route row (and the stops as waypoints), WGS84."""
+    ET.register_namespace("", _GPX_NS)
+    root = ET.Element(f"{{{_GPX_NS}}}gpx", version="1.1", creator="Tongan")
+    wgs_stops = stops.to_crs(WGS84) if len(stops) else stops
+    for _, s in wgs_stops.iterrows():
+        wpt = ET.SubElement(
+            root, f"{{{_GPX_NS}}}wpt", lat=f"{s.geometry.y:.7f}", lon=f"{s.geometry.x:.7f}"
+        )
+        label = s.get("spot_id", s.get("household_id"))
+        ET.SubElement(wpt, f"{{{_GPX_NS}}}name").text = f"{s.get('day', 1)}-{s['order']} {label}"
+    wgs = routes.to_crs(WGS84)
+    for _, r in wgs.iterrows():
+        trk = ET.SubElement(root, f"{{{_GPX_NS}}}trk")
+        ET.SubElement(trk, f"{{{_GPX_NS}}}name").text = f"{name} {r.get('date', '')}"
+        seg = ET.SubElement(trk, f"{{{_GPX_NS}}}trkseg")
+        if r.geometry is not None and not r.geometry.is_empty:
+            for x, y in r.geometry.coords:
+                ET.SubElement(seg, f"{{{_GPX_NS}}}trkpt", lat=f"{y:.7f}", lon=f"{x:.7f}")
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    return path
+
+
+def patrol(
+    source: SourceArg = None,
+    start: Annotated[
+        str, typer.Option(help="Start point LON,LAT (WGS84), e.g. a township office.")
+    ] = "",
+    hours: Annotated[
+        float, typer.Option(help="Time budget per day (travel + stops), hours.")
+    ] = 6.0,
+    mode: Annotated[str, typer.Option(help="Travel mode: walk, ebike or car.")] = "ebike",
+    days: Annotated[int, typer.Option(help="Most days to plan.")] = 1,
+    date: Annotated[str | None, typer.Option(help="First day YYYY-MM-DD (default today).")] = None,
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/patrol"),
+    crs: CrsOption = None,
+    columns: ColumnsOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Plan patrol routes over the drowning-risk spots: the most risk per hour first."""
+    from analysis.patrol import plan_patrols
+    from analysis.risk import assess_risk
+    from geo.network import build_network
+    from maps.patrol import patrol_map
+
+    language = resolve_lang(lang)
+    settings = get_settings()
+    day = _parse_date(date)
+    if not start:
+        msg = "--start LON,LAT is required (where each patrol day starts and ends)"
+        raise InputError(msg)
+    point = _parse_lonlat(start)
+    if mode not in settings.inspection.speeds_kmh:
+        msg = f"unknown --mode {mode!r}; expected one of {sorted(settings.inspection.speeds_kmh)}"
+        raise InputError(msg)
+    if hours < 0:
+        msg = f"--hours must be zero or more, got {hours}"
+        raise InputError(msg)
+    layers = load_valid_layers(source, crs=crs, columns=columns, lang=language).to_metric()
+    with progress_steps(4, "巡查路线" if language == "zh" else "patrol") as step:
+        network = build_network(layers.roads)
+        step("network")
+        risk = assess_risk(layers, settings=settings, date=day, network=network)
+        spots = risk.spots
+        if "use" not in spots and "water_id" in spots:
+            uses = layers.waters.set_index("id")["use"]
+            spots = spots.assign(use=spots["water_id"].map(uses))
+        step("risk")
+        start_m = gpd.GeoSeries([point], crs=WGS84).to_crs(layers.metric_crs()).iloc[0]
+        plan = plan_patrols(
+            spots,
+            network,
+            start=start_m,
+            settings=settings,
+            date=day,
+            hours=hours,
+            mode=mode,
+            days=days,
+        )
+        step("route")
+        out.mkdir(parents=True, exist_ok=True)
+        from geo.export import write_tables
+
+        write_tables(
+            {"routes": plan.routes, "stops": plan.stops, "checklist": plan.checklist,
+             "unvisited_red": plan.unvisited_red},
+            out, stem="patrol", headers=HEADERS_PATROL if language == "zh" else None,
+        )  # fmt: skip
+        write_gpx(plan.routes, plan.stops, out / "patrol.gpx", name="巡查路线")
+        sections = []
+        for _, r in plan.routes.iterrows():
+            d = int(r["day"])
+            stops = []
+            for _, s in plan.stops[plan.stops["day"] == d].iterrows():
+                rows = plan.checklist[
+                    (plan.checklist["day"] == d) & (plan.checklist["order"] == s["order"])
+                ]
+                stops.append(
+                    {
+                        "title": f"{int(s['order'])}. {s['spot_id']} {s['water_name'] or ''} "
+                        f"到达 {s['arrival']} 风险 {s['risk']:.0f} 最近检查 {s['last_inspected']}",
+                        "rows": rows[["item_zh", "state_zh", "action_zh"]].values.tolist(),
+                    }
+                )
+            sections.append(
+                {"heading": f"第 {d} 天 {r['date']}", "stops": stops,
+                 "note": r["message"] or f"路程 {r['distance_m'] / 1000:.1f} 公里，合计 {r['total_min']:.0f} 分钟"}
+            )  # fmt: skip
+        (out / "patrol_checklist.html").write_text(
+            _HTML.render(
+                title="风险点巡查清单",
+                subtitle=f"出发 {start}，{mode}，每天 {hours:g} 小时",
+                sections=sections,
+            ),
+            encoding="utf-8",
+        )
+        patrol_map(plan, lang=language).save(out / "patrol_map.html")
+        step("write")
+
+    zh = language == "zh"
+    table = Table(title="巡查计划" if zh else "Patrol plan")
+    for c in (
+        ("天", "日期", "巡查点", "红色", "路程(公里)", "合计(分钟)", "说明")
+        if zh
+        else ("day", "date", "stops", "red", "km", "minutes", "note")
+    ):
+        table.add_column(c)
+    for _, r in plan.routes.iterrows():
+        sd = plan.stops[plan.stops["day"] == r["day"]]
+        table.add_row(
+            str(r["day"]), r["date"], str(r["stops"]), str(int((sd["risk_class"] == "red").sum())),
+            f"{r['distance_m'] / 1000:.1f}", f"{r['total_min']:.0f}", r["message"],
+        )  # fmt: skip
+    console = out_console()
+    console.print(table)
+    for msg in plan.messages:
+        console.print(f"[yellow]{msg}[/]")
+    console.print(f"[green]{out}[/]")
+
+
+def visits(
+    source: SourceArg = None,
+    village: Annotated[str, typer.Option(help="Village code (areas.code).")] = "",
+    date: Annotated[str | None, typer.Option(help="Plan date YYYY-MM-DD (default today).")] = None,
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/visits"),
+    authorised: Annotated[
+        bool,
+        typer.Option(
+            help=(
+                "For the village's authorised children's director: household locations in the "
+                "tables, the GPX route and the map. --no-authorised keeps ids and counts only "
+                "and maps aggregate counts."
+            )
+        ),
+    ] = True,
+    crs: CrsOption = None,
+    columns: ColumnsOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Home-visit due lists and a day's walking route for a village's children's director."""
+    from analysis.privacy import aggregate_households
+    from analysis.visits import plan_visits
+    from geo.export import write_tables
+    from geo.network import build_network
+    from maps.visits import visits_map
+
+    language = resolve_lang(lang)
+    settings = get_settings()
+    day = _parse_date(date)
+    if not village:
+        msg = "--village CODE is required (a village code of the areas layer)"
+        raise InputError(msg)
+    layers = load_valid_layers(source, crs=crs, columns=columns, lang=language).to_metric()
+    with progress_steps(3, "家访计划" if language == "zh" else "visits") as step:
+        network = build_network(layers.roads)
+        step("network")
+        plan = plan_visits(layers, network, village=village, settings=settings, date=day)
+        step("route")
+        tables: dict[str, pd.DataFrame] = {
+            "schedule": plan.schedule, "overdue": plan.overdue, "due_week": plan.due_week,
+            "route": plan.route, "stops": plan.stops, "checklist": plan.checklist,
+        }  # fmt: skip
+        if not authorised:
+            # ids and counts only: no household location, no route leading to the homes
+            tables = {
+                k: pd.DataFrame(v.drop(columns="geometry", errors="ignore"))
+                for k, v in tables.items()
+            }
+        write_tables(
+            tables, out, stem="visits", headers=HEADERS_VISITS if language == "zh" else None
+        )
+        if authorised:
+            write_gpx(plan.route, plan.stops, out / "visits.gpx", name="家访路线")
+        stops = []
+        for _, s in plan.stops.iterrows():
+            rows = plan.checklist[plan.checklist["order"] == s["order"]]
+            stops.append(
+                {
+                    "title": f"{int(s['order'])}. 户 {s['household_id']} 到达 {s['arrival']}"
+                    f"(留守 {s['left_behind']}，困境 {s['in_difficulty']})",
+                    "rows": [[t, "", "逐项检查"] for t in rows["check_zh"]],
+                }
+            )
+        (out / "visits_checklist.html").write_text(
+            _HTML.render(
+                title="入户走访清单(仅限儿童主任使用)",
+                subtitle=f"村代码 {village}，{day.isoformat()}，出发点：{plan.depot}",
+                sections=[
+                    {"heading": "今日家访", "note": plan.route["message"].iloc[0], "stops": stops}
+                ],
+            ),
+            encoding="utf-8",
+        )
+        cells = None
+        if not authorised:
+            hh = layers.households[layers.households["village_code"].astype(str) == village]
+            cells = aggregate_households(
+                hh, columns=["left_behind", "in_difficulty"], settings=settings.privacy
+            )
+        visits_map(plan, authorised=authorised, aggregates=cells, lang=language).save(
+            out / "visits_map.html"
+        )
+        step("write")
+    zh = language == "zh"
+    table = Table(title=f"家访计划 {village}" if zh else f"Home visits {village}")
+    table.add_column("项目" if zh else "figure")
+    table.add_column("数量" if zh else "value")
+    r = plan.route.iloc[0]
+    for k, v in (
+        ("在册家庭" if zh else "households in scope", len(plan.schedule)),
+        ("逾期" if zh else "overdue", len(plan.overdue)),
+        ("本周到期" if zh else "due this week", len(plan.due_week)),
+        (
+            "未签委托照护协议" if zh else "no care agreement",
+            int(plan.schedule["no_care_agreement"].sum()),
+        ),
+        ("今日家访户数" if zh else "visits today", int(r["stops"])),
+        ("步行路程(公里)" if zh else "walk (km)", f"{r['distance_m'] / 1000:.1f}"),
+    ):
+        table.add_row(k, str(v))
+    console = out_console()
+    console.print(table)
+    console.print(f"{'出发点' if zh else 'start'}: {plan.depot}")
+    for msg in plan.messages:
+        console.print(f"[yellow]{msg}[/]")
+    console.print(f"[green]{out}[/]")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``patrol`` and ``visits`` to the app."""
+    app.command("patrol")(handle_errors(patrol))
+    app.command("visits")(handle_errors(visits))
