@@ -16,12 +16,14 @@ import folium
 import geopandas as gpd
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
+from shapely.geometry import Point
 
 from geo.layers import Layers
 from geo.settings import Language, Settings
 
 if TYPE_CHECKING:
     from analysis.flood import FloodReview
+    from analysis.risk import RiskResult
 
 
 @dataclass(frozen=True)
@@ -220,3 +222,226 @@ RESULT_COLLECTIONS["flood_review"] = ResultCollection(
     "Child institutions with their flood-season hazard level and reasons.",
     _flood_collection,
 )
+
+
+class RiskParams(BaseModel):
+    """Parameters of the drowning-risk page."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: dt.date | None = Field(None, description="日期 / date")
+
+
+_RISK_CLASSES: dict[str, dict[Language, str]] = {
+    "red": {"zh": "红色风险点", "en": "Red spots"},
+    "yellow": {"zh": "黄色风险点", "en": "Yellow spots"},
+    "green": {"zh": "绿色风险点", "en": "Green spots"},
+}
+_ITEMS: dict[str, dict[Language, str]] = {
+    "warning_sign": {"zh": "需购警示牌", "en": "Warning signs to buy"},
+    "life_buoy": {"zh": "需购救生圈", "en": "Life buoys to buy"},
+    "rescue_rope": {"zh": "需购救生绳", "en": "Rescue ropes to buy"},
+    "rescue_pole": {"zh": "需购救生杆", "en": "Rescue poles to buy"},
+    "fence": {"zh": "需建防护栏(米)", "en": "Fence to build (m)"},
+}
+
+
+def _risk(ctx: Context, day: dt.date) -> tuple[Layers, RiskResult]:
+    from analysis.risk import assess_risk
+
+    metric = ctx.layers.to_metric()
+    return metric, assess_risk(metric, settings=ctx.settings, date=day)
+
+
+@page(
+    "risk",
+    title={"zh": "溺水风险点与“四个一”排查", "en": "Drowning-risk spots and the four-ones audit"},
+    question={
+        "zh": "河流、沟渠、坑塘哪些位置离家近、危险大、缺少警示牌、救生圈、救生绳、救生杆或护栏?需要采购多少?",
+        "en": "Which spots along rivers, canals and ponds near homes are dangerous and lack a sign, buoy, rope, pole or fence, and how much must be bought?",
+    },
+    params=RiskParams,
+)
+def risk(ctx: Context, params: BaseModel) -> PageResult:
+    from analysis.privacy import aggregate_households
+    from maps.risk import risk_map
+
+    assert isinstance(params, RiskParams)
+    metric, result = _risk(ctx, params.date or ctx.today)
+    spots = result.spots
+    counts = spots["risk_class"].value_counts()
+    figures = [(_RISK_CLASSES[k][ctx.lang], str(int(counts.get(k, 0)))) for k in _RISK_CLASSES]
+    lacking = int((spots["missing_items"].fillna("") != "").sum())
+    figures.append(
+        ("缺少设施的风险点" if ctx.lang == "zh" else "Spots lacking an item", str(lacking))
+    )
+    for row in result.procurement.itertuples():
+        label = _ITEMS.get(str(row.item), {"zh": str(row.item), "en": str(row.item)})[ctx.lang]
+        value = row.metres if str(row.item) == "fence" else row.count
+        figures.append((label, f"{float(value):.0f}"))
+    cells = aggregate_households(
+        metric.households, columns=["children"], settings=ctx.settings.privacy
+    )
+    m = risk_map(result, metric, lang=ctx.lang, authorised=ctx.authorised, child_cells=cells)
+    tables = {
+        "spots": spots,
+        "villages": result.summary_village,
+        "townships": result.summary_township,
+        "chiefs": result.summary_chief,
+        "procurement": result.procurement,
+    }
+    return PageResult(m, figures, tables)
+
+
+RESULT_COLLECTIONS["risk_spots"] = ResultCollection(
+    "溺水风险点 risk spots",
+    "Drowning-risk spots with hazard, exposure, mitigation, risk class and missing items (today).",
+    lambda ctx: _risk(ctx, ctx.today)[1].spots,
+)
+
+
+class PatrolParams(BaseModel):
+    """Parameters of the patrol-plan page."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: dt.date | None = Field(None, description="日期 / date")
+    hours: float = Field(6.0, ge=0, le=24, description="每天工作小时 / hours per day")
+    mode: Literal["walk", "ebike", "car"] = Field("ebike", description="交通方式 / travel mode")
+    days: int = Field(1, ge=1, le=14, description="天数 / days")
+    start: str | None = Field(
+        None,
+        description="出发点 经度,纬度 / start LON,LAT (default: the township workstation)",
+        pattern=r"^\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*$",
+    )
+
+
+def _start_point(ctx: Context, start: str | None, crs: object) -> Point:
+    """The patrol start: given LON,LAT, else the township workstation, else the first facility."""
+    if start:
+        lon, lat = (float(v) for v in start.split(","))
+        return gpd.GeoSeries([Point(lon, lat)], crs=4326).to_crs(crs).iloc[0]
+    fac = ctx.layers.facilities
+    order = fac.sort_values("kind", key=lambda k: k.ne("township_workstation"))
+    source = order if len(order) else ctx.layers.areas.representative_point().to_frame("geometry")
+    return gpd.GeoSeries([source.geometry.iloc[0]], crs=ctx.layers.crs).to_crs(crs).iloc[0]
+
+
+@page(
+    "patrol",
+    title={"zh": "巡查路线", "en": "Patrol plan"},
+    question={
+        "zh": "河湖长和安全员今天先去哪些风险点?按什么顺序走、何时到达、每处查什么?",
+        "en": "Which risk spots should river chiefs and safety officers inspect today, in what order, when, and what to check at each?",
+    },
+    params=PatrolParams,
+)
+def patrol(ctx: Context, params: BaseModel) -> PageResult:
+    import tempfile
+    from pathlib import Path
+
+    from analysis.patrol import plan_patrols
+    from api.commands.inspect import write_gpx
+    from geo.network import build_network
+    from maps.patrol import patrol_map
+
+    assert isinstance(params, PatrolParams)
+    day = params.date or ctx.today
+    metric, result = _risk(ctx, day)
+    network = build_network(metric.roads)
+    plan = plan_patrols(
+        result.spots,
+        network,
+        start=_start_point(ctx, params.start, metric.crs),
+        settings=ctx.settings,
+        date=day,
+        hours=params.hours,
+        mode=params.mode,
+        days=params.days,
+    )
+    zh = ctx.lang == "zh"
+    figures = [
+        ("巡查点" if zh else "Stops", str(len(plan.stops))),
+        (
+            "其中红色风险点" if zh else "Red spots among them",
+            str(int((plan.stops["risk_class"] == "red").sum()) if len(plan.stops) else 0),
+        ),
+        (
+            "总路程(公里)" if zh else "Distance (km)",
+            f"{plan.routes['distance_m'].sum() / 1000:.1f}" if len(plan.routes) else "0",
+        ),
+        ("未到达的红色风险点" if zh else "Red spots not reached", str(len(plan.unvisited_red))),
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        gpx = write_gpx(
+            plan.routes, plan.stops, Path(tmp) / "patrol.gpx", name="巡查路线"
+        ).read_bytes()
+    tables = {"stops": plan.stops, "routes": plan.routes, "checklist": plan.checklist}
+    return PageResult(patrol_map(plan, lang=ctx.lang), figures, tables, gpx=gpx)
+
+
+class VisitParams(BaseModel):
+    """Parameters of the home-visit page."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    village: str | None = Field(
+        None, description="村代码 / village code (default: the village most overdue)"
+    )
+    date: dt.date | None = Field(None, description="日期 / date")
+
+
+@page(
+    "visits",
+    title={"zh": "入户走访计划", "en": "Home visits due"},
+    question={
+        "zh": "各村儿童主任哪些家访已逾期、本周到期?今天走访哪几户、怎么走?",
+        "en": "Which home visits are overdue or due this week for each children's director, and which route today?",
+    },
+    params=VisitParams,
+)
+def visits(ctx: Context, params: BaseModel) -> PageResult:
+    from analysis.privacy import aggregate_households
+    from analysis.visits import plan_visits, visit_schedule
+    from geo.network import build_network
+    from maps.visits import visits_map
+
+    assert isinstance(params, VisitParams)
+    day = params.date or ctx.today
+    metric = ctx.layers.to_metric()
+    village = params.village
+    if not village:
+        schedule = visit_schedule(metric.households, settings=ctx.settings, date=day)
+        overdue = schedule[schedule["visit_status"] == "overdue"]
+        counts = (overdue if len(overdue) else schedule)["village_code"].value_counts()
+        village = (
+            str(counts.index[0])
+            if len(counts)
+            else str(metric.areas.loc[metric.areas["level"] == "village", "code"].iloc[0])
+        )
+    plan = plan_visits(
+        metric, build_network(metric.roads), village=village, settings=ctx.settings, date=day
+    )
+    zh = ctx.lang == "zh"
+    name = metric.areas.set_index("code")["name"].get(village, village)
+    figures = [
+        ("村" if zh else "Village", f"{name} ({village})"),
+        ("应走访户数" if zh else "Households in scope", str(len(plan.schedule))),
+        ("家访已逾期" if zh else "Visits overdue", str(len(plan.overdue))),
+        ("本周到期" if zh else "Due this week", str(len(plan.due_week))),
+        (
+            "未签委托照护协议" if zh else "No care agreement",
+            str(int(plan.schedule["no_care_agreement"].sum())),
+        ),
+        ("今日走访" if zh else "Visits today", str(len(plan.stops))),
+    ]
+    cells = None
+    if not ctx.authorised:
+        hh = metric.households[metric.households["village_code"].astype(str) == village]
+        cells = aggregate_households(
+            hh, columns=["left_behind", "in_difficulty"], settings=ctx.settings.privacy
+        )
+    m = visits_map(plan, authorised=ctx.authorised, aggregates=cells, lang=ctx.lang)
+    # household ids and due dates are for the children's director: only authorised servers offer them
+    tables = {"overdue": plan.overdue, "due_week": plan.due_week} if ctx.authorised else {}
+    return PageResult(m, figures, tables)

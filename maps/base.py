@@ -80,15 +80,29 @@ def base_map(
 
 _LEGEND = """
 {% macro html(this, kwargs) %}
-<div class="tongan-legend" style="position: fixed; bottom: 24px; right: 12px; z-index: 9999;
-     background: rgba(255,255,255,0.92); padding: 8px 10px; border-radius: 6px;
-     box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 13px/1.5 sans-serif; max-width: 260px;">
+<div class="tongan-legend" style="background: rgba(255,255,255,0.92); padding: 8px 10px;
+     border-radius: 6px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 13px/1.5 sans-serif;
+     max-width: 260px;">
   <div style="font-weight: bold; margin-bottom: 4px;">{{ this.title }}</div>
   {% for color, text in this.items %}
   <div><span style="display:inline-block;width:14px;height:14px;margin-right:6px;
        vertical-align:middle;border:1px solid #555;background:{{ color }};"></span>{{ text }}</div>
   {% endfor %}
 </div>
+<script>
+  // every legend joins one column at the bottom right, so none hides another
+  (function () {
+    var box = document.getElementById("tongan-legends");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "tongan-legends";
+      box.style.cssText = "position:fixed;bottom:24px;right:12px;z-index:9999;display:flex;" +
+        "flex-direction:column;gap:6px;align-items:flex-end;max-height:75vh;overflow-y:auto";
+      document.body.appendChild(box);
+    }
+    box.appendChild(document.currentScript.previousElementSibling);
+  })();
+</script>
 {% endmacro %}
 """
 

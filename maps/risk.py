@@ -6,7 +6,6 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import Template
 from folium import plugins
 
 from analysis.risk import RiskResult
@@ -15,8 +14,7 @@ from geo.i18n import value_label
 from geo.layers import Layers
 from geo.schemas import FOUR_ONES
 from geo.settings import Language
-from maps.base import _LEGEND as _LEGEND_TEMPLATE
-from maps.base import Legend, base_map, finish, popup_table
+from maps.base import add_legend, base_map, finish, popup_table
 
 CLASS_COLORS = {"red": "#d7191c", "yellow": "#fdae61", "green": "#1a9641"}
 #: Font Awesome icon and marker colour per equipment kind.
@@ -74,22 +72,10 @@ T: dict[str, dict[str, str]] = {
 }
 
 
-class _StackedLegend(Legend):
-    """A legend box raised by ``offset_px``: maps.base places every legend at the same spot."""
-
-    def __init__(self, title: str, items: list[tuple[str, str]], offset_px: int) -> None:
-        super().__init__(title, items)
-        self._template = Template(
-            _LEGEND_TEMPLATE.replace("bottom: 24px", f"bottom: {24 + offset_px}px")
-        )
-
-
 def _add_legends(m: folium.Map, legends: list[tuple[str, list[tuple[str, str]]]]) -> None:
-    """Add the legends stacked upwards from the bottom right, none hiding another."""
-    offset = 0
+    """Add the legends; maps.base stacks them in one column at the bottom right."""
     for title, items in legends:
-        m.get_root().add_child(_StackedLegend(title, items, offset))
-        offset += 34 + 21 * len(items)
+        add_legend(m, title, items)
 
 
 def _t(key: str, lang: Language) -> str:

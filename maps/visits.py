@@ -105,6 +105,8 @@ def visits_map(
                     "fillOpacity": 0.4,
                 },
                 tooltip=f"{int(n)}" if shown else _t("suppressed", lang),
+            ).add_child(
+                popup_table({_t("cells", lang): int(n) if shown else _t("suppressed", lang)})
             ).add_to(cg)
         cg.add_to(m)
         add_legend(

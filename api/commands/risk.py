@@ -16,10 +16,10 @@ from api._common import (
     LangOption,
     SourceArg,
     handle_errors,
+    load_valid_layers,
     out_console,
     progress_steps,
     resolve_lang,
-    sample_path,
 )
 from geo.errors import InputError
 from geo.i18n import value_label
@@ -119,30 +119,8 @@ def _note(note: str, lang: Language) -> str:
 
 
 def _load(source: Path | None, *, crs: str | None, columns: Path | None, lang: Language) -> Layers:
-    """``load_valid_layers``, except that a missing equipment layer is not fatal here.
-
-    The schema marks equipment as a required layer, but the audit is most needed where nothing
-    was recorded: the analysis then treats every spot as lacking all four items and says so.
-    """
-    from geo.aliases import ColumnMap, read_column_map
-    from geo.layers import empty_layer
-    from geo.load import find_sources, read_layers
-    from geo.validate import validate_layers
-
-    source = source or sample_path()
-    column_map = read_column_map(columns) if columns else ColumnMap()
-    with progress_steps(
-        len(find_sources(source)), "读取图层" if lang == "zh" else "reading"
-    ) as step:
-        frames = read_layers(source, crs=crs, column_map=column_map, progress=step)
-    if "equipment" not in frames:
-        crs_of = next((f.crs for f in frames.values() if f.crs is not None), None)
-        frames["equipment"] = (
-            empty_layer("equipment", crs=crs_of) if crs_of else empty_layer("equipment")
-        )
-    layers, report = validate_layers(frames, column_map=column_map)
-    report.raise_if_fatal(lang)
-    return layers
+    """The validated layers; a missing equipment layer is allowed (every spot then lacks all)."""
+    return load_valid_layers(source, crs=crs, columns=columns, lang=lang)
 
 
 def _parse_date(value: str | None) -> dt.date:
