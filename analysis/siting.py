@@ -1,0 +1,472 @@
+"""Where to open the next children's homes and stations: location models on walking distances.
+
+The geo adapter of :mod:`analysis._locate`: households (the demand, weighted by the children who
+count for the service) and sites (existing facilities, kept open, and candidates) are snapped onto
+the road network, their walking distances come from one many-to-many Dijkstra run
+(:func:`geo.network.distance_matrix`), and the chosen model is solved on that matrix.
+
+A household is *covered* when an open site lies within the walking standard ``s`` along roads
+(``settings.walking_standard_m``, the 15-minute service circle, by default):
+``covered_i = [min_j d_ij <= s]``. The demand weight of household ``i`` is
+
+    w_i = weight_children * children_i + weight_left_behind * left_behind_i
+          + weight_in_difficulty * in_difficulty_i          (weights="all")
+
+or just ``left_behind_i`` / ``in_difficulty_i``, or any vector given (e.g. drowning exposure).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+import shapely
+
+from analysis import _locate
+from geo.crs import require_metric
+from geo.errors import InputError, LayerError
+from geo.layers import Layers
+from geo.network import (
+    RoadNetwork,
+    build_network,
+    distance_matrix,
+    distances_from,
+    snap_points,
+)
+from geo.settings import Settings
+
+__all__ = ["MODELS", "WEIGHTS", "SitingResult", "demand_weights", "site_facilities"]
+
+Model = Literal["mclp", "lscp", "pmedian"]
+WeightName = Literal["all", "left_behind", "in_difficulty"]
+MODELS: tuple[str, ...] = ("mclp", "lscp", "pmedian")
+WEIGHTS: tuple[str, ...] = ("all", "left_behind", "in_difficulty")
+
+
+@dataclass(frozen=True)
+class SitingResult:
+    """Chosen sites, coverage before and after, and the solver's report.
+
+    Attributes
+    ----------
+    model, kind, standard_m
+        The model solved, the facility kind sited and the walking standard (m).
+    chosen
+        New sites in order of marginal gain: ``rank`` (1 = largest gain), ``site_id``,
+        ``village_code``, ``village_name``, ``gain`` (weight newly covered, or weighted metres
+        saved for p-median), ``households_gained`` and point geometry (metric CRS).
+    candidates
+        Every candidate: ``site_id``, ``village_code``, ``source`` (``layer``/``generated``),
+        ``snapped`` and ``chosen``.
+    existing
+        The existing facilities of ``kind`` (fixed open).
+    villages
+        Per village: ``village_code``, ``village_name``, ``households``, ``weight``,
+        ``covered_before``/``covered_after`` (households), ``share_before``/``share_after``
+        (weighted share covered) and ``has_home`` (before).
+    households
+        Per household: ``id``, ``village_code``, ``weight``, ``distance_before``,
+        ``distance_after`` (m, inf when none within the search), ``covered_before``,
+        ``covered_after``; point geometry. Personal data: aggregate before showing.
+    uncovered
+        The households still outside the standard after siting (rows of ``households``).
+    reach_before, reach_after
+        Road edges walked within the standard from the open sites, before and after.
+    objective, bound, gap, status, time_s, solver
+        The solver's report (see :class:`analysis._locate.LocateResult`).
+    coverage_before, coverage_after
+        Weighted share of demand within the standard, before and after (reach only: under a
+        capacity the objective, the weight actually served, can be lower).
+    """
+
+    model: str
+    kind: str
+    standard_m: float
+    chosen: gpd.GeoDataFrame
+    candidates: gpd.GeoDataFrame
+    existing: gpd.GeoDataFrame
+    villages: pd.DataFrame
+    households: gpd.GeoDataFrame
+    uncovered: gpd.GeoDataFrame
+    reach_before: gpd.GeoDataFrame
+    reach_after: gpd.GeoDataFrame
+    objective: float
+    bound: float
+    gap: float
+    status: str
+    time_s: float
+    solver: str
+    coverage_before: float
+    coverage_after: float
+
+
+def demand_weights(
+    households: pd.DataFrame, weights: WeightName | Sequence[float] | pd.Series, settings: Settings
+) -> np.ndarray:
+    """Demand weight of each household (see the module docstring)."""
+    if isinstance(weights, str):
+        if weights not in WEIGHTS:
+            msg = f"unknown demand weights {weights!r}; expected one of {WEIGHTS}"
+            raise InputError(msg)
+
+        def col(name: str) -> np.ndarray:
+            return pd.to_numeric(households[name], errors="coerce").fillna(0).to_numpy(float)
+
+        if weights == "left_behind":
+            return col("left_behind")
+        if weights == "in_difficulty":
+            return col("in_difficulty")
+        s = settings.siting
+        return (
+            s.weight_children * col("children")
+            + s.weight_left_behind * col("left_behind")
+            + s.weight_in_difficulty * col("in_difficulty")
+        )
+    w = np.asarray(weights, dtype=np.float64)
+    if w.shape != (len(households),):
+        msg = f"{w.shape[0] if w.ndim else 0} demand weights given for {len(households)} households"
+        raise InputError(msg)
+    return w
+
+
+def _villages(layers: Layers) -> gpd.GeoDataFrame:
+    v = layers.areas.loc[layers.areas["level"] == "village", ["code", "name", "geometry"]]
+    return v.reset_index(drop=True)
+
+
+def _village_of(points: gpd.GeoSeries, villages: gpd.GeoDataFrame) -> np.ndarray:
+    out = np.full(len(points), None, dtype=object)
+    if len(points) == 0 or len(villages) == 0:
+        return out
+    pi, vi = villages.sindex.query(points.to_numpy(), predicate="within")
+    out[pi] = villages["code"].to_numpy()[vi]
+    return out
+
+
+def _generate_candidates(
+    network: RoadNetwork, villages: gpd.GeoDataFrame, codes: Sequence[str], spacing: float
+) -> gpd.GeoDataFrame:
+    """Road nodes inside the given villages, one per ``spacing`` grid cell (the most central)."""
+    pts = gpd.GeoSeries(shapely.points(network.node_xy), crs=network.crs)
+    vcode = _village_of(pts, villages)
+    inside = np.isin(vcode.astype(str), np.asarray(codes, dtype=str)) & (vcode != None)  # noqa: E711
+    xy = network.node_xy[inside]
+    cell = np.floor(xy / spacing).astype(np.int64)
+    centre = (cell + 0.5) * spacing
+    off = np.hypot(*(xy - centre).T)
+    order = np.lexsort((off, cell[:, 1], cell[:, 0]))
+    c = cell[order]
+    first = np.r_[True, (c[1:] != c[:-1]).any(axis=1)] if len(c) else np.zeros(0, bool)
+    keep = np.flatnonzero(inside)[order[first]]
+    keep.sort()
+    return gpd.GeoDataFrame(
+        {
+            "site_id": [f"C{i + 1:03d}" for i in range(len(keep))],
+            "village_code": vcode[keep],
+            "source": "generated",
+        },
+        geometry=pts.iloc[keep].to_numpy(),
+        crs=network.crs,
+    )
+
+
+def _layer_candidates(
+    cands: gpd.GeoDataFrame, villages: gpd.GeoDataFrame, crs: object
+) -> gpd.GeoDataFrame:
+    if cands.crs is None:
+        msg = "the candidates layer has no CRS; give its file a CRS (or --crs for CSV)"
+        raise LayerError(msg)
+    c = cands.to_crs(crs)
+    geoms = c.geometry.to_numpy()
+    if len(c) and (shapely.get_type_id(geoms) != 0).any():
+        msg = "the candidates layer must hold points (one per candidate site)"
+        raise LayerError(msg)
+    ids = c["id"].astype(str).to_numpy() if "id" in c else [f"C{i + 1:03d}" for i in range(len(c))]
+    vcode = (
+        c["village_code"].astype(object).to_numpy()
+        if "village_code" in c
+        else _village_of(c.geometry, villages)
+    )
+    return gpd.GeoDataFrame(
+        {"site_id": ids, "village_code": vcode, "source": "layer"},
+        geometry=geoms,
+        crs=crs,
+    )
+
+
+def _reach_edges(
+    network: RoadNetwork, sites: gpd.GeoSeries, standard: float, limit: float
+) -> gpd.GeoDataFrame:
+    """Road edges whose both ends lie within the standard of an open site."""
+    e = network.edges
+    if len(sites) == 0:
+        return gpd.GeoDataFrame({"edge": []}, geometry=gpd.GeoSeries([], crs=network.crs))
+    s = snap_points(network, sites, limit_m=limit)
+    nodes = snap_points(
+        network, gpd.GeoSeries(shapely.points(network.node_xy), crs=network.crs), limit_m=limit
+    )
+    d = distances_from(network, s, nodes, limit_m=standard).distance_m
+    u, v = e["u"].to_numpy(), e["v"].to_numpy()
+    ok = np.isfinite(d[u]) & np.isfinite(d[v])
+    return gpd.GeoDataFrame(
+        {"edge": np.flatnonzero(ok)}, geometry=e.geometry.to_numpy()[ok], crs=network.crs
+    )
+
+
+def site_facilities(
+    layers: Layers,
+    *,
+    settings: Settings,
+    model: Model = "mclp",
+    k: int = 3,
+    candidates: gpd.GeoDataFrame | None = None,
+    capacity: float | None = None,
+    standard_m: float | None = None,
+    kind: str = "children_home",
+    weights: WeightName | Sequence[float] | pd.Series = "all",
+    require_villages: Literal["missing"] | Sequence[str] | None = None,
+    network: RoadNetwork | None = None,
+) -> SitingResult:
+    """Choose new sites for children's homes or stations on walking distances.
+
+    Parameters
+    ----------
+    layers
+        Validated layers in a metric CRS (``layers.to_metric()``).
+    settings
+        ``walking_standard_m``, ``snap_limit_m`` and ``settings.siting``.
+    model
+        ``"mclp"`` (cover the most weighted demand with ``k`` new sites), ``"lscp"`` (fewest new
+        sites covering every reachable household; ``k`` unused) or ``"pmedian"`` (``k`` new
+        sites minimising total weighted walking distance).
+    k
+        New sites to open.
+    candidates
+        Candidate sites (points; ``id`` and ``village_code`` used when present), or ``None`` to
+        generate them: road nodes inside villages without a facility of ``kind``, one per
+        ``settings.siting.candidate_spacing_m`` grid cell.
+    capacity
+        Weighted children one site can serve (MCLP and p-median); existing facilities use their
+        ``capacity`` column where given, this value otherwise.
+    standard_m
+        Walking standard (m); ``settings.walking_standard_m`` by default.
+    kind
+        Facility kind sited; existing facilities of this kind stay open.
+    weights
+        ``"all"``, ``"left_behind"``, ``"in_difficulty"`` or one weight per household.
+    require_villages
+        ``"missing"``: at least one new site in every village without a facility of ``kind``;
+        or a list of village codes; ``None`` for no such constraint.
+    network
+        A prebuilt network of ``layers.roads`` (built when ``None``).
+
+    Returns
+    -------
+    SitingResult
+
+    Raises
+    ------
+    InputError
+        Unknown model or weights, ``k`` larger than the candidates, no candidates, no demand,
+        a standard no candidate reaches any household within, a required village without any
+        candidate.
+    """
+    if model not in MODELS:
+        msg = f"unknown model {model!r}; expected one of {MODELS}"
+        raise InputError(msg)
+    require_metric(layers.households, layer="households")
+    s = settings.siting
+    standard = float(standard_m if standard_m is not None else settings.walking_standard_m)
+    if not standard > 0:
+        msg = f"the walking standard must be > 0 m, got {standard}"
+        raise InputError(msg)
+    net = network if network is not None else build_network(layers.roads)
+    villages = _villages(layers)
+    crs = layers.households.crs
+
+    hh = layers.households
+    w = demand_weights(hh, weights, settings)
+    if len(hh) == 0 or w.sum() <= 0:
+        msg = f"no demand: no household has children counted by the weights {weights!r}"
+        raise InputError(msg)
+
+    fac = layers.facilities
+    existing = fac.loc[fac["kind"] == kind].copy()
+    has_home = set(existing["area_code"].dropna().astype(str))
+    has_home |= {str(c) for c in _village_of(existing.geometry, villages) if c is not None}
+    missing = [str(c) for c in villages["code"] if str(c) not in has_home]
+
+    if candidates is None:
+        cand = _generate_candidates(net, villages, missing, s.candidate_spacing_m)
+    else:
+        cand = _layer_candidates(candidates, villages, crs)
+    if len(cand) == 0:
+        msg = (
+            "no candidate sites: give a candidates layer (--candidates) or check that some "
+            "villages lack a facility and have roads"
+        )
+        raise InputError(msg)
+    if model != "lscp" and k > len(cand):
+        msg = f"k = {k} new sites asked for but only {len(cand)} candidate sites exist; lower k"
+        raise InputError(msg)
+
+    # one snap and one many-to-many Dijkstra for every site
+    sites_geom = pd.concat([existing.geometry, cand.geometry], ignore_index=True)
+    n_fix = len(existing)
+    site_snap = snap_points(net, sites_geom, limit_m=settings.snap_limit_m)
+    hh_snap = snap_points(net, hh.geometry, limit_m=settings.snap_limit_m)
+    limit = standard if model != "pmedian" else max(s.pmedian_limit_m, standard)
+    dist = distance_matrix(net, site_snap, hh_snap, limit_m=limit)
+    fixed = np.zeros(len(sites_geom), dtype=bool)
+    fixed[:n_fix] = True
+    a = dist <= standard
+    if not a[n_fix:].any() and model != "pmedian":
+        msg = (
+            f"no household lies within {standard:g} m walking of any candidate site: raise the "
+            "standard (--standard-m) or give candidates nearer the households"
+        )
+        raise InputError(msg)
+
+    groups: list[np.ndarray] = []
+    req: list[str] = []
+    if require_villages == "missing":
+        req = missing
+    elif require_villages is not None:
+        req = [str(c) for c in require_villages]
+    cand_v = cand["village_code"].astype(object).to_numpy()
+    for code in req:
+        members = n_fix + np.flatnonzero(cand_v.astype(str) == code)
+        if len(members) == 0:
+            name = villages.loc[villages["code"] == code, "name"]
+            label = f"{code} {name.iloc[0]}" if len(name) else code
+            msg = f"required village {label} has no candidate site; add candidates in it"
+            raise InputError(msg)
+        groups.append(members)
+
+    cap: np.ndarray | None = None
+    if capacity is not None:
+        cap = np.full(len(sites_geom), float(capacity))
+        if n_fix and "capacity" in existing:
+            own = pd.to_numeric(existing["capacity"], errors="coerce").to_numpy(float)
+            cap[:n_fix] = np.where(np.isnan(own), float(capacity), own)
+    try:
+        if model == "mclp":
+            res = _locate.mclp(
+                sp.csr_matrix(a),
+                w,
+                k,
+                fixed=fixed,
+                capacity=cap,
+                groups=groups,
+                exact_max_nnz=s.exact_max_nnz,
+                time_limit=s.time_limit_s,
+                mip_gap=s.mip_gap,
+            )
+        elif model == "lscp":
+            res = _locate.lscp(
+                sp.csr_matrix(a),
+                w,
+                fixed=fixed,
+                share=s.lscp_share,
+                groups=groups,
+                time_limit=s.time_limit_s,
+                mip_gap=s.mip_gap,
+            )
+        else:
+            res = _locate.pmedian(
+                dist,
+                w,
+                k,
+                fixed=fixed,
+                capacity=cap,
+                groups=groups,
+                unassigned_cost=limit,
+                time_limit=s.time_limit_s,
+                mip_gap=s.mip_gap,
+            )
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+    # --- coverage before and after ------------------------------------------------------------
+    open_after = fixed.copy()
+    open_after[res.chosen] = True
+    d_before = dist[fixed].min(axis=0) if n_fix else np.full(len(hh), np.inf)
+    d_after = dist[open_after].min(axis=0)
+    cov_b, cov_a = d_before <= standard, d_after <= standard
+    households = gpd.GeoDataFrame(
+        {
+            "id": hh["id"].astype(str).to_numpy(),
+            "village_code": hh["village_code"].astype(str).to_numpy(),
+            "weight": w,
+            "distance_before": d_before,
+            "distance_after": d_after,
+            "covered_before": cov_b,
+            "covered_after": cov_a,
+        },
+        geometry=hh.geometry.to_numpy(),
+        crs=crs,
+    )
+    names = dict(zip(villages["code"].astype(str), villages["name"].astype(str), strict=True))
+    g = households.groupby("village_code")
+    per = pd.DataFrame(
+        {
+            "households": g.size(),
+            "weight": g["weight"].sum(),
+            "covered_before": g["covered_before"].sum(),
+            "covered_after": g["covered_after"].sum(),
+            "weight_before": g.apply(lambda f: f["weight"][f["covered_before"]].sum()),
+            "weight_after": g.apply(lambda f: f["weight"][f["covered_after"]].sum()),
+        }
+    ).reset_index()
+    safe = per["weight"].where(per["weight"] > 0)
+    per["share_before"] = (per.pop("weight_before") / safe).fillna(0.0)
+    per["share_after"] = (per.pop("weight_after") / safe).fillna(0.0)
+    per.insert(1, "village_name", per["village_code"].map(names))
+    per["has_home"] = ~per["village_code"].isin(missing)
+
+    # --- chosen sites -------------------------------------------------------------------------
+    rows = res.chosen - n_fix
+    chosen = cand.iloc[rows].copy().reset_index(drop=True)
+    chosen.insert(0, "rank", np.arange(1, len(rows) + 1))
+    chosen["village_name"] = chosen["village_code"].astype(str).map(names)
+    chosen["gain"] = res.gains
+    gained = []
+    served = fixed.copy()
+    for j in res.chosen:
+        before = dist[served].min(axis=0) <= standard if served.any() else np.zeros(len(hh), bool)
+        served[j] = True
+        gained.append(int(((dist[j] <= standard) & ~before).sum()))
+    chosen["households_gained"] = gained
+    cand_out = cand.copy()
+    cand_out["snapped"] = site_snap.snapped[n_fix:]
+    cand_out["chosen"] = False
+    cand_out.loc[cand_out.index[rows], "chosen"] = True
+
+    wsum = float(w.sum())
+    snap_lim = settings.snap_limit_m
+    return SitingResult(
+        model=model,
+        kind=kind,
+        standard_m=standard,
+        chosen=chosen,
+        candidates=cand_out,
+        existing=existing,
+        villages=per,
+        households=households,
+        uncovered=households.loc[~cov_a].copy(),
+        reach_before=_reach_edges(net, existing.geometry, standard, snap_lim),
+        reach_after=_reach_edges(net, sites_geom[open_after], standard, snap_lim),
+        objective=res.objective,
+        bound=res.bound,
+        gap=res.gap,
+        status=res.status,
+        time_s=res.time_s,
+        solver=res.solver,
+        coverage_before=float(w[cov_b].sum() / wsum),
+        coverage_after=float(w[cov_a].sum() / wsum),
+    )

@@ -1,0 +1,197 @@
+"""The siting map: existing facilities, candidates, chosen sites by rank, reach before and after."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+from folium import plugins
+
+from analysis.siting import SitingResult
+from geo.crs import WGS84
+from geo.settings import Language
+from maps.base import add_legend, base_map, finish, popup_table
+
+__all__ = ["siting_map"]
+
+_T: dict[str, dict[str, str]] = {
+    "existing": {"zh": "现有设施", "en": "Existing facilities"},
+    "candidates": {"zh": "候选站点", "en": "Candidate sites"},
+    "chosen": {"zh": "选定新站点(按序号)", "en": "Chosen sites (by rank)"},
+    "reach_before": {"zh": "服务范围(新建前)", "en": "Service reach (before)"},
+    "reach_after": {"zh": "服务范围(新建后)", "en": "Service reach (after)"},
+    "demand": {"zh": "需求(六边形汇总)", "en": "Demand (hexagon totals)"},
+    "households": {"zh": "重点儿童家庭(已授权)", "en": "Households (authorised)"},
+    "legend": {"zh": "选址", "en": "Siting"},
+    "rank": {"zh": "序号", "en": "Rank"},
+    "site": {"zh": "站点", "en": "Site"},
+    "village": {"zh": "所在村", "en": "Village"},
+    "gain": {"zh": "边际增益", "en": "Marginal gain"},
+    "hh_gained": {"zh": "新覆盖家庭", "en": "Households newly covered"},
+    "cov_before": {"zh": "村覆盖率(新建前)", "en": "Village coverage before"},
+    "cov_after": {"zh": "村覆盖率(新建后)", "en": "Village coverage after"},
+    "all_before": {"zh": "总覆盖率(新建前)", "en": "Overall coverage before"},
+    "all_after": {"zh": "总覆盖率(新建后)", "en": "Overall coverage after"},
+    "hh": {"zh": "家庭数", "en": "Households"},
+    "weight": {"zh": "需求权重", "en": "Demand weight"},
+    "suppressed": {"zh": "户数过少,已隐藏", "en": "too few households, withheld"},
+    "name": {"zh": "名称", "en": "Name"},
+}
+_COLORS = {
+    "existing": "#1f78b4",
+    "candidates": "#999999",
+    "chosen": "#e31a1c",
+    "reach_before": "#9e9e9e",
+    "reach_after": "#ff7f00",
+    "demand": "#6a3d9a",
+}
+
+
+def _t(key: str, lang: Language) -> str:
+    return _T[key][lang]
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def siting_map(
+    result: SitingResult,
+    *,
+    demand_cells: gpd.GeoDataFrame | None = None,
+    authorised: bool = False,
+    lang: Language = "zh",
+) -> folium.Map:
+    """Draw a siting result.
+
+    Parameters
+    ----------
+    result
+        From :func:`analysis.siting.site_facilities`.
+    demand_cells
+        Hexagon aggregates of the demand (:func:`analysis.privacy.aggregate_households` over
+        ``result.households`` with column ``weight``), drawn shaded by weight.
+    authorised
+        Draw household points (personal data of minors) only when true.
+    lang
+        ``"zh"`` (default) or ``"en"``.
+    """
+    bounds = result.households if len(result.households) else result.candidates
+    m = base_map(bounds, lang=lang)
+
+    if demand_cells is not None and len(demand_cells):
+        cells = demand_cells.to_crs(WGS84)
+        group = folium.FeatureGroup(name=_t("demand", lang))
+        top = (
+            float(cells["weight"].max())
+            if "weight" in cells and cells["weight"].notna().any()
+            else 1.0
+        )
+        for _, row in cells.iterrows():
+            withheld = bool(row.get("suppressed", False))
+            share = 0.0 if withheld else float(row.get("weight", 0.0) or 0.0) / max(top, 1e-9)
+            rows = {
+                _t("hh", lang): _t("suppressed", lang) if withheld else int(row["households"]),
+                _t("weight", lang): "-" if withheld else f"{float(row['weight']):.0f}",
+            }
+            folium.GeoJson(
+                row.geometry.__geo_interface__,
+                style_function=lambda _f, s=share: {
+                    "color": _COLORS["demand"],
+                    "weight": 0.5,
+                    "fillColor": _COLORS["demand"],
+                    "fillOpacity": 0.05 + 0.5 * s,
+                },
+            ).add_child(popup_table(rows)).add_to(group)
+        group.add_to(m)
+
+    for key in ("reach_before", "reach_after"):
+        edges: gpd.GeoDataFrame = getattr(result, key)
+        group = folium.FeatureGroup(name=_t(key, lang))
+        if len(edges):
+            color = _COLORS[key]
+            folium.GeoJson(
+                edges[[edges.geometry.name]].to_crs(WGS84).to_json(),
+                style_function=lambda _f, c=color, wt=(7 if key == "reach_before" else 4): {
+                    "color": c,
+                    "weight": wt,
+                    "opacity": 0.7,
+                },
+            ).add_to(group)
+        group.add_to(m)
+
+    group = folium.FeatureGroup(name=_t("existing", lang))
+    for _, row in result.existing.to_crs(WGS84).iterrows():
+        folium.CircleMarker(
+            [row.geometry.y, row.geometry.x],
+            radius=8,
+            color="white",
+            weight=2,
+            fill=True,
+            fill_color=_COLORS["existing"],
+            fill_opacity=1.0,
+            popup=popup_table({_t("name", lang): row.get("name", row.get("id", ""))}),
+        ).add_to(group)
+    group.add_to(m)
+
+    group = folium.FeatureGroup(name=_t("candidates", lang), show=True)
+    cands = result.candidates.loc[~result.candidates["chosen"]].to_crs(WGS84)
+    for _, row in cands.iterrows():
+        folium.CircleMarker(
+            [row.geometry.y, row.geometry.x],
+            radius=3,
+            color=_COLORS["candidates"],
+            fill=True,
+            fill_opacity=0.8,
+            tooltip=str(row["site_id"]),
+        ).add_to(group)
+    group.add_to(m)
+
+    villages = result.villages.set_index("village_code")
+    group = folium.FeatureGroup(name=_t("chosen", lang))
+    for _, row in result.chosen.to_crs(WGS84).iterrows():
+        code = str(row["village_code"])
+        v = villages.loc[code] if code in villages.index else None
+        info: dict[str, object] = {
+            _t("rank", lang): int(row["rank"]),
+            _t("site", lang): row["site_id"],
+            _t("village", lang): row.get("village_name") or code,
+            _t("gain", lang): f"{float(row['gain']):.0f}",
+            _t("hh_gained", lang): int(row["households_gained"]),
+        }
+        if v is not None:
+            info[_t("cov_before", lang)] = _pct(float(v["share_before"]))
+            info[_t("cov_after", lang)] = _pct(float(v["share_after"]))
+        info[_t("all_before", lang)] = _pct(result.coverage_before)
+        info[_t("all_after", lang)] = _pct(result.coverage_after)
+        folium.Marker(
+            [row.geometry.y, row.geometry.x],
+            icon=plugins.BeautifyIcon(  # type: ignore[arg-type]
+                number=int(row["rank"]),
+                icon_shape="marker",
+                border_color=_COLORS["chosen"],
+                text_color=_COLORS["chosen"],
+            ),
+            popup=popup_table(info, title=f"#{int(row['rank'])} {row['site_id']}"),
+        ).add_to(group)
+    group.add_to(m)
+
+    if authorised and len(result.households):
+        group = folium.FeatureGroup(name=_t("households", lang), show=False)
+        cluster = plugins.MarkerCluster().add_to(group)
+        for _, row in result.households.to_crs(WGS84).iterrows():
+            folium.CircleMarker(
+                [row.geometry.y, row.geometry.x],
+                radius=2,
+                color=_COLORS["reach_after"] if row["covered_after"] else "#000000",
+            ).add_to(cluster)
+        group.add_to(m)
+
+    add_legend(
+        m,
+        _t("legend", lang),
+        [
+            (_COLORS[k], _t(k, lang))
+            for k in ("existing", "candidates", "chosen", "reach_before", "reach_after", "demand")
+        ],
+    )
+    return finish(m)
