@@ -24,6 +24,7 @@ from geo.settings import Language, Settings
 if TYPE_CHECKING:
     from analysis.flood import FloodReview
     from analysis.risk import RiskResult
+    from analysis.siting import SitingResult
 
 
 @dataclass(frozen=True)
@@ -445,3 +446,67 @@ def visits(ctx: Context, params: BaseModel) -> PageResult:
     # household ids and due dates are for the children's director: only authorised servers offer them
     tables = {"overdue": plan.overdue, "due_week": plan.due_week} if ctx.authorised else {}
     return PageResult(m, figures, tables)
+
+
+class SitingParams(BaseModel):
+    """Parameters of the siting page (the small form beside the map)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: Literal["mclp", "lscp", "pmedian"] = Field("mclp", description="模型 / model")
+    k: int = Field(2, ge=1, le=30, description="新建个数 / new sites (k)")
+    standard_m: float | None = Field(
+        None, gt=0, le=10_000, description="步行标准(米) / walking standard (m)"
+    )
+
+
+def _siting(ctx: Context, params: SitingParams) -> tuple[Layers, SitingResult]:
+    from analysis.siting import site_facilities
+
+    metric = ctx.layers.to_metric()
+    return metric, site_facilities(
+        metric, settings=ctx.settings, model=params.model, k=params.k, standard_m=params.standard_m
+    )
+
+
+@page(
+    "siting",
+    title={"zh": "儿童之家选址", "en": "Siting children's homes"},
+    question={
+        "zh": "预算有限时,新建的儿童之家或站点放在哪里,能让最多的儿童步行可达?",
+        "en": "With a limited budget, where should new children's homes or stations go so that the most children can walk to one?",
+    },
+    params=SitingParams,
+)
+def siting(ctx: Context, params: BaseModel) -> PageResult:
+    from analysis.privacy import aggregate_households
+    from maps.siting import siting_map
+
+    assert isinstance(params, SitingParams)
+    _, result = _siting(ctx, params)
+    zh = ctx.lang == "zh"
+    figures = [
+        ("模型" if zh else "Model", result.model.upper()),
+        ("新建站点" if zh else "New sites", str(len(result.chosen))),
+        ("覆盖率(前)" if zh else "Coverage before", f"{result.coverage_before:.1%}"),
+        ("覆盖率(后)" if zh else "Coverage after", f"{result.coverage_after:.1%}"),
+        ("仍未覆盖户数" if zh else "Households still uncovered", str(len(result.uncovered))),
+        (
+            "求解" if zh else "Solver",
+            f"{result.solver} {result.status}, gap {result.gap:.2%}, {result.time_s:.2f} s",
+        ),
+    ]
+    cells = aggregate_households(
+        result.households,
+        columns=["weight", "covered_before", "covered_after"],
+        settings=ctx.settings.privacy,
+    )
+    m = siting_map(result, demand_cells=cells, authorised=ctx.authorised, lang=ctx.lang)
+    return PageResult(m, figures, {"sites": result.chosen, "villages": result.villages})
+
+
+RESULT_COLLECTIONS["chosen_sites"] = ResultCollection(
+    "选址结果 chosen sites",
+    "New children's homes chosen by the maximal covering model (k=2, default standard).",
+    lambda ctx: _siting(ctx, SitingParams())[1].chosen,
+)

@@ -70,6 +70,8 @@ def resolve(url: str) -> Asset | None:
         return Asset("npm", f"{package}/{inner}")
     if host == "cdn.jsdelivr.net" and path.startswith("gh/ljagis/leaflet-measure"):
         return Asset("npm", "leaflet-measure/" + path.split("/", 3)[3])
+    if host == "cdn.jsdelivr.net" and path.startswith("gh/marslan390/BeautifyMarker"):
+        return Asset("npm", "beautifymarker/" + path.rsplit("/", 1)[1])
     if host == "cdn.jsdelivr.net" and path.startswith("gh/python-visualization/folium"):
         return Asset("folium", path.rsplit("/", 1)[1])
     if host == "cdnjs.cloudflare.com" and path.startswith("ajax/libs/"):

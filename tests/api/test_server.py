@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from api.pages import PAGES
 from api.server import create_app
+from geo.settings import Settings
 from maps.offline import missing_assets
 
 
@@ -44,13 +45,16 @@ def test_map_html_uses_only_local_assets(client: TestClient) -> None:
         assert client.get(url).status_code == 200, url
 
 
-def test_every_cdn_asset_of_the_maps_has_a_local_copy() -> None:
-    from geo.validate import validate_layers
-    from maps.overview import overview_map
-    from sample_layers.generate import generate_sample
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_cdn_asset_of_the_maps_has_a_local_copy(client: TestClient, name: str) -> None:
+    import datetime as dt
 
-    layers, _ = validate_layers(generate_sample())
-    html = overview_map(layers).get_root().render()
+    from api.pages import Context
+
+    app = client.app
+    page = PAGES[name]
+    ctx = Context(app.state.layers, Settings(), "zh", False, dt.date(2026, 7, 15))  # type: ignore[attr-defined]
+    html = page.build(ctx, page.params()).map.get_root().render()
     assert missing_assets(html) == []
 
 
