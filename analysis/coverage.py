@@ -1,0 +1,848 @@
+"""Service coverage, staffing and the walking standard (issue 4).
+
+Which children live beyond the walking standard of a children's home or a protection station, and
+which villages, townships and counties miss the facilities and children's directors the policy
+asks for (DOMAIN.md, service network).
+
+Method
+------
+1. Households and facilities are snapped **once** onto the road network
+   (:func:`geo.network.snap_points`, limit ``Settings.snap_limit_m``); their connectors may not
+   cross a water of ``CoverageSettings.barrier_kinds``, so no house is snapped across the river.
+2. Every snapped point is inserted into the compact graph once (the augmented graph of
+   :mod:`geo.network`, one stub node per facility carrying its connector). Then **one**
+   multi-source Dijkstra (scipy ``dijkstra(min_only=True)``) runs per facility kind, plus one
+   from every *covering* facility. The walking distance of household *h* to kind *k* is
+
+   .. math:: d_k(h) = \\min_{f \\in F_k} \\; c(f) + \\operatorname{net}(f, h) + c(h)
+
+   with :math:`c` the straight connector to the road and :math:`\\operatorname{net}` the distance
+   along roads between the snapped positions.
+3. A household is **covered** when :math:`\\min_{k \\in K} d_k(h) \\le S`, ``K`` being
+   ``CoverageSettings.covering_kinds`` (by default children's homes, township workstations and
+   other stations; the county institution and welfare institutions are not walk-in services) and
+   ``S`` the walking standard (``Settings.walking_standard_m``, 1,000 m; exactly ``S`` counts).
+4. A facility's **service area** is the reached road network: one bounded Dijkstra per facility
+   (limit ``S``), every edge reached from both ends kept whole, edges reached from one end cut at
+   the limit (``shapely.ops.substring``), buffered by ``CoverageSettings.service_area_buffer_m``;
+   never a convex hull.
+5. **Gap areas**: uncovered households (beyond the standard, unreachable or off the road) within
+   ``2 r`` of each other (``r = CoverageSettings.gap_cluster_m``, single linkage) form one gap; its
+   polygon is the union of circles of radius ``r`` around them.
+6. **Policy checks** from the facilities and areas layers (see :func:`policy_checks`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from numpy.typing import NDArray
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components, dijkstra
+from scipy.spatial import cKDTree
+from shapely.ops import substring
+
+from geo.crs import require_metric
+from geo.errors import InputError, LayerError
+from geo.layers import Layers
+from geo.network import (
+    _STUB_SHIFT,
+    NearestSource,
+    RoadNetwork,
+    SnapResult,
+    _augment,
+    build_network,
+    snap_points,
+)
+from geo.schemas import FACILITY_KINDS, WATER_KINDS
+from geo.settings import Settings
+
+__all__ = [
+    "REACH",
+    "CoverageNote",
+    "CoverageResult",
+    "assess_coverage",
+    "nearest_by_kind",
+    "policy_checks",
+    "service_areas",
+]
+
+#: How a household reaches the service network: ``ok`` (a covering facility is reachable along
+#: roads, whatever the distance), ``too_far_from_road`` (not snapped: farther than the snap limit
+#: from every road, or every nearby road lies across a water), ``unreachable`` (on the road
+#: network, but no covering facility in its connected part).
+REACH = ("ok", "too_far_from_road", "unreachable")
+
+#: Chinese names of the facility kinds (as in geo.i18n), used in findings.
+_KIND_ZH = {
+    "children_home": "儿童之家",
+    "township_workstation": "未成年人保护工作站",
+    "county_institution": "未成年人救助保护机构",
+    "welfare_institution": "儿童福利机构",
+    "other_station": "其他站点",
+}
+
+_COUNTS = ("children", "left_behind", "in_difficulty")
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class CoverageNote:
+    """A remark about the run (a facility kind absent, households off the road...)."""
+
+    code: str
+    zh: str
+    en: str
+
+    def text(self, lang: str = "zh") -> str:
+        """The note in ``lang`` (``zh`` or ``en``)."""
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True, eq=False)
+class CoverageResult:
+    """Walking coverage of the service network, per household and per place.
+
+    Attributes
+    ----------
+    households
+        One row per household (metric CRS): ``id``, ``village_code``, ``township_code``,
+        ``children``, ``left_behind``, ``in_difficulty``; per facility kind ``dist_<kind>_m``
+        (walking distance in m, NaN when unreachable or the kind is absent) and
+        ``nearest_<kind>`` (facility id); ``dist_m`` / ``nearest_facility`` (the nearest
+        covering facility), ``covered`` (``dist_m <= standard_m``), ``reach`` (one of
+        :data:`REACH`), ``snap_reason`` and ``connector_m``.
+    facilities
+        The facilities layer with ``snapped``, ``snap_reason`` and ``connector_m``.
+    service_areas
+        One polygon per snapped facility: ``facility_id``, ``name``, ``kind``, ``reached_road_m``.
+    villages, townships, county
+        Coverage tables: ``code``, ``name``, ``households``, counts of children (all,
+        left-behind, in difficulty) and of those within the standard (``*_covered``), their
+        shares (``share_*``), ``median_dist_m`` and ``p90_dist_m`` (per child, NaN when that
+        share of children cannot reach any covering facility), ``households_beyond``,
+        ``children_beyond``; villages add ``homes``, ``priority_children`` (left-behind plus in
+        difficulty) and ``directors_needed``; townships ``workstations``; counties
+        ``institutions``.
+    gaps
+        Gap areas (polygons): ``gap_id``, ``households``, ``children``, ``left_behind``,
+        ``in_difficulty``, ``village_code``, ``village_name`` (the village holding most of their
+        children), ``small`` (fewer than ``min_gap_households`` households).
+    checks
+        One row per policy finding: ``rule``, ``level``, ``place_code``, ``place_name``,
+        ``facility_id``, ``finding`` (Chinese), ``finding_en``, ``missing``; no geometry.
+    areas
+        The areas layer (metric CRS), for maps.
+    standard_m
+        The walking standard used.
+    covering_kinds
+        The facility kinds that count for ``covered``.
+    notes
+        Remarks (absent facility kinds, households off the road...).
+    """
+
+    households: gpd.GeoDataFrame
+    facilities: gpd.GeoDataFrame
+    service_areas: gpd.GeoDataFrame
+    villages: pd.DataFrame
+    townships: pd.DataFrame
+    county: pd.DataFrame
+    gaps: gpd.GeoDataFrame
+    checks: pd.DataFrame
+    areas: gpd.GeoDataFrame
+    standard_m: float
+    covering_kinds: tuple[str, ...]
+    notes: tuple[CoverageNote, ...]
+
+    @property
+    def children(self) -> int:
+        """Children in every household."""
+        return int(self.households["children"].sum())
+
+    @property
+    def children_covered(self) -> int:
+        """Children within the walking standard of a covering facility."""
+        h = self.households
+        return int(h.loc[h["covered"], "children"].sum())
+
+    @property
+    def share_covered(self) -> float:
+        """Share of children covered (NaN when there are no children)."""
+        return self.children_covered / self.children if self.children else math.nan
+
+
+# --------------------------------------------------------------------------------------------
+# distances
+# --------------------------------------------------------------------------------------------
+
+
+def nearest_by_kind(
+    network: RoadNetwork,
+    facilities: SnapResult,
+    households: SnapResult,
+    groups: Mapping[str, BoolArray],
+) -> dict[str, NearestSource]:
+    """Walking distance from every household to the nearest facility of each group.
+
+    Parameters
+    ----------
+    network
+        The road network both point sets were snapped onto.
+    facilities, households
+        Snapped points.
+    groups
+        Group name -> boolean mask over the rows of ``facilities.table`` (e.g. one group per
+        facility kind, and one for the covering kinds).
+
+    Returns
+    -------
+    dict
+        Group name -> :class:`geo.network.NearestSource` (``distance_m`` with ``inf`` when
+        unreachable, ``nearest_source`` row position in ``facilities.table`` or -1, ``reason``).
+
+    Notes
+    -----
+    The snapped points are inserted into the graph once (the augmented graph of
+    :func:`geo.network.distances_from`, one stub node per facility whose single edge carries its
+    connector); then one ``dijkstra(min_only=True)`` runs per group from the stubs of its
+    facilities. The result equals :func:`geo.network.distances_from` on each group's facilities,
+    without inserting the households again for every group.
+    """
+    aug = _augment(network, facilities, households)
+    n_t = len(households)
+    base_reason = households.table["reason"].to_numpy(dtype=object).copy()
+    base_reason[aug.target_pos] = "unreachable"
+    out: dict[str, NearestSource] = {}
+    for name, mask in groups.items():
+        dist_out = np.full(n_t, np.inf)
+        nearest = np.full(n_t, -1, dtype=np.int64)
+        reason = base_reason.copy()
+        sel = np.asarray(mask, dtype=bool)[aug.source_pos]
+        stubs = aug.source_stub[sel]
+        if len(stubs) and len(aug.target_pos):
+            dist, _, src = dijkstra(
+                aug.csr, directed=True, indices=stubs, return_predecessors=True, min_only=True
+            )
+            d = dist[aug.target_node] - _STUB_SHIFT + aug.target_connector
+            s = src[aug.target_node].astype(np.int64)
+            ok = np.isfinite(d) & (s >= 0)
+            pos = aug.target_pos[ok]
+            dist_out[pos] = d[ok]
+            nearest[pos] = aug.source_pos[s[ok] - aug.source_stub[0]]
+            reason[pos] = "ok"
+        out[name] = NearestSource(
+            distance_m=dist_out, nearest_source=nearest, reason=reason, index=households.table.index
+        )
+    return out
+
+
+def service_areas(
+    network: RoadNetwork,
+    facilities: SnapResult,
+    *,
+    standard_m: float,
+    buffer_m: float,
+) -> list[tuple[int, float, shapely.Geometry | None]]:
+    """The road network within ``standard_m`` of each snapped facility, as a polygon.
+
+    Parameters
+    ----------
+    network
+        The road network.
+    facilities
+        Snapped facilities.
+    standard_m
+        Walking standard ``S`` (m), connector included.
+    buffer_m
+        Half-width of the band around the reached roads.
+
+    Returns
+    -------
+    list
+        ``(row position in facilities.table, reached road length m, polygon or None)`` per
+        snapped facility.
+
+    Notes
+    -----
+    One bounded Dijkstra per facility (``limit = S``) gives the walking distance ``d(n)`` to each
+    node. Of an edge ``(u, v)`` of length ``L`` the part within the standard is ``[0, S - d(u)]``
+    from ``u`` and ``[L - (S - d(v)), L]`` from ``v``; the whole edge when they overlap. The
+    facility's own edge adds ``[o - (S - c), o + (S - c)]`` around its snapped offset ``o``
+    (connector ``c``). The pieces and the connector are buffered by ``buffer_m``.
+    """
+    empty = _no_points(network)
+    aug = _augment(network, facilities, empty)
+    eu, ev, elen = network.arrays()
+    geoms = network.edges.geometry.to_numpy()
+    n = network.n_nodes
+    tab = facilities.table
+    out: list[tuple[int, float, shapely.Geometry | None]] = []
+    for stub, pos in zip(aug.source_stub, aug.source_pos, strict=True):
+        dist = dijkstra(aug.csr, directed=True, indices=int(stub), limit=standard_m + _STUB_SHIFT)
+        d = dist[:n] - _STUB_SHIFT
+        ru = standard_m - d[eu]  # reach left at u (negative or -inf: not reached)
+        rv = standard_m - d[ev]
+        ru = np.where(np.isfinite(ru), ru, -1.0)
+        rv = np.where(np.isfinite(rv), rv, -1.0)
+        whole = (ru >= elen) | (rv >= elen) | ((ru >= 0) & (rv >= 0) & (ru + rv >= elen))
+        pieces: list[shapely.Geometry] = list(geoms[whole])
+        length = float(elen[whole].sum())
+        for e in np.flatnonzero(~whole & ((ru > 0) | (rv > 0))):
+            if ru[e] > 0:
+                pieces.append(substring(geoms[e], 0.0, float(ru[e])))
+                length += float(ru[e])
+            if rv[e] > 0:
+                pieces.append(substring(geoms[e], float(elen[e] - rv[e]), float(elen[e])))
+                length += float(rv[e])
+        row = tab.iloc[int(pos)]
+        left = standard_m - float(row["connector_m"])
+        if left > 0:
+            own = int(row["edge"])
+            off = float(row["offset_m"])
+            lo, hi = max(0.0, off - left), min(float(elen[own]), off + left)
+            if not whole[own] and hi > lo:
+                pieces.append(substring(geoms[own], lo, hi))
+            pieces.append(
+                shapely.LineString([(row["x"], row["y"]), (row["snap_x"], row["snap_y"])])
+            )
+        lines = [p for p in pieces if not p.is_empty]
+        poly = shapely.buffer(shapely.union_all(lines), buffer_m) if lines else None
+        out.append((int(pos), length, poly))
+    return out
+
+
+def _no_points(network: RoadNetwork) -> SnapResult:
+    """An empty :class:`SnapResult` on ``network`` (no target points)."""
+    cols = ["edge", "u", "v", "offset_m", "connector_m", "snapped", "reason"]
+    table = pd.DataFrame({c: pd.Series([], dtype=float) for c in cols})
+    table["snapped"] = table["snapped"].astype(bool)
+    table["edge"] = table["edge"].astype(np.int64)
+    table["reason"] = table["reason"].astype(object)
+    return SnapResult(table=table, limit_m=0.0, crs=network.crs, network_key=network.key)
+
+
+# --------------------------------------------------------------------------------------------
+# tables
+# --------------------------------------------------------------------------------------------
+
+
+def _weighted_quantile(values: FloatArray, weights: FloatArray, q: float) -> float:
+    """Inverted-CDF quantile of ``values`` weighted by ``weights``; NaN when it is infinite."""
+    total = float(weights.sum())
+    if total <= 0:
+        return math.nan
+    order = np.argsort(values, kind="stable")
+    cum = np.cumsum(weights[order])
+    i = int(np.searchsorted(cum, q * total, side="left"))
+    v = float(values[order][min(i, len(values) - 1)])
+    return v if math.isfinite(v) else math.nan
+
+
+def _summarise(h: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Coverage figures of the households grouped by ``key``."""
+    rows: list[dict[str, object]] = []
+    for code, g in h.groupby(key, sort=True):
+        covered = g["covered"].to_numpy(dtype=bool)
+        dist = g["_dist"].to_numpy(dtype=float)
+        w = g["children"].to_numpy(dtype=float)
+        row: dict[str, object] = {"code": code, "households": len(g)}
+        for c in _COUNTS:
+            total = int(g[c].sum())
+            cov = int(g.loc[covered, c].sum())
+            row[c] = total
+            row[f"{c}_covered"] = cov
+            row[f"share_{c}"] = cov / total if total else math.nan
+        row["median_dist_m"] = _weighted_quantile(dist, w, 0.5)
+        row["p90_dist_m"] = _weighted_quantile(dist, w, 0.9)
+        row["households_beyond"] = int((~covered).sum())
+        row["children_beyond"] = int(g.loc[~covered, "children"].sum())
+        rows.append(row)
+    cols = [
+        "code",
+        "households",
+        *[x for c in _COUNTS for x in (c, f"{c}_covered")],
+        *[f"share_{c}" for c in _COUNTS],
+        "median_dist_m",
+        "p90_dist_m",
+        "households_beyond",
+        "children_beyond",
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _with_places(
+    table: pd.DataFrame, areas: pd.DataFrame, level: str, parent_col: str | None
+) -> pd.DataFrame:
+    """Every area of ``level`` (even without households), named, with the table's figures."""
+    places = areas.loc[areas["level"] == level, ["code", "name", "parent_code"]].copy()
+    places["code"] = places["code"].astype(str)
+    places["parent_code"] = places["parent_code"].astype("string")
+    out = places.merge(table, on="code", how="left")
+    for c in ("households", *_COUNTS, *[f"{c}_covered" for c in _COUNTS]):
+        out[c] = out[c].fillna(0).astype(np.int64)
+    for c in ("households_beyond", "children_beyond"):
+        out[c] = out[c].fillna(0).astype(np.int64)
+    if parent_col is None:
+        out = out.drop(columns=["parent_code"])
+    else:
+        names = areas.set_index(areas["code"].astype(str))["name"]
+        out = out.rename(columns={"parent_code": parent_col})
+        out.insert(
+            int(out.columns.get_loc(parent_col)) + 1,  # type: ignore[arg-type,unused-ignore]
+            parent_col.replace("_code", "_name"),
+            out[parent_col].map(names),
+        )
+    return out.reset_index(drop=True)
+
+
+def _facilities_in(
+    facilities: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, kind: str, level: str
+) -> pd.Series:
+    """Number of facilities of ``kind`` per area of ``level``: by ``area_code``, or, when a
+    facility has no ``area_code``, by the polygon it stands in."""
+    places = areas.loc[areas["level"] == level]
+    codes = places["code"].astype(str)
+    fac = facilities.loc[facilities["kind"] == kind]
+    code = (
+        fac["area_code"].astype("string")
+        if "area_code" in fac
+        else pd.Series(pd.NA, index=fac.index, dtype="string")
+    )
+    counts = pd.Series(0, index=codes.to_numpy(), dtype=np.int64)
+    known = code.isin(set(codes)).fillna(False).to_numpy(dtype=bool)
+    for c in code[known]:
+        counts[str(c)] += 1
+    rest = fac.loc[~known]
+    if len(rest) and len(places):
+        hit = gpd.sjoin(rest[["geometry"]], places[["code", "geometry"]], predicate="within")
+        for c in hit["code"].astype(str):
+            counts[c] += 1
+    return counts
+
+
+def policy_checks(
+    facilities: gpd.GeoDataFrame,
+    areas: gpd.GeoDataFrame,
+    villages: pd.DataFrame,
+    *,
+    settings: Settings,
+) -> pd.DataFrame:
+    """The service-network policy findings (DOMAIN.md, service network), one row each.
+
+    Rules, in this order:
+
+    * ``county_without_institution``: a county with no ``county_institution``;
+    * ``township_without_workstation``: a township with no ``township_workstation``;
+    * ``village_without_home``: a village with no ``children_home``;
+    * ``home_too_small``: a children's home under ``Settings.min_children_home_area_m2``
+      (30 m²); ``home_area_unknown`` when its floor area is not recorded;
+    * ``village_second_director``: a village with more than
+      ``Settings.second_director_threshold`` (30) left-behind plus in-difficulty children needs
+      a second children's director (``villages.directors_needed`` is 2, else 1).
+
+    A facility belongs to the area named by its ``area_code``, or, without one, to the polygon
+    it stands in.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rule``, ``level``, ``place_code``, ``place_name``, ``facility_id``, ``finding``
+        (Chinese), ``finding_en``, ``missing``.
+    """
+    rows: list[dict[str, object]] = []
+    names = dict(zip(areas["code"].astype(str), areas["name"].astype(str), strict=True))
+
+    def add(
+        rule: str, level: str, code: str, finding: str, en: str, missing: str, fid: object = None
+    ) -> None:
+        rows.append(
+            {
+                "rule": rule,
+                "level": level,
+                "place_code": code,
+                "place_name": names.get(code, code),
+                "facility_id": fid,
+                "finding": finding,
+                "finding_en": en,
+                "missing": missing,
+            }
+        )
+
+    for level, kind, rule in (
+        ("county", "county_institution", "county_without_institution"),
+        ("township", "township_workstation", "township_without_workstation"),
+        ("village", "children_home", "village_without_home"),
+    ):
+        counts = _facilities_in(facilities, areas, kind, level)
+        for code, k in counts.items():
+            if k == 0:
+                nm = names.get(str(code), str(code))
+                add(
+                    rule,
+                    level,
+                    str(code),
+                    f"{nm}没有{_KIND_ZH[kind]}",
+                    f"{level} {nm} has no {kind.replace('_', ' ')}",
+                    _KIND_ZH[kind],
+                )
+
+    min_area = settings.min_children_home_area_m2
+    homes = facilities.loc[facilities["kind"] == "children_home"]
+    for _, f in homes.iterrows():
+        area = f.get("floor_area_m2")
+        code = f.get("area_code")
+        code_s = "" if code is None or pd.isna(code) else str(code)
+        if area is None or pd.isna(area):
+            add(
+                "home_area_unknown",
+                "village",
+                code_s,
+                f"{f['name']}未登记室内面积,无法核实是否达到 {min_area:g} 平方米",
+                f"{f['name']} has no floor area recorded; cannot check the {min_area:g} m² minimum",
+                "面积登记",
+                f["id"],
+            )
+        elif float(area) < min_area:
+            add(
+                "home_too_small",
+                "village",
+                code_s,
+                f"{f['name']}室内面积 {float(area):g} 平方米,低于 {min_area:g} 平方米",
+                f"{f['name']} has {float(area):g} m², below the {min_area:g} m² minimum",
+                f"至少 {min_area:g} 平方米安全室内活动场所",
+                f["id"],
+            )
+
+    threshold = settings.second_director_threshold
+    for _, v in villages.iterrows():
+        if int(v["directors_needed"]) > 1:
+            n = int(v["priority_children"])
+            add(
+                "village_second_director",
+                "village",
+                str(v["code"]),
+                f"{v['name']}留守和困境儿童共 {n} 人(超过 {threshold} 人),需配备第二名儿童主任",
+                f"{v['name']} has {n} left-behind plus in-difficulty children (over {threshold}); "
+                "it needs a second children's director",
+                "第二名儿童主任",
+            )
+    cols = [
+        "rule",
+        "level",
+        "place_code",
+        "place_name",
+        "facility_id",
+        "finding",
+        "finding_en",
+        "missing",
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+# --------------------------------------------------------------------------------------------
+# gaps
+# --------------------------------------------------------------------------------------------
+
+
+def _gap_areas(
+    h: gpd.GeoDataFrame, village_names: Mapping[str, str], *, radius_m: float, min_households: int
+) -> gpd.GeoDataFrame:
+    """Cluster the uncovered households into gap polygons (single linkage at ``2 r``)."""
+    cols = ["gap_id", *("households", *_COUNTS), "village_code", "village_name", "small"]
+    gone = h.loc[~h["covered"].to_numpy(dtype=bool)]
+    if len(gone) == 0:
+        return gpd.GeoDataFrame(
+            {c: [] for c in cols}, geometry=gpd.GeoSeries([], crs=h.crs), crs=h.crs
+        )
+    xy = shapely.get_coordinates(gone.geometry.to_numpy())
+    pairs = cKDTree(xy).query_pairs(r=2 * radius_m, output_type="ndarray")
+    n = len(xy)
+    adj = csr_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    _, label = connected_components(adj, directed=False)
+    circles = shapely.buffer(gone.geometry.to_numpy(), radius_m, quad_segs=8)
+    frame = pd.DataFrame(
+        {
+            "label": label,
+            "village_code": gone["village_code"].astype(str).to_numpy(),
+            **{c: gone[c].to_numpy(dtype=np.int64) for c in _COUNTS},
+        }
+    )
+    rows: list[dict[str, object]] = []
+    geoms: list[shapely.Geometry] = []
+    for lab, g in frame.groupby("label", sort=True):
+        by_village = g.groupby("village_code")["children"].sum()
+        code = str(by_village.idxmax())
+        rows.append(
+            {
+                "label": lab,
+                "households": len(g),
+                **{c: int(g[c].sum()) for c in _COUNTS},
+                "village_code": code,
+                "village_name": village_names.get(code, code),
+                "small": len(g) < min_households,
+            }
+        )
+        geoms.append(shapely.union_all(circles[g.index.to_numpy()]))
+    out = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=geoms, crs=h.crs)
+    out = out.sort_values(["children", "households", "label"], ascending=[False, False, True])
+    out.insert(0, "gap_id", [f"G{i + 1:03d}" for i in range(len(out))])
+    return out.drop(columns=["label"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# the whole assessment
+# --------------------------------------------------------------------------------------------
+
+
+def _check_standard(standard_m: float) -> float:
+    if not (isinstance(standard_m, int | float) and math.isfinite(standard_m) and standard_m > 0):
+        msg = (
+            f"the walking standard must be a distance above 0 m, got {standard_m!r}; "
+            "use e.g. 1000 (the 15-minute circle, GB 50180-2018: 800-1,000 m)"
+        )
+        raise InputError(msg)
+    return float(standard_m)
+
+
+def _check_kinds(kinds: Sequence[str], allowed: Sequence[str], what: str) -> None:
+    bad = [k for k in kinds if k not in allowed]
+    if bad:
+        msg = f"unknown {what} {bad}; expected some of {list(allowed)}"
+        raise InputError(msg)
+
+
+def _counts(frame: pd.DataFrame, col: str) -> NDArray[np.int64]:
+    if col not in frame:
+        return np.zeros(len(frame), dtype=np.int64)
+    return pd.to_numeric(frame[col], errors="coerce").fillna(0).to_numpy(dtype=np.int64)
+
+
+def assess_coverage(
+    layers: Layers,
+    *,
+    settings: Settings,
+    standard_m: float | None = None,
+    network: RoadNetwork | None = None,
+) -> CoverageResult:
+    """Walking coverage of the children's service network, its gaps and the policy checks.
+
+    Parameters
+    ----------
+    layers
+        Validated layers; moved to their metric CRS (:meth:`Layers.to_metric`) when they are in
+        longitude/latitude.
+    settings
+        ``walking_standard_m``, ``snap_limit_m``, ``min_children_home_area_m2``,
+        ``second_director_threshold`` and ``coverage`` (:class:`geo.settings.CoverageSettings`).
+    standard_m
+        Walking standard ``S`` in metres (``settings.walking_standard_m`` when None); must be
+        above 0. A household at exactly ``S`` is covered.
+    network
+        A road network already built from ``layers.roads`` in the same metric CRS (built here
+        when None).
+
+    Returns
+    -------
+    CoverageResult
+
+    Raises
+    ------
+    InputError
+        ``standard_m`` is not above 0, or a kind in the settings is unknown.
+    LayerError
+        The households or facilities miss a needed column.
+    NetworkError
+        The roads cannot make a network.
+
+    Notes
+    -----
+    ``covered(h) = min_{k in K} d_k(h) <= S`` with ``K = settings.coverage.covering_kinds`` and
+    ``d_k`` the walking distance along roads, connectors included (see the module docstring).
+    """
+    cs = settings.coverage
+    standard = _check_standard(settings.walking_standard_m if standard_m is None else standard_m)
+    _check_kinds(cs.covering_kinds, FACILITY_KINDS, "covering facility kinds")
+    _check_kinds(cs.barrier_kinds, WATER_KINDS, "barrier water kinds")
+    if not layers.crs.is_projected:
+        layers = layers.to_metric()
+    for name, cols in (("households", ("id", "village_code")), ("facilities", ("id", "kind"))):
+        missing = [c for c in cols if c not in layers[name]]
+        if missing:
+            msg = f"the {name} layer lacks column(s) {missing}; add them (see `tongan schema`)"
+            raise LayerError(msg)
+    hh_layer = layers.households
+    fac_layer = layers.facilities
+    require_metric(hh_layer, layer="households")
+    net = network if network is not None else build_network(layers.roads)
+    notes: list[CoverageNote] = []
+
+    # --- snap once ---------------------------------------------------------------------------
+    waters = layers.waters
+    barriers = waters.loc[waters["kind"].isin(cs.barrier_kinds)] if len(waters) else None
+    limit = settings.snap_limit_m
+    h_snap = snap_points(net, hh_layer.geometry, limit_m=limit, barriers=barriers)
+    f_snap = snap_points(net, fac_layer.geometry, limit_m=limit, barriers=barriers)
+
+    # --- one multi-source Dijkstra per kind ------------------------------------------------
+    kinds = fac_layer["kind"].astype(str).to_numpy()
+    present = [k for k in FACILITY_KINDS if (kinds == k).any()]
+    groups: dict[str, BoolArray] = {k: kinds == k for k in present}
+    groups["_covering"] = np.isin(kinds, cs.covering_kinds)
+    nearest = nearest_by_kind(net, f_snap, h_snap, groups)
+    fac_ids = fac_layer["id"].astype(str).to_numpy()
+
+    h = gpd.GeoDataFrame(
+        {
+            "id": hh_layer["id"].astype(str).to_numpy(),
+            "village_code": hh_layer["village_code"].astype(str).to_numpy(),
+            **{c: _counts(hh_layer, c) for c in _COUNTS},
+        },
+        geometry=hh_layer.geometry.to_numpy(),
+        crs=hh_layer.crs,
+        index=hh_layer.index,
+    )
+    areas = layers.areas
+    parent = dict(
+        zip(areas["code"].astype(str), areas["parent_code"].astype("string"), strict=True)
+    )
+    h.insert(2, "township_code", h["village_code"].map(parent).astype("string"))
+
+    def ids(pos: IntArray) -> pd.Series:
+        out = pd.Series(pd.NA, index=h.index, dtype="string")
+        ok = pos >= 0
+        out[ok] = fac_ids[pos[ok]]
+        return out
+
+    for k in FACILITY_KINDS:
+        if k in nearest:
+            d = nearest[k].distance_m
+            h[f"dist_{k}_m"] = np.where(np.isfinite(d), d, np.nan)
+            h[f"nearest_{k}"] = ids(nearest[k].nearest_source)
+        else:
+            h[f"dist_{k}_m"] = np.nan
+            h[f"nearest_{k}"] = pd.Series(pd.NA, index=h.index, dtype="string")
+            notes.append(
+                CoverageNote(
+                    f"absent_{k}",
+                    f"设施图层中没有{_KIND_ZH[k]}({k}),其步行距离列为空",
+                    f"the facilities layer has no {k}; its distance column is empty",
+                )
+            )
+    cov = nearest["_covering"]
+    d_cov = cov.distance_m
+    h["dist_m"] = np.where(np.isfinite(d_cov), d_cov, np.nan)
+    h["nearest_facility"] = ids(cov.nearest_source)
+    h["covered"] = d_cov <= standard
+    snapped = h_snap.snapped
+    h["reach"] = np.where(
+        ~snapped, "too_far_from_road", np.where(np.isfinite(d_cov), "ok", "unreachable")
+    )
+    h["snap_reason"] = h_snap.table["reason"].to_numpy()
+    h["connector_m"] = h_snap.table["connector_m"].to_numpy()
+    h["_dist"] = d_cov
+
+    if not groups["_covering"].any():
+        notes.append(
+            CoverageNote(
+                "no_covering",
+                "没有任何可计入覆盖的设施("
+                + "、".join(_KIND_ZH[k] for k in cs.covering_kinds)
+                + "),所有家庭均未覆盖",
+                f"no facility of the covering kinds {list(cs.covering_kinds)}; "
+                "no household is covered",
+            )
+        )
+    n_off = int((~snapped).sum())
+    if n_off:
+        notes.append(
+            CoverageNote(
+                "off_road",
+                f"{n_off} 户距道路超过 {limit:g} 米或与道路隔水,无法计算步行距离,计为未覆盖",
+                f"{n_off} household(s) are over {limit:g} m from any road or across water from "
+                "it; counted as not covered",
+            )
+        )
+    n_unr = int((h["reach"] == "unreachable").sum())
+    if n_unr:
+        notes.append(
+            CoverageNote(
+                "unreachable",
+                f"{n_unr} 户所在路网与任何服务设施不连通,计为未覆盖",
+                f"{n_unr} household(s) are on roads not connected to any covering facility",
+            )
+        )
+    f_off = ~f_snap.snapped
+    if f_off.any():
+        notes.append(
+            CoverageNote(
+                "facility_off_road",
+                f"{int(f_off.sum())} 个设施距道路过远或隔水,未参与计算:"
+                + "、".join(fac_ids[f_off]),
+                f"{int(f_off.sum())} facilit(y/ies) could not join the roads and were left out: "
+                + ", ".join(fac_ids[f_off]),
+            )
+        )
+
+    # --- facilities and service areas ---------------------------------------------------------
+    fac = fac_layer.copy()
+    fac["snapped"] = f_snap.snapped
+    fac["snap_reason"] = f_snap.table["reason"].to_numpy()
+    fac["connector_m"] = f_snap.table["connector_m"].to_numpy()
+    sa_rows = service_areas(net, f_snap, standard_m=standard, buffer_m=cs.service_area_buffer_m)
+    sa = gpd.GeoDataFrame(
+        {
+            "facility_id": [fac_ids[p] for p, _, _ in sa_rows],
+            "name": [
+                str(fac_layer["name"].iloc[p]) if "name" in fac_layer else "" for p, _, _ in sa_rows
+            ],
+            "kind": [kinds[p] for p, _, _ in sa_rows],
+            "reached_road_m": [length for _, length, _ in sa_rows],
+        },
+        geometry=gpd.GeoSeries([g for _, _, g in sa_rows], crs=net.crs),
+        crs=net.crs,
+    )
+
+    # --- tables ----------------------------------------------------------------------------
+    h["county_code"] = h["township_code"].map(parent).astype("string")
+    vt = _summarise(h, "village_code")
+    villages = _with_places(vt, areas, "village", "township_code")
+    homes = _facilities_in(fac, areas, "children_home", "village")
+    villages["homes"] = villages["code"].map(homes).fillna(0).astype(np.int64)
+    villages["priority_children"] = villages["left_behind"] + villages["in_difficulty"]
+    villages["directors_needed"] = np.where(
+        villages["priority_children"] > settings.second_director_threshold, 2, 1
+    )
+    townships = _with_places(_summarise(h, "township_code"), areas, "township", "county_code")
+    ws = _facilities_in(fac, areas, "township_workstation", "township")
+    townships["workstations"] = townships["code"].map(ws).fillna(0).astype(np.int64)
+    county = _with_places(_summarise(h, "county_code"), areas, "county", None)
+    inst = _facilities_in(fac, areas, "county_institution", "county")
+    county["institutions"] = county["code"].map(inst).fillna(0).astype(np.int64)
+    checks = policy_checks(fac, areas, villages, settings=settings)
+
+    names = dict(zip(areas["code"].astype(str), areas["name"].astype(str), strict=True))
+    gaps = _gap_areas(h, names, radius_m=cs.gap_cluster_m, min_households=cs.min_gap_households)
+    households = h.drop(columns=["_dist", "county_code"])
+    return CoverageResult(
+        households=households,
+        facilities=fac,
+        service_areas=sa,
+        villages=villages,
+        townships=townships,
+        county=county,
+        gaps=gaps,
+        checks=checks,
+        areas=areas,
+        standard_m=standard,
+        covering_kinds=tuple(cs.covering_kinds),
+        notes=tuple(notes),
+    )

@@ -1,0 +1,240 @@
+"""``tongan coverage``: walking coverage of children's homes and stations, gaps, policy checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from api._common import (
+    ColumnsOption,
+    CrsOption,
+    LangOption,
+    SourceArg,
+    handle_errors,
+    load_valid_layers,
+    out_console,
+    progress_steps,
+    resolve_lang,
+)
+from geo.settings import Language
+
+#: Chinese headers of the exported tables (English headers are the column names).
+HEADERS_ZH: dict[str, str] = {
+    "id": "编号",
+    "code": "区划代码",
+    "name": "名称",
+    "village_code": "村代码",
+    "village_name": "村",
+    "township_code": "乡镇代码",
+    "township_name": "乡镇",
+    "county_code": "县代码",
+    "county_name": "县",
+    "households": "家庭户数",
+    "children": "儿童数",
+    "left_behind": "留守儿童数",
+    "in_difficulty": "困境儿童数",
+    "children_covered": "步行标准内儿童数",
+    "left_behind_covered": "步行标准内留守儿童数",
+    "in_difficulty_covered": "步行标准内困境儿童数",
+    "share_children": "儿童覆盖率",
+    "share_left_behind": "留守儿童覆盖率",
+    "share_in_difficulty": "困境儿童覆盖率",
+    "median_dist_m": "步行距离中位数(米)",
+    "p90_dist_m": "90%分位步行距离(米)",
+    "households_beyond": "标准外户数",
+    "children_beyond": "标准外儿童数",
+    "homes": "儿童之家数",
+    "priority_children": "留守与困境儿童合计",
+    "directors_needed": "需配儿童主任数",
+    "workstations": "未成年人保护工作站数",
+    "institutions": "未成年人救助保护机构数",
+    "rule": "规则",
+    "level": "级别",
+    "place_code": "区划代码",
+    "place_name": "地点",
+    "facility_id": "设施编号",
+    "finding": "发现",
+    "finding_en": "发现(英文)",
+    "missing": "缺少",
+    "gap_id": "缺口编号",
+    "small": "小缺口",
+    "facility_id_": "设施编号",
+    "kind": "类型",
+    "reached_road_m": "可达道路长度(米)",
+    "dist_m": "至最近覆盖设施步行距离(米)",
+    "nearest_facility": "最近覆盖设施",
+    "covered": "步行标准内",
+    "reach": "可达情况",
+    "snap_reason": "接入道路情况",
+    "connector_m": "至道路距离(米)",
+    "snapped": "已接入道路",
+    "floor_area_m2": "面积(平方米)",
+    "area_code": "所属区划代码",
+    "suppressed": "已隐藏",
+    "dist_children_home_m": "至儿童之家步行距离(米)",
+    "nearest_children_home": "最近儿童之家",
+    "dist_township_workstation_m": "至乡镇工作站步行距离(米)",
+    "nearest_township_workstation": "最近乡镇工作站",
+    "dist_county_institution_m": "至县救助保护机构步行距离(米)",
+    "nearest_county_institution": "最近县救助保护机构",
+    "dist_welfare_institution_m": "至儿童福利机构步行距离(米)",
+    "nearest_welfare_institution": "最近儿童福利机构",
+    "dist_other_station_m": "至其他站点步行距离(米)",
+    "nearest_other_station": "最近其他站点",
+    "lon": "经度",
+    "lat": "纬度",
+}
+
+SHEETS_ZH = {
+    "villages": "村覆盖",
+    "townships": "乡镇覆盖",
+    "county": "县覆盖",
+    "checks": "政策检查",
+    "gaps": "缺口区域",
+    "service_areas": "服务范围",
+    "facilities": "设施",
+    "households": "家庭可达性",
+    "household_cells": "未覆盖家庭网格",
+}
+
+TEXT: dict[str, dict[str, str]] = {
+    "steps": {"zh": "覆盖分析", "en": "coverage"},
+    "title": {"zh": "服务覆盖(步行 {s:g} 米)", "en": "Service coverage ({s:g} m walk)"},
+    "figure": {"zh": "指标", "en": "Figure"},
+    "value": {"zh": "数值", "en": "Value"},
+    "children": {"zh": "儿童总数", "en": "Children"},
+    "covered": {"zh": "步行标准内儿童", "en": "Children covered"},
+    "uncovered": {"zh": "步行标准外儿童", "en": "Children not covered"},
+    "share": {"zh": "覆盖率", "en": "Share covered"},
+    "left_behind": {"zh": "步行标准内留守儿童", "en": "Left-behind covered"},
+    "in_difficulty": {"zh": "步行标准内困境儿童", "en": "In difficulty covered"},
+    "gaps": {"zh": "缺口区域", "en": "Gap areas"},
+    "findings": {"zh": "政策检查发现", "en": "Policy findings"},
+    "check_title": {"zh": "政策检查", "en": "Policy checks"},
+    "place": {"zh": "地点", "en": "Place"},
+    "finding": {"zh": "发现", "en": "Finding"},
+    "wrote": {"zh": "已写出:{path}", "en": "Wrote: {path}"},
+    "note": {"zh": "说明", "en": "Note"},
+}
+
+
+def _t(key: str, lang: Language, **values: object) -> str:
+    return TEXT[key][lang].format(**values)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``tongan coverage`` to the app."""
+    app.command("coverage")(coverage)
+
+
+@handle_errors
+def coverage(
+    source: SourceArg = None,
+    standard_m: Annotated[
+        float | None,
+        typer.Option(
+            "--standard-m",
+            help="Walking standard in metres (default: the setting walking_standard_m, 1000).",
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for coverage.gpkg/.xlsx/.csv/.html.")
+    ] = Path("out/coverage"),
+    authorised: Annotated[
+        bool,
+        typer.Option(
+            "--authorised",
+            help="Include household-level rows and points (personal data of minors).",
+        ),
+    ] = False,
+    crs: CrsOption = None,
+    columns: ColumnsOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Who is beyond walking reach of a children's home or station; policy checks per place."""
+    from analysis.coverage import assess_coverage
+    from analysis.privacy import aggregate_households
+    from geo.errors import InputError
+    from geo.export import write_tables
+    from geo.settings import get_settings
+    from maps.coverage import coverage_map
+
+    language = resolve_lang(lang)
+    settings = get_settings()
+    if standard_m is not None and not standard_m > 0:
+        msg = f"--standard-m must be above 0 m, got {standard_m:g}; e.g. --standard-m 1000"
+        raise InputError(msg)
+    layers = load_valid_layers(source, crs=crs, columns=columns, lang=language)
+    with progress_steps(3, _t("steps", language)) as step:
+        result = assess_coverage(layers.to_metric(), settings=settings, standard_m=standard_m)
+        step("1")
+        h = result.households
+        uncovered = h.loc[~h["covered"]]
+        cells = aggregate_households(
+            uncovered,
+            columns=["children", "left_behind", "in_difficulty"],
+            settings=settings.privacy,
+        )
+        gaps = result.gaps if authorised else result.gaps.loc[~result.gaps["small"]]
+        tables: dict[str, pd.DataFrame] = {
+            "villages": result.villages,
+            "townships": result.townships,
+            "county": result.county,
+            "checks": result.checks,
+            "gaps": gaps,
+            "service_areas": result.service_areas,
+            "facilities": result.facilities,
+        }
+        if authorised:
+            tables["households"] = result.households
+        else:
+            tables["household_cells"] = cells
+        headers = HEADERS_ZH if language == "zh" else {}
+        sheets = SHEETS_ZH if language == "zh" else {}
+        written = write_tables(
+            tables, out_dir, stem="coverage", headers=headers, sheet_names=sheets
+        )
+        step("2")
+        m = coverage_map(result, lang=language, authorised=authorised, household_cells=cells)
+        html = out_dir / "coverage.html"
+        m.save(str(html))
+        step("3")
+
+    out = out_console()
+    children = result.children
+    covered = result.children_covered
+    county = result.county
+    table = Table(title=_t("title", language, s=result.standard_m))
+    table.add_column(_t("figure", language))
+    table.add_column(_t("value", language), justify="right")
+    table.add_row(_t("children", language), f"{children:,}")
+    table.add_row(_t("covered", language), f"{covered:,}")
+    table.add_row(_t("uncovered", language), f"{children - covered:,}")
+    table.add_row(_t("share", language), f"{result.share_covered:.1%}")
+    lb = int(county["left_behind_covered"].sum())
+    lb_all = int(county["left_behind"].sum())
+    table.add_row(_t("left_behind", language), f"{lb:,} / {lb_all:,}")
+    d = int(county["in_difficulty_covered"].sum())
+    d_all = int(county["in_difficulty"].sum())
+    table.add_row(_t("in_difficulty", language), f"{d:,} / {d_all:,}")
+    table.add_row(_t("gaps", language), f"{len(result.gaps):,}")
+    table.add_row(_t("findings", language), f"{len(result.checks):,}")
+    out.print(table)
+    if len(result.checks):
+        checks = Table(title=_t("check_title", language))
+        checks.add_column(_t("place", language))
+        checks.add_column(_t("finding", language))
+        col = "finding" if language == "zh" else "finding_en"
+        for _, row in result.checks.iterrows():
+            checks.add_row(str(row["place_name"]), str(row[col]))
+        out.print(checks)
+    for note in result.notes:
+        out.print(f"{_t('note', language)}: {note.text(language)}", highlight=False)
+    paths = [written.geopackage, written.excel, html]
+    for p in paths:
+        if p is not None:
+            out.print(_t("wrote", language, path=p), highlight=False)

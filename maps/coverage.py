@@ -1,0 +1,369 @@
+"""The coverage map: facilities, their walking service areas, village coverage, gaps, findings.
+
+Built from a :class:`analysis.coverage.CoverageResult` only; nothing is computed here beyond
+styling. Household points are drawn only for authorised views; otherwise uncovered households
+appear as the privacy-aggregated hexagons passed in as ``household_cells``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from folium import plugins
+
+from analysis.coverage import CoverageResult
+from geo.crs import WGS84
+from geo.i18n import value_label
+from geo.settings import Language
+from maps.base import add_legend, base_map, finish, label, popup_table
+
+__all__ = ["coverage_map"]
+
+TEXT: dict[str, dict[str, str]] = {
+    "villages": {"zh": "村儿童覆盖率", "en": "Village coverage of children"},
+    "areas": {"zh": "服务范围(步行 {s:g} 米)", "en": "Service areas ({s:g} m walk)"},
+    "facilities": {"zh": "儿童服务设施", "en": "Child-service facilities"},
+    "gaps": {"zh": "覆盖缺口区域", "en": "Coverage gaps"},
+    "hh": {"zh": "未覆盖家庭(授权可见)", "en": "Uncovered households (authorised)"},
+    "cells": {"zh": "未覆盖家庭(网格汇总)", "en": "Uncovered households (hexagon counts)"},
+    "checks": {"zh": "政策检查发现", "en": "Policy-check findings"},
+    "share": {"zh": "覆盖率", "en": "share covered"},
+    "no_children": {"zh": "无儿童数据", "en": "no children"},
+    "name": {"zh": "名称", "en": "name"},
+    "kind": {"zh": "类型", "en": "kind"},
+    "children": {"zh": "儿童", "en": "children"},
+    "covered": {"zh": "步行标准内儿童", "en": "children within the standard"},
+    "left_behind": {"zh": "留守儿童", "en": "left-behind"},
+    "in_difficulty": {"zh": "困境儿童", "en": "in difficulty"},
+    "median": {"zh": "步行距离中位数(米)", "en": "median walk (m)"},
+    "p90": {"zh": "90% 分位步行距离(米)", "en": "90th percentile walk (m)"},
+    "directors": {"zh": "需儿童主任(名)", "en": "directors needed"},
+    "households": {"zh": "家庭户数", "en": "households"},
+    "village": {"zh": "所在村", "en": "village"},
+    "small": {"zh": "小缺口(仅授权可见)", "en": "small gap (authorised only)"},
+    "area": {"zh": "室内面积(平方米)", "en": "floor area (m²)"},
+    "road": {"zh": "可达道路(米)", "en": "reached roads (m)"},
+    "distance": {"zh": "步行距离(米)", "en": "walking distance (m)"},
+    "reach": {"zh": "可达情况", "en": "reach"},
+    "suppressed": {"zh": "户数过少,已隐藏", "en": "too few households, withheld"},
+    "finding": {"zh": "发现", "en": "finding"},
+    "missing": {"zh": "缺少", "en": "missing"},
+    "unknown": {"zh": "未知", "en": "unknown"},
+}
+
+REACH_LABELS = {
+    "ok": {"zh": "超出步行标准", "en": "beyond the standard"},
+    "too_far_from_road": {"zh": "远离道路或隔水", "en": "off the road network"},
+    "unreachable": {"zh": "路网不连通", "en": "not connected"},
+}
+
+#: Share-of-children classes of the choropleth: (upper bound, colour).
+SHARE_CLASSES: tuple[tuple[float, str], ...] = (
+    (0.25, "#d7191c"),
+    (0.5, "#fdae61"),
+    (0.75, "#a6d96a"),
+    (1.0, "#1a9641"),
+)
+NO_DATA = "#bdbdbd"
+KIND_STYLE: dict[str, tuple[str, str]] = {  # folium.Icon colour, Font Awesome icon
+    "children_home": ("green", "home"),
+    "township_workstation": ("blue", "flag"),
+    "county_institution": ("darkblue", "university"),
+    "welfare_institution": ("purple", "heart"),
+    "other_station": ("cadetblue", "star"),
+}
+KIND_FILL = {
+    "children_home": "#1a9641",
+    "township_workstation": "#2b83ba",
+    "county_institution": "#253494",
+    "welfare_institution": "#7b3294",
+    "other_station": "#5f9ea0",
+}
+GAP_COLOUR = "#6a3d9a"
+CHECK_COLOUR = "red"
+
+
+def _t(key: str, lang: Language, **values: Any) -> str:
+    return TEXT[key][lang].format(**values)
+
+
+def _shape(data: Any, *, style_function: Any, tooltip: str, popup: folium.Popup) -> folium.GeoJson:
+    """A GeoJSON shape with a tooltip and a popup table."""
+    shape = folium.GeoJson(data, style_function=style_function, tooltip=tooltip)
+    shape.add_child(popup)
+    return shape
+
+
+def _share_colour(share: float) -> str:
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return NO_DATA
+    for upper, colour in SHARE_CLASSES:
+        if share <= upper:
+            return colour
+    return SHARE_CLASSES[-1][1]
+
+
+def _fmt(value: object, digits: int = 0) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def _pct(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{float(value):.0%}"  # type: ignore[arg-type]
+
+
+def _villages(m: folium.Map, r: CoverageResult, lang: Language) -> list[tuple[str, str]]:
+    areas = r.areas.loc[r.areas["level"] == "village", ["code", "geometry"]]
+    table = r.villages.set_index("code")
+    group = folium.FeatureGroup(name=_t("villages", lang), show=True)
+    wgs = areas.to_crs(WGS84)
+    for code, geom in zip(wgs["code"].astype(str), wgs.geometry, strict=True):
+        row = table.loc[code]
+        colour = _share_colour(row["share_children"])
+        rows = {
+            _t("children", lang): _fmt(row["children"]),
+            _t("covered", lang): _fmt(row["children_covered"]),
+            _t("share", lang): _pct(row["share_children"]),
+            _t("left_behind", lang): f"{row['left_behind_covered']}/{row['left_behind']}",
+            _t("in_difficulty", lang): f"{row['in_difficulty_covered']}/{row['in_difficulty']}",
+            _t("median", lang): _fmt(row["median_dist_m"]),
+            _t("p90", lang): _fmt(row["p90_dist_m"]),
+            _t("directors", lang): _fmt(row["directors_needed"]),
+        }
+        _shape(
+            geom.__geo_interface__,
+            style_function=lambda _f, c=colour: {
+                "fillColor": c,
+                "color": "#444444",
+                "weight": 1,
+                "fillOpacity": 0.45,
+            },
+            tooltip=f"{row['name']} {_pct(row['share_children'])}",
+            popup=popup_table(rows, title=str(row["name"])),
+        ).add_to(group)
+    group.add_to(m)
+    lows = [0.0, *[u for u, _ in SHARE_CLASSES[:-1]]]
+    items = [(c, f"{lo:.0%}–{hi:.0%}") for lo, (hi, c) in zip(lows, SHARE_CLASSES, strict=True)]
+    items.append((NO_DATA, _t("no_children", lang)))
+    return [(c, f"{_t('share', lang)} {text}") for c, text in items]
+
+
+def _service_areas(m: folium.Map, r: CoverageResult, lang: Language) -> None:
+    group = folium.FeatureGroup(name=_t("areas", lang, s=r.standard_m), show=True)
+    sa = r.service_areas.loc[r.service_areas.geometry.notna()].to_crs(WGS84)
+    for _, row in sa.iterrows():
+        colour = KIND_FILL.get(str(row["kind"]), "#666666")
+        _shape(
+            row.geometry.__geo_interface__,
+            style_function=lambda _f, c=colour: {
+                "fillColor": c,
+                "color": c,
+                "weight": 1,
+                "fillOpacity": 0.25,
+            },
+            tooltip=f"{row['name']}",
+            popup=popup_table(
+                {
+                    _t("kind", lang): value_label(str(row["kind"]), lang),
+                    _t("road", lang): _fmt(row["reached_road_m"]),
+                },
+                title=str(row["name"]),
+            ),
+        ).add_to(group)
+    group.add_to(m)
+
+
+def _facilities(m: folium.Map, r: CoverageResult, lang: Language) -> list[tuple[str, str]]:
+    group = folium.FeatureGroup(name=_t("facilities", lang), show=True)
+    fac = r.facilities.to_crs(WGS84)
+    for _, f in fac.iterrows():
+        kind = str(f["kind"])
+        colour, icon = KIND_STYLE.get(kind, ("gray", "info-sign"))
+        area = f.get("floor_area_m2")
+        folium.Marker(
+            [f.geometry.y, f.geometry.x],
+            icon=folium.Icon(color=colour, icon=icon, prefix="fa"),
+            tooltip=str(f.get("name", f["id"])),
+            popup=popup_table(
+                {
+                    _t("kind", lang): value_label(kind, lang),
+                    _t("area", lang): _fmt(None if area is None or pd.isna(area) else area),
+                },
+                title=str(f.get("name", f["id"])),
+            ),
+        ).add_to(group)
+    group.add_to(m)
+    kinds = [k for k in KIND_FILL if (r.facilities["kind"] == k).any()]
+    return [(KIND_FILL[k], value_label(k, lang)) for k in kinds]
+
+
+def _gaps(m: folium.Map, r: CoverageResult, lang: Language, authorised: bool) -> None:
+    group = folium.FeatureGroup(name=_t("gaps", lang), show=True)
+    gaps = r.gaps if authorised else r.gaps.loc[~r.gaps["small"].astype(bool)]
+    for _, g in gaps.to_crs(WGS84).iterrows():
+        rows = {
+            _t("households", lang): _fmt(g["households"]),
+            _t("children", lang): _fmt(g["children"]),
+            _t("left_behind", lang): _fmt(g["left_behind"]),
+            _t("in_difficulty", lang): _fmt(g["in_difficulty"]),
+            _t("village", lang): str(g["village_name"]),
+        }
+        if bool(g["small"]):
+            rows[_t("small", lang)] = "✓"
+        _shape(
+            g.geometry.__geo_interface__,
+            style_function=lambda _f: {
+                "fillColor": GAP_COLOUR,
+                "color": GAP_COLOUR,
+                "weight": 1.5,
+                "dashArray": "4 3",
+                "fillOpacity": 0.2,
+            },
+            tooltip=f"{g['gap_id']}: {_t('children', lang)} {g['children']}",
+            popup=popup_table(rows, title=f"{_t('gaps', lang)} {g['gap_id']}"),
+        ).add_to(group)
+    group.add_to(m)
+
+
+def _households(m: folium.Map, r: CoverageResult, lang: Language) -> None:
+    group = folium.FeatureGroup(name=_t("hh", lang), show=False)
+    cluster = plugins.MarkerCluster().add_to(group)
+    h = r.households.loc[~r.households["covered"].astype(bool)].to_crs(WGS84)
+    for _, row in h.iterrows():
+        folium.CircleMarker(
+            [row.geometry.y, row.geometry.x],
+            radius=4,
+            color=GAP_COLOUR,
+            fill=True,
+            fill_opacity=0.8,
+            popup=popup_table(
+                {
+                    _t("children", lang): row["children"],
+                    _t("left_behind", lang): row["left_behind"],
+                    _t("in_difficulty", lang): row["in_difficulty"],
+                    _t("distance", lang): _fmt(row["dist_m"]),
+                    _t("reach", lang): REACH_LABELS[str(row["reach"])][lang],
+                },
+                title=str(row["id"]),
+            ),
+        ).add_to(cluster)
+    group.add_to(m)
+
+
+def _cells(m: folium.Map, cells: gpd.GeoDataFrame, lang: Language) -> None:
+    group = folium.FeatureGroup(name=_t("cells", lang), show=True)
+    for _, c in cells.to_crs(WGS84).iterrows():
+        hidden = bool(c.get("suppressed", False))
+        text = (
+            _t("suppressed", lang)
+            if hidden
+            else f"{_t('households', lang)} {_fmt(c['households'])}"
+        )
+        rows = (
+            {_t("households", lang): _t("suppressed", lang)}
+            if hidden
+            else {
+                _t(k, lang): _fmt(c[k])
+                for k in ("households", "children", "left_behind", "in_difficulty")
+                if k in c
+            }
+        )
+        _shape(
+            c.geometry.__geo_interface__,
+            style_function=lambda _f, h=hidden: {
+                "fillColor": NO_DATA if h else GAP_COLOUR,
+                "color": "#555555",
+                "weight": 0.5,
+                "fillOpacity": 0.15 if h else 0.35,
+            },
+            tooltip=text,
+            popup=popup_table(rows, title=_t("cells", lang)),
+        ).add_to(group)
+    group.add_to(m)
+
+
+def _checks(m: folium.Map, r: CoverageResult, lang: Language) -> None:
+    group = folium.FeatureGroup(name=_t("checks", lang), show=True)
+    if len(r.checks) == 0:
+        group.add_to(m)
+        return
+    areas = r.areas.set_index(r.areas["code"].astype(str)).to_crs(WGS84)
+    fac = r.facilities.set_index(r.facilities["id"].astype(str)).to_crs(WGS84)
+    finding_col = "finding" if lang == "zh" else "finding_en"
+    for code, rows in r.checks.groupby("place_code", sort=False):
+        fids = rows["facility_id"].dropna().astype(str)
+        if len(fids) and fids.iloc[0] in fac.index:
+            pt = fac.geometry.loc[fids.iloc[0]]
+        elif str(code) in areas.index:
+            pt = areas.geometry.loc[str(code)].representative_point()
+        else:
+            continue
+        body = {
+            f"{i + 1}. {_t('finding', lang)}": f"{f}({_t('missing', lang)}:{miss})"
+            if lang == "zh"
+            else f"{f} ({_t('missing', lang)}: {miss})"
+            for i, (f, miss) in enumerate(zip(rows[finding_col], rows["missing"], strict=True))
+        }
+        folium.Marker(
+            [pt.y, pt.x],
+            icon=folium.Icon(color=CHECK_COLOUR, icon="exclamation-triangle", prefix="fa"),
+            tooltip=f"{rows['place_name'].iloc[0]}: {len(rows)}",
+            popup=popup_table(body, title=str(rows["place_name"].iloc[0]), width=420),
+        ).add_to(group)
+    group.add_to(m)
+
+
+def coverage_map(
+    result: CoverageResult,
+    *,
+    lang: Language = "zh",
+    authorised: bool = False,
+    household_cells: gpd.GeoDataFrame | None = None,
+) -> folium.Map:
+    """The interactive coverage map.
+
+    Parameters
+    ----------
+    result
+        A coverage assessment.
+    lang
+        ``zh`` (default) or ``en`` labels.
+    authorised
+        Draw the uncovered households as points, and the small gap areas (which could single
+        out a household). Only for roles that may see household locations.
+    household_cells
+        Uncovered households aggregated into hexagons
+        (:func:`analysis.privacy.aggregate_households`), drawn when not authorised.
+
+    Returns
+    -------
+    folium.Map
+        Layers: village coverage (choropleth), service areas, facilities, gap areas, uncovered
+        households (points or hexagons) and policy-check findings, with a layer control.
+    """
+    m = base_map(result.areas, lang=lang)
+    items = _villages(m, result, lang)
+    _service_areas(m, result, lang)
+    _gaps(m, result, lang, authorised)
+    if authorised:
+        _households(m, result, lang)
+    elif household_cells is not None and len(household_cells):
+        _cells(m, household_cells, lang)
+    items += _facilities(m, result, lang)
+    items.append((GAP_COLOUR, _t("gaps", lang)))
+    if not authorised and household_cells is not None and len(household_cells):
+        items.append((NO_DATA, f"{_t('cells', lang)}: {_t('suppressed', lang)}"))
+    _checks(m, result, lang)
+    items.append(("#d63e2a", _t("checks", lang)))
+    # one legend box: maps.base places every legend at the same corner, so several would overlap
+    add_legend(m, f"{label('legend', lang)}({_t('areas', lang, s=result.standard_m)})", items)
+    return finish(m)
