@@ -22,6 +22,7 @@ from geo.layers import Layers
 from geo.settings import Language, Settings
 
 if TYPE_CHECKING:
+    from analysis.coverage import CoverageResult
     from analysis.flood import FloodReview
     from analysis.risk import RiskResult
     from analysis.siting import SitingResult
@@ -510,3 +511,90 @@ RESULT_COLLECTIONS["chosen_sites"] = ResultCollection(
     "New children's homes chosen by the maximal covering model (k=2, default standard).",
     lambda ctx: _siting(ctx, SitingParams())[1].chosen,
 )
+
+
+class CoverageParams(BaseModel):
+    """Parameters of the coverage page."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    standard_m: float | None = Field(
+        None, gt=0, le=10_000, description="步行标准(米) / walking standard (m)"
+    )
+
+
+def _coverage(ctx: Context, standard_m: float | None) -> CoverageResult:
+    from analysis.coverage import assess_coverage
+
+    return assess_coverage(ctx.layers.to_metric(), settings=ctx.settings, standard_m=standard_m)
+
+
+@page(
+    "coverage",
+    title={"zh": "服务覆盖与缺口", "en": "Service coverage and gaps"},
+    question={
+        "zh": "哪些村、哪些儿童步行到不了儿童之家或保护站?哪里缺设施、缺儿童主任?",
+        "en": "Which villages and children are beyond a walk to a children's home or station, and where are facilities or directors missing?",
+    },
+    params=CoverageParams,
+)
+def coverage(ctx: Context, params: BaseModel) -> PageResult:
+    from analysis.privacy import aggregate_households
+    from maps.coverage import coverage_map
+
+    assert isinstance(params, CoverageParams)
+    result = _coverage(ctx, params.standard_m)
+    h = result.households
+    zh = ctx.lang == "zh"
+    uncovered = h.loc[~h["covered"]]
+    figures = [
+        ("步行标准(米)" if zh else "Walking standard (m)", f"{result.standard_m:.0f}"),
+        ("儿童总数" if zh else "Children", str(result.children)),
+        ("步行可达儿童" if zh else "Children within the standard", str(result.children_covered)),
+        ("覆盖率" if zh else "Share covered", f"{result.share_covered:.1%}"),
+        (
+            "未覆盖留守儿童" if zh else "Left-behind children uncovered",
+            str(int(uncovered["left_behind"].sum())),
+        ),
+        (
+            "未覆盖困境儿童" if zh else "Children in difficulty uncovered",
+            str(int(uncovered["in_difficulty"].sum())),
+        ),
+        (
+            "缺口区域" if zh else "Gap areas",
+            str(int((~result.gaps["small"]).sum()) if len(result.gaps) else 0),
+        ),
+        ("政策检查问题" if zh else "Policy findings", str(len(result.checks))),
+    ]
+    cells = aggregate_households(
+        uncovered,
+        columns=["children", "left_behind", "in_difficulty"],
+        settings=ctx.settings.privacy,
+    )
+    gaps = result.gaps if ctx.authorised else result.gaps.loc[~result.gaps["small"]]
+    tables: dict[str, pd.DataFrame] = {
+        "villages": result.villages,
+        "townships": result.townships,
+        "checks": result.checks,
+        "gaps": gaps,
+        "service_areas": result.service_areas,
+    }
+    m = coverage_map(result, lang=ctx.lang, authorised=ctx.authorised, household_cells=cells)
+    return PageResult(m, figures, tables)
+
+
+def _gap_collection(ctx: Context) -> gpd.GeoDataFrame:
+    gaps = _coverage(ctx, None).gaps
+    return gaps if ctx.authorised else gaps.loc[~gaps["small"]]
+
+
+RESULT_COLLECTIONS["gap_areas"] = ResultCollection(
+    "覆盖缺口区域 gap areas",
+    "Clusters of households beyond the walking standard, with counts (small clusters only for authorised roles).",
+    _gap_collection,
+)
+
+
+# The index lists the maps by question, in the order a planner works through them.
+_ORDER = ("risk", "coverage", "siting", "patrol", "visits", "flood", "overview")
+PAGES = {name: PAGES[name] for name in (*_ORDER, *(n for n in PAGES if n not in _ORDER))}
