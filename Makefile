@@ -35,9 +35,10 @@ system:
 
 install: system $(STAMP) $(ASSETS)
 
-## The main job on the embedded sample township.
+## The main job: the interactive maps of the embedded sample township, http://127.0.0.1:8000
 run: install
 	$(VENV)/bin/tongan validate
+	$(VENV)/bin/tongan serve
 
 ## Lint, type-check and the whole test suite.
 test: install lint typecheck
