@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -123,3 +124,16 @@ def load_valid_layers(
     layers, report = validate_layers(frames, column_map=column_map)
     report.raise_if_fatal(lang)
     return layers
+
+
+def parse_date(value: str | None, *, option: str = "--date") -> dt.date:
+    """A YYYY-MM-DD option; today when omitted; a clear InputError otherwise."""
+    from geo.errors import InputError
+
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        msg = f"{option} {value!r} is not a date; use YYYY-MM-DD (e.g. 2026-07-15)"
+        raise InputError(msg) from None

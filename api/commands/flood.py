@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -21,6 +20,7 @@ from api._common import (
     handle_errors,
     load_valid_layers,
     out_console,
+    parse_date,
     progress_steps,
     resolve_lang,
 )
@@ -209,11 +209,7 @@ def flood_review(
     from maps.flood import flood_map
 
     language = resolve_lang(lang)
-    try:
-        day = dt.date.fromisoformat(date) if date else dt.date.today()
-    except ValueError:
-        msg = f"--date {date!r} is not a date; use YYYY-MM-DD"
-        raise InputError(msg) from None
+    day = parse_date(date)
     settings = get_settings()
     elevation = read_dem(dem) if dem is not None else None
     layers = load_valid_layers(source, crs=crs, columns=columns, lang=language)

@@ -26,6 +26,7 @@ from api._common import (
     handle_errors,
     load_valid_layers,
     out_console,
+    parse_date,
     progress_steps,
     resolve_lang,
 )
@@ -80,13 +81,7 @@ h2{page-break-before:always}h2:first-of-type{page-break-before:avoid}
 
 
 def _parse_date(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        msg = f"--date {value!r} is not a date; use YYYY-MM-DD"
-        raise InputError(msg) from None
+    return parse_date(value)
 
 
 def _parse_lonlat(value: str) -> Point:

@@ -18,10 +18,10 @@ from api._common import (
     handle_errors,
     load_valid_layers,
     out_console,
+    parse_date,
     progress_steps,
     resolve_lang,
 )
-from geo.errors import InputError
 from geo.i18n import value_label
 from geo.layers import Layers
 from geo.schemas import FOUR_ONES
@@ -124,13 +124,7 @@ def _load(source: Path | None, *, crs: str | None, columns: Path | None, lang: L
 
 
 def _parse_date(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        msg = f"--date {value!r} is not a date; use YYYY-MM-DD (e.g. 2026-07-15)"
-        raise InputError(msg) from None
+    return parse_date(value)
 
 
 def risk(
