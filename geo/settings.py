@@ -210,7 +210,10 @@ class RiskSettings(BaseModel):
         60.0, ge=0, le=100, description="Spots with risk at or above this are red (ours)."
     )
     yellow_threshold: float = Field(
-        30.0, ge=0, le=100, description="Spots with risk at or above this (and below red) are yellow (ours)."
+        30.0,
+        ge=0,
+        le=100,
+        description="Spots with risk at or above this (and below red) are yellow (ours).",
     )
     network_tile_m: float = Field(
         3000.0,
@@ -303,7 +306,10 @@ class SitingSettings(BaseModel):
         60.0, gt=0, description="Time limit of the HiGHS solver, seconds (ours)."
     )
     mip_gap: float = Field(
-        0.0, ge=0, le=1, description="Relative optimality gap at which HiGHS stops (ours; 0 = proven optimum)."
+        0.0,
+        ge=0,
+        le=1,
+        description="Relative optimality gap at which HiGHS stops (ours; 0 = proven optimum).",
     )
     pmedian_limit_m: float = Field(
         10_000.0,

@@ -57,7 +57,9 @@ def server_process(*args: str) -> Iterator[str]:
                     break
             except OSError:
                 if proc.poll() is not None:
-                    raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "server died") from None
+                    raise RuntimeError(
+                        proc.stderr.read().decode() if proc.stderr else "server died"
+                    ) from None
                 time.sleep(0.2)
         yield url
     finally:
