@@ -58,6 +58,7 @@ __all__ = [
 #: Why a point was or was not snapped: ``ok``; ``too_far`` (no edge within the snap limit);
 #: ``across_barrier`` (every edge within the limit lies across a barrier); ``empty`` (no geometry).
 SNAP_REASONS = ("ok", "too_far", "across_barrier", "empty")
+_OK, _TOO_FAR, _ACROSS, _EMPTY = range(4)
 
 _DEFAULT_KIND = "village_road"
 #: Offsets this close (m) to an edge end count as the end node itself; snapped positions are
@@ -68,6 +69,13 @@ _TOUCH_EPS = 1e-3
 #: Constant added to every source stub edge so no edge weight is zero (csgraph reads explicit
 #: zeros of a sparse matrix as edges, but many sparse operations drop them); subtracted after.
 _STUB_SHIFT = 1.0
+#: Snapping index (:class:`_SnapIndex`): every edge segment is cut into equal pieces no longer
+#: than this (m) and the centre of each piece goes into a KD-tree.
+_SNAP_SPACING = 16.0
+#: Samples fetched per point, first pass and retry; points still unsettled use the STRtree.
+_SNAP_K = (6, 16, 64)
+#: Points per block of the vectorised candidate search (bounds the temporary arrays).
+_SNAP_CHUNK = 1 << 16
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -127,6 +135,11 @@ class RoadNetwork:
         (plotting, export, checks), so the hot path never pays for building it.
         """
         return _to_graph(self.edges, self.node_xy, self.crs)
+
+    @functools.cached_property
+    def snap_index(self) -> _SnapIndex:
+        """The KD-tree over densified edge segments used by :func:`snap_points`, built on first use."""
+        return _SnapIndex.build(self.edges.geometry.to_numpy(), _SNAP_SPACING)
 
     @property
     def n_nodes(self) -> int:
@@ -489,6 +502,205 @@ def _to_graph(edges: gpd.GeoDataFrame, node_xy: FloatArray, crs: pyproj.CRS) -> 
 # --------------------------------------------------------------------------------------------
 
 
+def _point_segment_distance(
+    px: FloatArray, py: FloatArray, ax: FloatArray, ay: FloatArray, bx: FloatArray, by: FloatArray
+) -> FloatArray:
+    """Distance from points to segments, elementwise, with GEOS' formula and order of operations.
+
+    This is ``geos::algorithm::Distance::pointToSegment``, so the distance to the nearest
+    segment of a line is bit for bit what ``shapely.distance`` and ``STRtree.query_nearest``
+    report for the line. Segments have a non-zero length (:func:`build_network` drops repeated
+    vertices).
+    """
+    dx, dy = bx - ax, by - ay
+    len2 = dx * dx + dy * dy
+    qx, qy = px - ax, py - ay
+    r = (qx * dx + qy * dy) / len2
+    out = np.abs((ay - py) * dx - (ax - px) * dy)
+    out /= len2
+    out *= np.sqrt(len2)
+    at_a = r <= 0.0
+    at_b = r >= 1.0
+    if at_a.any():
+        out[at_a] = np.sqrt(qx[at_a] * qx[at_a] + qy[at_a] * qy[at_a])
+    if at_b.any():
+        ex, ey = (px - bx)[at_b], (py - by)[at_b]
+        out[at_b] = np.sqrt(ex * ex + ey * ey)
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class _SnapIndex:
+    """Exact nearest-edge search for many points: a KD-tree over densified edge segments.
+
+    Every segment of every edge is cut into equal pieces at most ``spacing`` long and the centre
+    of each piece is a sample; every point of a segment is within ``half`` (half the longest
+    piece) of one of the segment's samples. So a segment at distance ``d`` from a point P has a
+    sample within ``d + half`` of P: once the exact distances to the segments of P's ``k``
+    nearest samples give a best ``d``, and the ``k``-th sample is farther than ``d + half``, no
+    other segment can be as near, and the best is P's nearest segment (ties included).
+    """
+
+    tree: cKDTree
+    sample_seg: IntArray  # segment of each sample
+    seg: FloatArray  # (m, 4): start x, y and end x, y of each segment
+    seg_edge: IntArray  # edge of each segment
+    seg_d: FloatArray  # (m, 2): end minus start
+    seg_len2: FloatArray  # squared length, as GEOS computes it
+    seg_root: FloatArray  # its square root
+    seg_len: FloatArray  # GEOS' segment length
+    seg_start: FloatArray  # distance along the edge to the segment's start, summed as GEOS does
+    seg_last: NDArray[np.bool_]  # the segment ends its edge
+    half: float
+    cell: float  # cell size used to sort query points spatially
+
+    @classmethod
+    def build(cls, edge_geoms: NDArray[np.object_], spacing: float) -> _SnapIndex:
+        xy, part = shapely.get_coordinates(edge_geoms, return_index=True)
+        inner = np.flatnonzero(part[1:] == part[:-1])
+        seg = np.column_stack([xy[inner], xy[inner + 1]])
+        seg_edge = part[inner].astype(np.int64)
+        dx, dy = seg[:, 0] - seg[:, 2], seg[:, 1] - seg[:, 3]
+        seg_len = np.sqrt(dx * dx + dy * dy)
+        seg_d = seg[:, 2:] - seg[:, :2]
+        seg_len2 = seg_d[:, 0] * seg_d[:, 0] + seg_d[:, 1] * seg_d[:, 1]
+        # start measure: summed segment after segment along each edge, as GEOS does
+        first = np.ones(len(seg), dtype=bool)
+        first[1:] = seg_edge[1:] != seg_edge[:-1]
+        last = np.ones(len(seg), dtype=bool)
+        last[:-1] = first[1:]
+        pos = np.arange(len(seg)) - np.maximum.accumulate(np.where(first, np.arange(len(seg)), 0))
+        seg_start = np.zeros(len(seg))
+        by_pos = np.argsort(pos, kind="stable")
+        bounds = np.searchsorted(pos[by_pos], np.arange(1, int(pos.max(initial=0)) + 2))
+        for a, b in itertools.pairwise(bounds):
+            i = by_pos[a:b]
+            seg_start[i] = seg_start[i - 1] + seg_len[i - 1]
+        pieces = np.maximum(np.ceil(seg_len / spacing), 1).astype(np.int64)
+        sample_seg = np.repeat(np.arange(len(seg), dtype=np.int64), pieces)
+        j = np.arange(len(sample_seg), dtype=np.int64) - (np.cumsum(pieces) - pieces)[sample_seg]
+        t = (j + 0.5) / pieces[sample_seg]
+        ss = seg[sample_seg]
+        samples = ss[:, :2] + (ss[:, 2:] - ss[:, :2]) * t[:, None]
+        half = float((seg_len / pieces).max()) / 2
+        return cls(
+            tree=cKDTree(samples, balanced_tree=False),
+            sample_seg=sample_seg,
+            seg=seg,
+            seg_edge=seg_edge,
+            seg_d=seg_d,
+            seg_len2=seg_len2,
+            seg_root=np.sqrt(seg_len2),
+            seg_len=seg_len,
+            seg_start=seg_start,
+            seg_last=last,
+            half=half,
+            cell=16 * spacing,
+        )
+
+    def _distance(self, p: FloatArray, seg: IntArray) -> FloatArray:
+        """GEOS' distance from each point (row of ``p``) to the segments ``seg`` (``(n, k)``).
+
+        :func:`_point_segment_distance` on the stored segments, computed in place.
+        """
+        px, py = p[:, 0, None], p[:, 1, None]
+        s = self.seg
+        qx = px - s[:, 0][seg]
+        qy = py - s[:, 1][seg]
+        dx, dy = self.seg_d[:, 0][seg], self.seg_d[:, 1][seg]
+        r = qx * dx
+        r += qy * dy
+        out = qx * dy
+        out -= qy * dx
+        len2 = self.seg_len2[seg]
+        r /= len2
+        np.abs(out, out=out)
+        out /= len2
+        out *= self.seg_root[seg]
+        at = r <= 0.0
+        if at.any():
+            ex, ey = qx[at], qy[at]
+            out[at] = np.sqrt(ex * ex + ey * ey)
+        at = r >= 1.0
+        if at.any():
+            sb = seg[at]
+            ex = np.broadcast_to(px, seg.shape)[at] - s[sb, 2]
+            ey = np.broadcast_to(py, seg.shape)[at] - s[sb, 3]
+            out[at] = np.sqrt(ex * ex + ey * ey)
+        return out
+
+    def _search(self, xy: FloatArray, k: int) -> tuple[IntArray, FloatArray]:
+        """Nearest segment (-1 when ``k`` samples cannot prove it) and distance of each point."""
+        n_samples = len(self.sample_seg)
+        k = min(k, n_samples)
+        seg_out = np.full(len(xy), -1, dtype=np.int64)
+        dist_out = np.full(len(xy), np.inf)
+        for lo in range(0, len(xy), _SNAP_CHUNK):
+            p = xy[lo : lo + _SNAP_CHUNK]
+            d, j = self.tree.query(p, k=[*range(1, k + 1)], workers=-1)
+            seg = self.sample_seg[j]
+            sd = self._distance(p, seg)
+            best = sd.min(axis=1)
+            # ties: the lowest segment, i.e. the lowest edge and its first segment, as GEOS'
+            # line_locate_point takes the first of equally near segments
+            bseg = np.where(sd == best[:, None], seg, np.iinfo(np.int64).max).min(axis=1)
+            # margin for the rounding of the KD-tree's distances: a false doubt only costs time
+            proven = d[:, -1] > (best + self.half) * (1 + 1e-9) + 1e-9
+            if k == n_samples:
+                proven[:] = True
+            seg_out[lo : lo + len(p)] = np.where(proven, bseg, -1)
+            dist_out[lo : lo + len(p)] = best
+        return seg_out, dist_out
+
+    def nearest(self, xy: FloatArray) -> tuple[IntArray, FloatArray]:
+        """Nearest segment of every point and the exact distance to it (GEOS' value).
+
+        The lowest segment wins ties. Points the search cannot settle (many equally near
+        samples: far from every road, or in a dense tangle of roads) get segment -1.
+        """
+        n = len(xy)
+        seg = np.full(n, -1, dtype=np.int64)
+        dist = np.full(n, np.inf)
+        if n == 0 or len(self.sample_seg) == 0:
+            return seg, dist
+        # queries in spatial order are several times faster (the tree stays in cache)
+        c = ((xy - xy.min(axis=0)) / self.cell).astype(np.int64)
+        order = np.argsort(c[:, 1] * (int(c[:, 0].max()) + 1) + c[:, 0])
+        todo = order
+        for k in _SNAP_K:
+            s, d = self._search(xy[todo], k)
+            seg[todo], dist[todo] = s, d
+            todo = todo[s < 0]
+            if len(todo) == 0:
+                break
+        return seg, dist
+
+    def locate(self, xy: FloatArray, seg: IntArray) -> tuple[FloatArray, FloatArray]:
+        """Offset along the edge and nearest point of each point on its segment ``seg``.
+
+        Bit for bit ``shapely.line_locate_point`` and ``shapely.line_interpolate_point`` (GEOS'
+        ``LengthIndexedLine``) when ``seg`` is the first nearest segment of the edge.
+        """
+        s = self.seg[seg]
+        ax, ay, bx, by = s[:, 0], s[:, 1], s[:, 2], s[:, 3]
+        px, py = xy[:, 0], xy[:, 1]
+        start, length = self.seg_start[seg], self.seg_len[seg]
+        dx, dy = bx - ax, by - ay
+        r = ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)
+        r[(px == ax) & (py == ay)] = 0.0
+        r[(px == bx) & (py == by)] = 1.0
+        off = np.where(r <= 0.0, start, np.where(r <= 1.0, start + r * length, start + length))
+        # LengthLocationMap.getLocation(off), then LinearLocation.pointAlongSegmentByFraction
+        frac = (off - start) / length
+        frac[start + length <= off] = 1.0
+        frac[off <= 0.0] = 0.0
+        inner = (frac > 0.0) & (frac < 1.0)
+        f = np.where(inner, frac, 0.0)
+        x = np.where(frac >= 1.0, bx, np.where(inner, dx * f + ax, ax))
+        y = np.where(frac >= 1.0, by, np.where(inner, dy * f + ay, ay))
+        return off, np.column_stack([x, y])
+
+
 def _as_geoseries(
     points: gpd.GeoSeries | gpd.GeoDataFrame, crs: pyproj.CRS, what: str
 ) -> gpd.GeoSeries:
@@ -560,6 +772,15 @@ def snap_points(
         A geometry is not a point.
     CRSError
         The points or barriers have no CRS.
+
+    Notes
+    -----
+    The nearest edge is found exactly, without a nearest query per point in the STRtree:
+    a KD-tree over sample points along every edge segment (:attr:`RoadNetwork.snap_index`,
+    built on first use) gives each point a few candidate segments with a proof that no other
+    segment is nearer, and the distances, offsets and snapped positions are computed with
+    GEOS' own formulas, so they are bit for bit those of ``shapely``. The few points the
+    samples cannot settle use the STRtree. Among equally near edges the lowest one wins.
     """
     if not limit_m >= 0:
         msg = f"limit_m must be >= 0, got {limit_m}"
@@ -588,30 +809,43 @@ def snap_points(
     connector = np.full(n, np.nan)
     offset = np.full(n, np.nan)
     snap_xy = np.full((n, 2), np.nan)
-    reason = np.full(n, "empty", dtype=object)
+    reason = np.full(n, _EMPTY, dtype=np.int8)  # code: position in SNAP_REASONS
 
     # nearest edge of every point, whatever the limit, so too-far points report their distance
-    (pi, ei), dist = network.tree.query_nearest(
-        geoms[present], return_distance=True, all_matches=False
-    )
-    pi = present[pi]
-    connector[pi] = dist
-    reason[pi] = "too_far"
+    index = network.snap_index
+    pseg, dist = index.nearest(xy[present])
+    ei = index.seg_edge[np.maximum(pseg, 0)]
+    unsettled = np.flatnonzero(pseg < 0)
+    if len(unsettled):  # rare: exact search in the STRtree of the edges
+        (_, ue), ud = network.tree.query_nearest(
+            geoms[present[unsettled]], return_distance=True, all_matches=False
+        )
+        ei[unsettled], dist[unsettled] = ue, ud
+    connector[present] = dist
+    reason[present] = _TOO_FAR
     near = dist <= limit_m
-    pi, ei = pi[near], ei[near]
-    off = shapely.line_locate_point(edge_geoms[ei], geoms[pi])
-    sxy = shapely.get_coordinates(shapely.line_interpolate_point(edge_geoms[ei], off))
+    pi, ei, pseg = present[near], ei[near], pseg[near]
+    off = np.empty(len(pi))
+    sxy = np.empty((len(pi), 2))
+    fast = pseg >= 0
+    off[fast], sxy[fast] = index.locate(xy[pi[fast]], pseg[fast])
+    slow = ~fast
+    if slow.any():
+        off[slow] = shapely.line_locate_point(edge_geoms[ei[slow]], geoms[pi[slow]])
+        sxy[slow] = shapely.get_coordinates(
+            shapely.line_interpolate_point(edge_geoms[ei[slow]], off[slow])
+        )
     crossing = _crossing(xy[pi], sxy, barrier_tree)
     good = ~crossing
     edge[pi[good]] = ei[good]
     offset[pi[good]] = off[good]
     snap_xy[pi[good]] = sxy[good]
-    reason[pi[good]] = "ok"
+    reason[pi[good]] = _OK
 
     # the nearest edge is across a barrier: try every edge within the limit, nearest first
     blocked = pi[crossing]
     if len(blocked):
-        reason[blocked] = "across_barrier"
+        reason[blocked] = _ACROSS
         bp, be = network.tree.query(geoms[blocked], predicate="dwithin", distance=limit_m)
         bp = blocked[bp]
         bd = shapely.distance(geoms[bp], edge_geoms[be])
@@ -627,7 +861,7 @@ def snap_points(
         connector[chosen] = bd[firsts]
         offset[chosen] = boff[firsts]
         snap_xy[chosen] = bsxy[firsts]
-        reason[chosen] = "ok"
+        reason[chosen] = _OK
 
     snapped = edge >= 0
     eu = network.edges["u"].to_numpy()
@@ -640,9 +874,9 @@ def snap_points(
             "offset_m": offset,
             "connector_m": connector,
             "snapped": snapped,
-            "too_far": reason == "too_far",
-            "crosses_barrier": reason == "across_barrier",
-            "reason": reason.astype(str),
+            "too_far": reason == _TOO_FAR,
+            "crosses_barrier": reason == _ACROSS,
+            "reason": np.array(SNAP_REASONS, dtype=object)[reason],
             "x": xy[:, 0],
             "y": xy[:, 1],
             "snap_x": snap_xy[:, 0],

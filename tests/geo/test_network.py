@@ -8,6 +8,7 @@ import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pytest
+import shapely
 from shapely.geometry import LineString, MultiLineString, Point, Polygon
 
 from geo.errors import CRSError, NetworkError
@@ -443,3 +444,52 @@ def test_multi_source_equals_min_of_single_source_runs(seed: int) -> None:
     limited = distances_from(net, src, tgt, limit_m=300)
     expect = np.where(multi.distance_m <= 300, multi.distance_m, np.inf)
     np.testing.assert_allclose(limited.distance_m, expect, atol=1e-6)
+
+
+# --- fast snapping equals the brute-force nearest edge --------------------------------------
+
+
+def _random_network(rng: np.random.Generator) -> RoadNetwork:
+    """Random polylines of 2-8 vertices over 3 km, some long, some short and bent, noded."""
+    lines = []
+    for _ in range(400):
+        n = int(rng.integers(2, 9))
+        start = rng.uniform(0, 3000, size=2)
+        steps = rng.normal(0, rng.choice([5.0, 40.0, 300.0]), size=(n - 1, 2))
+        xy = np.vstack([start, start + np.cumsum(steps, axis=0)])
+        lines.append(ln(*map(tuple, xy)))
+    return build_network(roads(*lines))
+
+
+@pytest.mark.parametrize("tiers", [None, (2,)])
+def test_fast_snap_equals_brute_force_nearest_edge(
+    tiers: tuple[int, ...] | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if tiers is not None:  # few samples per point: most points take the STRtree fallback
+        monkeypatch.setattr("geo.network._SNAP_K", tiers)
+    rng = np.random.default_rng(20260701)
+    net = _random_network(rng)
+    edges = net.edges.geometry.to_numpy()
+    xy = rng.uniform(-500, 3500, size=(5000, 2))
+    xy[:100] = rng.uniform(-20_000, 20_000, size=(100, 2))  # far from every road
+    coords = shapely.get_coordinates(edges)
+    xy[100:150] = coords[rng.integers(0, len(coords), 50)] - [X0, Y0]  # on vertices: ties
+    pts = points(*(pt(x, y) for x, y in xy))
+    snap = snap_points(net, pts, limit_m=400)
+    t = snap.table
+    (_, ei), dist = net.tree.query_nearest(pts.to_numpy(), return_distance=True, all_matches=False)
+    np.testing.assert_allclose(t["connector_m"], dist, rtol=0, atol=1e-9)
+    near = dist <= 400
+    assert (t["snapped"].to_numpy() == near).all()
+    assert (t["too_far"].to_numpy() == ~near).all()
+    same = near & (t["edge"].to_numpy() == ei)
+    assert same.sum() > 0.95 * near.sum()  # other rows are ties at equal distance
+    off = shapely.line_locate_point(edges[ei[same]], pts.to_numpy()[same])
+    np.testing.assert_allclose(t["offset_m"].to_numpy()[same], off, rtol=0, atol=1e-9)
+    at = shapely.get_coordinates(shapely.line_interpolate_point(edges[ei[same]], off))
+    np.testing.assert_allclose(t.loc[same, ["snap_x", "snap_y"]], at, rtol=0, atol=1e-9)
+    # a point snapped to another edge than the brute force is exactly as far from it
+    other = near & ~same
+    d_other = shapely.distance(pts.to_numpy()[other], edges[t["edge"].to_numpy()[other]])
+    np.testing.assert_allclose(d_other, dist[other], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(t.loc[near, "u"], net.edges["u"].to_numpy()[t["edge"][near]])
