@@ -271,7 +271,10 @@ def _cluster_vertices(xy: FloatArray, tolerance_m: float) -> tuple[IntArray, Flo
     Returns the cluster label of every vertex and the coordinates of every cluster (the mean of
     its members; identical coordinates collapse exactly).
     """
-    uniq, inverse = np.unique(xy, axis=0, return_inverse=True)
+    # one complex number per vertex: a 1-D unique, several times faster than unique(axis=0)
+    as_complex = np.ascontiguousarray(xy, dtype=np.float64).view(np.complex128).reshape(-1)
+    uniq_c, inverse = np.unique(as_complex, return_inverse=True)
+    uniq = np.column_stack([uniq_c.real, uniq_c.imag])
     inverse = inverse.reshape(-1)
     if tolerance_m > 0 and len(uniq) > 1:
         pairs = cKDTree(uniq).query_pairs(r=tolerance_m, output_type="ndarray")
