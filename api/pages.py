@@ -52,13 +52,18 @@ class DateParams(BaseModel):
 
 @dataclass(frozen=True)
 class Context:
-    """What every page computation receives."""
+    """What every page computation receives.
+
+    ``metric`` holds the same layers in their metric CRS, projected once per server rather than
+    once per page computation.
+    """
 
     layers: Layers
     settings: Settings
     lang: Language
     authorised: bool
     today: dt.date
+    metric: Layers
 
 
 Builder = Callable[[Context, BaseModel], PageResult]
@@ -119,7 +124,7 @@ def overview(ctx: Context, _params: BaseModel) -> PageResult:
     from geo.summary import summarise
     from maps.overview import overview_map
 
-    metric = ctx.layers.to_metric()
+    metric = ctx.metric
     cells = aggregate_households(
         metric.households,
         columns=["children", "left_behind", "in_difficulty"],
@@ -170,7 +175,7 @@ def _flood_review(ctx: Context, params: FloodParams) -> FloodReview:
     from analysis.flood import review_institutions
 
     return review_institutions(
-        ctx.layers.to_metric(),
+        ctx.metric,
         settings=ctx.settings,
         date=params.date or ctx.today,
         region=params.region,
@@ -251,7 +256,7 @@ _ITEMS: dict[str, dict[Language, str]] = {
 def _risk(ctx: Context, day: dt.date) -> tuple[Layers, RiskResult]:
     from analysis.risk import assess_risk
 
-    metric = ctx.layers.to_metric()
+    metric = ctx.metric
     return metric, assess_risk(metric, settings=ctx.settings, date=day)
 
 
@@ -410,7 +415,7 @@ def visits(ctx: Context, params: BaseModel) -> PageResult:
 
     assert isinstance(params, VisitParams)
     day = params.date or ctx.today
-    metric = ctx.layers.to_metric()
+    metric = ctx.metric
     village = params.village
     if not village:
         schedule = visit_schedule(metric.households, settings=ctx.settings, date=day)
@@ -464,7 +469,7 @@ class SitingParams(BaseModel):
 def _siting(ctx: Context, params: SitingParams) -> tuple[Layers, SitingResult]:
     from analysis.siting import site_facilities
 
-    metric = ctx.layers.to_metric()
+    metric = ctx.metric
     return metric, site_facilities(
         metric, settings=ctx.settings, model=params.model, k=params.k, standard_m=params.standard_m
     )
@@ -526,7 +531,7 @@ class CoverageParams(BaseModel):
 def _coverage(ctx: Context, standard_m: float | None) -> CoverageResult:
     from analysis.coverage import assess_coverage
 
-    return assess_coverage(ctx.layers.to_metric(), settings=ctx.settings, standard_m=standard_m)
+    return assess_coverage(ctx.metric, settings=ctx.settings, standard_m=standard_m)
 
 
 @page(

@@ -149,6 +149,7 @@ def create_app(
         report.raise_if_fatal(settings.language)
     version = layers_version(source) if source.exists() else "memory"
     loaded: Layers = layers
+    metric = layers.to_metric()
     cache: OrderedDict[tuple[Any, ...], _Rendered] = OrderedDict()
     lock = threading.Lock()
 
@@ -200,7 +201,7 @@ def create_app(
             if hit is not None:
                 cache.move_to_end(key)
                 return hit, params
-        ctx = Context(loaded, settings, lang, authorised, today or dt.date.today())
+        ctx = Context(loaded, settings, lang, authorised, today or dt.date.today(), metric)
         result = page.build(ctx, params)
         add_village_search(result.map, loaded.areas, lang=lang)
         choose_basemap(result.map, basemap, lang=lang)
@@ -337,7 +338,7 @@ def create_app(
             "重点儿童分布(聚合) household cells",
             "Households and children counted over hexagons; cells with too few households are withheld.",
             lambda: aggregate_households(
-                loaded.to_metric().households,
+                metric.households,
                 columns=["children", "left_behind", "in_difficulty"],
                 settings=settings.privacy,
             ),
@@ -352,7 +353,9 @@ def create_app(
         return out
 
     def ctx_default() -> Context:
-        return Context(loaded, settings, settings.language, authorised, today or dt.date.today())
+        return Context(
+            loaded, settings, settings.language, authorised, today or dt.date.today(), metric
+        )
 
     app.include_router(ogc_router(collections))
     app.state.started = time.time()

@@ -23,7 +23,6 @@ from api._common import (
     resolve_lang,
 )
 from geo.i18n import value_label
-from geo.layers import Layers
 from geo.schemas import FOUR_ONES
 from geo.settings import Language
 
@@ -118,11 +117,6 @@ def _note(note: str, lang: Language) -> str:
     return note
 
 
-def _load(source: Path | None, *, crs: str | None, columns: Path | None, lang: Language) -> Layers:
-    """The validated layers; a missing equipment layer is allowed (every spot then lacks all)."""
-    return load_valid_layers(source, crs=crs, columns=columns, lang=lang)
-
-
 def _parse_date(value: str | None) -> dt.date:
     return parse_date(value)
 
@@ -157,7 +151,7 @@ def risk(
     language = resolve_lang(lang)
     day = _parse_date(date)
     settings = get_settings()
-    layers = _load(source, crs=crs, columns=columns, lang=language)
+    layers = load_valid_layers(source, crs=crs, columns=columns, lang=language)
     with progress_steps(4, _t("step", language)) as step:
         metric = layers.to_metric()
         network = build_network(metric.roads)

@@ -53,7 +53,8 @@ def test_every_cdn_asset_of_the_maps_has_a_local_copy(client: TestClient, name: 
 
     app = client.app
     page = PAGES[name]
-    ctx = Context(app.state.layers, Settings(), "zh", False, dt.date(2026, 7, 15))  # type: ignore[attr-defined]
+    layers = app.state.layers  # type: ignore[attr-defined]
+    ctx = Context(layers, Settings(), "zh", False, dt.date(2026, 7, 15), layers.to_metric())
     html = page.build(ctx, page.params()).map.get_root().render()
     assert missing_assets(html) == []
 
