@@ -6,8 +6,9 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: run test install lint typecheck bench sample clean system
 
-# Debian packages: npm (offline map assets), chromium (browser tests), a CJK font (Chinese pages).
-SYSTEM_PACKAGES := nodejs npm chromium fonts-wqy-microhei
+# Debian packages: npm (offline map assets), chromium (browser tests), a CJK font (Chinese pages),
+# PostgreSQL + PostGIS (the production database; the tests run on it via .ci/postgres.sh).
+SYSTEM_PACKAGES := nodejs npm chromium fonts-wqy-microhei postgresql postgresql-postgis postgis
 
 ASSETS := maps/assets/node_modules/.package-lock.json
 
@@ -27,6 +28,9 @@ system:
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || missing="$$missing fonts-wqy-microhei"; \
+	ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || missing="$$missing postgresql-postgis"; \
+	command -v shp2pgsql >/dev/null || missing="$$missing postgis"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \

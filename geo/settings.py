@@ -83,6 +83,11 @@ class PrivacySettings(BaseModel):
         ge=1,
         description="A cell with fewer households than this is suppressed, so no household can be singled out (ours).",
     )
+    min_children: int = Field(
+        5,
+        ge=1,
+        description="A cell (or village) counting fewer children than this is suppressed for roles without household access (issue 9).",
+    )
 
 
 class RiskSettings(BaseModel):
@@ -487,6 +492,120 @@ class FloodSettings(BaseModel):
     )
 
 
+Role = Literal["admin", "civil_affairs", "river_chief", "viewer"]
+
+
+def _database_url_from_env() -> str | None:
+    """``TONGAN_DATABASE_URL``, the documented short form of ``TONGAN_DATABASE__URL``."""
+    import os
+
+    return os.environ.get("TONGAN_DATABASE_URL") or None
+
+
+class DatabaseSettings(BaseModel):
+    """The workspace database: inspections, imported layers, users and the audit log (issue 9).
+
+    Examples
+    --------
+    >>> DatabaseSettings(url=None).url is None  # the embedded SQLite file, whatever the environment
+    True
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    url: str | None = Field(
+        default_factory=_database_url_from_env,
+        description=(
+            "SQLAlchemy URL of the database, e.g. postgresql+psycopg://user:pw@host/db (PostGIS). "
+            "Unset: an embedded SQLite file (WAL mode) in the workspace. Read from "
+            "TONGAN_DATABASE_URL (or TONGAN_DATABASE__URL)."
+        ),
+    )
+    sqlite_name: str = Field(
+        "tongan.sqlite", description="File name of the embedded database inside the workspace."
+    )
+    busy_timeout_ms: int = Field(
+        30_000, gt=0, description="How long a SQLite writer waits for the lock before failing."
+    )
+
+
+class ApiSettings(BaseModel):
+    """The data API: access, uploads and cross-origin requests (issue 9)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    anonymous_role: Role = Field(
+        "viewer",
+        description="Role of a request without a token (viewer: aggregates and public layers only).",
+    )
+    max_upload_mb: float = Field(
+        50.0, gt=0, description="Largest layer file accepted by POST /api/layers/{name}, in MB."
+    )
+    cors_origins: tuple[str, ...] = Field(
+        (), description="Origins allowed to call the API from a browser; empty: CORS closed."
+    )
+
+
+class ProvinceSettings(BaseModel):
+    """Province-scale runs on Dask (issue 10)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    border_buffer_m: float = Field(
+        3_000.0,
+        ge=0,
+        description="Each county's partition reaches this far past its border, so spots and households near it see the neighbours' roads, water and facilities.",
+    )
+    workers: int | None = Field(
+        None,
+        ge=1,
+        description=(
+            "Worker processes of the local Dask cluster started when no --scheduler is given; "
+            "unset: one per CPU core."
+        ),
+    )
+    threads_per_worker: int = Field(
+        1,
+        ge=1,
+        description="Threads per local worker; 1, as the analyses hold the GIL in Python loops.",
+    )
+    worker_memory_gb: float | None = Field(
+        None,
+        gt=0,
+        description=(
+            "Memory limit of each local worker in GiB (Dask pauses a worker at 80 % and restarts "
+            "it at 95 %, the county task is then retried); unset: the machine's memory shared "
+            "equally between the workers."
+        ),
+    )
+    retries: int = Field(
+        1,
+        ge=0,
+        description="How often Dask re-runs a county task that raised an unexpected error.",
+    )
+    allowed_worker_deaths: int = Field(
+        3,
+        ge=0,
+        description=(
+            "A county task whose worker dies is retried on another worker; after this many "
+            "deaths the county is reported failed (Dask's allowed-failures, local cluster only)."
+        ),
+    )
+    chunk_rows: int = Field(
+        100_000,
+        gt=0,
+        description="Rows read at once from a GeoPackage layer while partitioning.",
+    )
+    chunk_mb: float = Field(
+        128.0,
+        gt=0,
+        description="MiB read at once from a GeoParquet layer while partitioning (row groups are combined up to it).",
+    )
+    connect_timeout_s: float = Field(
+        30.0, gt=0, description="How long to wait for an existing Dask scheduler (--scheduler)."
+    )
+
+
 class Settings(BaseSettings):
     """Tongan settings with documented defaults.
 
@@ -509,6 +628,16 @@ class Settings(BaseSettings):
         description=(
             "Basemap shown first on every map: OpenStreetMap tiles (needs the internet) or a plain "
             "offline background; both are always in the layer control."
+        ),
+    )
+    map_inline_max_features: int = Field(
+        1000,
+        ge=0,
+        description=(
+            "On the map server, a map layer with more features than this is not written into the "
+            "map's HTML: the browser fetches it as GeoJSON from the server and draws it on a "
+            "canvas, so a county-scale map stays under 8 MB and draws in seconds (issue 8). "
+            "Smaller layers stay inline; files written by the command line always inline all."
         ),
     )
 
@@ -604,6 +733,9 @@ class Settings(BaseSettings):
     siting: SitingSettings = Field(default_factory=SitingSettings)
     inspection: InspectionSettings = Field(default_factory=InspectionSettings)
     flood: FloodSettings = Field(default_factory=FloodSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+    province: ProvinceSettings = Field(default_factory=ProvinceSettings)
 
 
 @lru_cache(maxsize=1)

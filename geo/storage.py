@@ -1,0 +1,1188 @@
+"""The workspace database: inspection records, imported layers, users and the audit log (issue 9).
+
+Two back ends behind one :class:`Store`:
+
+* **embedded** (default): one SQLite file in the workspace (``tongan.sqlite``) in WAL mode with
+  ``synchronous=FULL``, so a write is on disk when it returns and readers never block the writer;
+  writers take the lock up front (``BEGIN IMMEDIATE``) and wait up to ``busy_timeout_ms`` for it.
+* **production**: PostgreSQL + PostGIS, chosen by ``TONGAN_DATABASE_URL``
+  (``postgresql+psycopg://user:password@host:5432/db``). Imported layers are stored with a real
+  ``geometry(Geometry,4326)`` column and a GiST index, so QGIS opens ``layer_features`` directly.
+
+The schema is created and migrated by Alembic (``geo/migrations``) whenever a store is opened,
+inside one locked transaction, so two processes may open the same database at once.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from geo.settings import DatabaseSettings
+>>> with Store.open(DatabaseSettings(url=None), pathlib.Path(tempfile.mkdtemp())) as store:
+...     token = store.add_user("wang", "river_chief")
+...     store.authenticate(token).role
+'river_chief'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import functools
+import hashlib
+import hmac
+import json
+import math
+import os
+import re
+import secrets
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.types import UserDefinedType
+
+from geo.errors import InputError, TonganError
+from geo.schemas import CONDITIONS, EQUIPMENT_KINDS, EQUIPMENT_POINT_KINDS
+from geo.settings import DatabaseSettings
+from geo.settings import Role as Role
+
+__all__ = [
+    "DatabaseError",
+    "Inspection",
+    "InspectionIn",
+    "ItemFound",
+    "Role",
+    "Store",
+    "User",
+    "default_workspace",
+]
+
+Backend = Literal["sqlite", "postgresql"]
+#: Kinds of equipment an inspection can find (``geo.schemas.EQUIPMENT_KINDS``).
+EquipmentKind = Literal[
+    "warning_sign", "life_buoy", "rescue_rope", "rescue_pole", "rescue_cabinet", "fence"
+]
+#: Condition an item is found in (``geo.schemas.CONDITIONS``).
+Condition = Literal["ok", "damaged", "missing"]
+FenceState = Literal["ok", "damaged", "missing", "none"]
+ROLES: tuple[str, ...] = get_args(Role)
+
+if get_args(EquipmentKind) != EQUIPMENT_KINDS or get_args(Condition) != CONDITIONS:
+    raise RuntimeError("EquipmentKind and Condition must list geo.schemas' values")
+
+#: Columns of :meth:`Store.equipment_records`, the input of ``analysis.patrol.apply_patrol_records``.
+RECORD_COLUMNS = ("id", "condition", "date", "kind", "lon", "lat", "water_id")
+_LAYER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+_CHUNK = 1000  # features inserted per statement
+_MIGRATION_LOCK = threading.Lock()  # Alembic's context and op proxies are process-global
+_PG_MIGRATION_LOCK_KEY = 7_241_961  # pg_advisory_xact_lock key serialising schema migrations
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+#: Alembic's version table, named apart from other applications' in a shared database.
+VERSION_TABLE = "tongan_alembic_version"
+
+
+def default_workspace() -> Path:
+    """The folder of the embedded database: ``TONGAN_WORKSPACE``, else ``./tongan-workspace``.
+
+    Returns
+    -------
+    pathlib.Path
+        An absolute path (resolved against the current directory); it need not exist yet.
+    """
+    return Path(os.environ.get("TONGAN_WORKSPACE") or "tongan-workspace").absolute()
+
+
+class DatabaseError(TonganError):
+    """The database cannot be reached, is busy, or lacks PostGIS (HTTP 503)."""
+
+    status = 503
+
+
+# --- records -----------------------------------------------------------------------------------
+
+
+class ItemFound(BaseModel):
+    """One four-ones item (or rescue cabinet, or fence) checked or newly installed.
+
+    Three cases: an item of the equipment layer (``id``), a newly installed one (no id; ``lon``
+    and ``lat``), or an item the spot lacks altogether (no id, no location, ``missing``): the
+    last is kept in the record but changes no equipment.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: EquipmentKind = Field(description="Kind of item (the equipment layer's kinds).")
+    id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        description="Equipment id when the item is already in the equipment layer; omit for a new one.",
+    )
+    condition: Condition = Field(description="Condition found: ok, damaged or missing.")
+    lon: float | None = Field(
+        None, ge=-180, le=180, description="Longitude (WGS84) of a newly installed item."
+    )
+    lat: float | None = Field(
+        None, ge=-90, le=90, description="Latitude (WGS84) of a newly installed item."
+    )
+
+    @model_validator(mode="after")
+    def _located(self) -> ItemFound:
+        if (self.lon is None) != (self.lat is None):
+            msg = "give both lon and lat, or neither"
+            raise ValueError(msg)
+        if self.id is None and self.lon is not None and self.kind not in EQUIPMENT_POINT_KINDS:
+            msg = f"a new item located by a point must be one of {list(EQUIPMENT_POINT_KINDS)}; import fences as a layer"
+            raise ValueError(msg)
+        if self.id is None and self.lon is None and self.condition != "missing":
+            msg = "an item not in the equipment layer (no id) needs its location: lon and lat (WGS84); only a missing one may have neither"
+            raise ValueError(msg)
+        return self
+
+
+_EXAMPLE: dict[str, JsonValue] = {
+    "target": "spot",
+    "target_id": "W1-r3",
+    "water_id": "W1",
+    "date": "2026-07-15",
+    "inspector": "王河长",
+    "items": [
+        {"kind": "life_buoy", "id": "E1", "condition": "damaged"},
+        {"kind": "warning_sign", "condition": "ok", "lon": 112.9601, "lat": 29.8052},
+    ],
+    "fence": "none",
+    "note": "救生圈破损, 新装警示牌一块",
+}
+
+
+class InspectionIn(BaseModel):
+    """An inspection of a risk spot or an equipment item, as posted to ``POST /api/inspections``."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_extra={"examples": [_EXAMPLE]}
+    )
+
+    target: Literal["spot", "equipment"] = Field(description="What was inspected.")
+    target_id: str = Field(
+        min_length=1, max_length=100, description="Id of the risk spot or equipment item."
+    )
+    water_id: str | None = Field(
+        None, min_length=1, max_length=100, description="The water it lies on (waters.id)."
+    )
+    date: dt.date = Field(
+        description="Date of the inspection (YYYY-MM-DD).",
+        ge=dt.date(1990, 1, 1),
+        le=dt.date(2199, 12, 31),
+    )
+    inspector: str = Field(
+        min_length=1, max_length=100, description="Who inspected (name or post)."
+    )
+    items: list[ItemFound] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Items checked or installed; each updates the equipment layer.",
+    )
+    fence: FenceState | None = Field(None, description="State of the fence, none if there is none.")
+    note: str = Field("", max_length=2000, description="Free text.")
+    lon: float | None = Field(None, ge=-180, le=180, description="Where (WGS84), when known.")
+    lat: float | None = Field(None, ge=-90, le=90, description="Where (WGS84), when known.")
+
+    @model_validator(mode="after")
+    def _checked(self) -> InspectionIn:
+        if not self.inspector.strip():
+            msg = "inspector must not be blank"
+            raise ValueError(msg)
+        if (self.lon is None) != (self.lat is None):
+            msg = "give both lon and lat, or neither"
+            raise ValueError(msg)
+        return self
+
+
+class Inspection(InspectionIn):
+    """A stored inspection: the posted record with its id and who recorded it when."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {**_EXAMPLE, "id": 1, "recorded_at": "2026-07-15T09:30:00Z", "recorded_by": "wang"}
+            ]
+        }
+    )
+
+    id: int = Field(description="Id given by the database, increasing in recorded order.")
+    recorded_at: dt.datetime = Field(description="When it was stored (UTC).")
+    recorded_by: str = Field(description="User who posted it.")
+
+
+@dataclass(frozen=True)
+class User:
+    """A user of the API; the token itself is never stored, only its SHA-256."""
+
+    name: str
+    role: Role
+    created_at: dt.datetime
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+
+class _PostGISGeometry(UserDefinedType[bytes]):
+    """``geometry(Geometry,4326)``, written from and read as WKB."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "geometry(Geometry,4326)"
+
+    def bind_expression(self, bindvalue: Any) -> Any:
+        return sa.func.ST_GeomFromWKB(bindvalue, 4326)
+
+    def column_expression(self, colexpr: Any) -> Any:
+        return sa.func.ST_AsBinary(colexpr, type_=self)
+
+
+@dataclass
+class _Tables:
+    revision: sa.Table
+    users: sa.Table
+    audit: sa.Table
+    inspections: sa.Table
+    items: sa.Table
+    layers: sa.Table
+    features: sa.Table
+
+    # Statements built once, so their compiled form is cached (the hot write path).
+    @functools.cached_property
+    def bump(self) -> sa.Update:
+        rev = self.revision
+        return (
+            sa.update(rev).where(rev.c.id == 1).values(value=rev.c.value + 1).returning(rev.c.value)
+        )
+
+    @functools.cached_property
+    def insert_inspection(self) -> sa.Insert:
+        return sa.insert(self.inspections).returning(self.inspections.c.id)
+
+    @functools.cached_property
+    def insert_items(self) -> sa.Insert:
+        return sa.insert(self.items)
+
+
+@functools.cache
+def _tables(backend: Backend) -> _Tables:
+    """Core tables for queries (the DDL is in ``geo/migrations``)."""
+    md = sa.MetaData()
+    ident = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+    js = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+    stamp = sa.DateTime(timezone=True)
+    geom: Any = _PostGISGeometry() if backend == "postgresql" else sa.LargeBinary()
+    return _Tables(
+        revision=sa.Table(
+            "store_revision",
+            md,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("value", sa.BigInteger),
+        ),
+        users=sa.Table(
+            "users",
+            md,
+            sa.Column("name", sa.String, primary_key=True),
+            sa.Column("role", sa.String),
+            sa.Column("token_sha256", sa.String),
+            sa.Column("created_at", stamp),
+        ),
+        audit=sa.Table(
+            "audit",
+            md,
+            sa.Column("id", ident, primary_key=True),
+            sa.Column("at", stamp),
+            sa.Column("user_name", sa.String),
+            sa.Column("role", sa.String),
+            sa.Column("action", sa.String),
+            sa.Column("resource", sa.Text),
+            sa.Column("detail", sa.Text),
+        ),
+        inspections=sa.Table(
+            "inspections",
+            md,
+            sa.Column("id", ident, primary_key=True),
+            sa.Column("target", sa.String),
+            sa.Column("target_id", sa.String),
+            sa.Column("water_id", sa.String),
+            sa.Column("date", sa.Date),
+            sa.Column("inspector", sa.String),
+            sa.Column("fence", sa.String),
+            sa.Column("note", sa.Text),
+            sa.Column("lon", sa.Float),
+            sa.Column("lat", sa.Float),
+            sa.Column("recorded_at", stamp),
+            sa.Column("recorded_by", sa.String),
+        ),
+        items=sa.Table(
+            "inspection_items",
+            md,
+            sa.Column("inspection_id", ident, primary_key=True),
+            sa.Column("n", sa.Integer, primary_key=True),
+            sa.Column("kind", sa.String),
+            sa.Column("item_id", sa.String),
+            sa.Column("condition", sa.String),
+            sa.Column("lon", sa.Float),
+            sa.Column("lat", sa.Float),
+        ),
+        layers=sa.Table(
+            "layers",
+            md,
+            sa.Column("name", sa.String, primary_key=True),
+            sa.Column("version", sa.Integer, primary_key=True),
+            sa.Column("imported_at", stamp),
+            sa.Column("imported_by", sa.String),
+            sa.Column("n_features", sa.Integer),
+            sa.Column("columns", js),
+        ),
+        features=sa.Table(
+            "layer_features",
+            md,
+            sa.Column("id", ident, primary_key=True),
+            sa.Column("layer", sa.String),
+            sa.Column("version", sa.Integer),
+            sa.Column("fid", sa.Integer),
+            sa.Column("properties", js),
+            sa.Column("geom", geom),
+        ),
+    )
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    """An aware UTC datetime (SQLite hands back naive UTC, PostgreSQL the session's zone)."""
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _dumps(value: object) -> str:
+    """JSON as stored: UTF-8 text (readable Chinese in SQLite), no NaN or Infinity."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def _mask(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def _normalise_url(raw: str) -> URL:
+    try:
+        url = make_url(raw)
+    except sa_exc.ArgumentError:
+        msg = (
+            f"TONGAN_DATABASE_URL {raw.split('@')[-1]!r} is not a database URL; use "
+            "postgresql+psycopg://user:password@host:5432/dbname (or unset it for the embedded file)"
+        )
+        raise InputError(msg) from None
+    if url.drivername in ("postgresql", "postgres", "postgresql+psycopg2"):
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() not in ("postgresql", "sqlite"):
+        msg = (
+            f"unsupported database {_mask(url)}: Tongan stores its data in PostgreSQL + PostGIS "
+            "(postgresql+psycopg://...) or in the embedded SQLite file (unset TONGAN_DATABASE_URL)"
+        )
+        raise InputError(msg)
+    return url
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NaT or value is pd.NA:
+        return True
+    return isinstance(value, float | np.floating) and math.isnan(value)
+
+
+def _jsonable(value: object) -> object:
+    """A property value as JSON; raises ValueError for values JSON cannot hold."""
+    if _missing(value):
+        return None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating | decimal.Decimal):
+        number = float(value)
+        if not math.isfinite(number):
+            msg = f"{number} is not a finite number"
+            raise ValueError(msg)
+        return number
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.datetime | dt.date | dt.time):  # pd.Timestamp is a datetime
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_jsonable(v) for v in value]
+    msg = f"a value of type {type(value).__name__} cannot be stored"
+    raise ValueError(msg)
+
+
+def _column_kind(series: pd.Series) -> str:
+    """How a column is stored: datetime (ISO strings), date (ISO strings of dt.date) or value."""
+    if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(series):
+        return "datetime"
+    if series.dtype == object:
+        present = series.dropna()
+        if len(present) and all(
+            isinstance(v, dt.date) and not isinstance(v, dt.datetime) for v in present
+        ):
+            return "date"
+    return "value"
+
+
+def _cell(value: object, kind: str) -> object:
+    if kind in ("datetime", "date"):
+        return None if _missing(value) else value.isoformat()  # type: ignore[attr-defined]
+    return _jsonable(value)
+
+
+def _restore(values: list[object], spec: Mapping[str, str]) -> pd.Series:
+    """The column as it was written, from its stored values and recorded dtype."""
+    kind, dtype = spec["kind"], spec["dtype"]
+    if kind == "date":
+        return pd.Series(
+            [None if v is None else dt.date.fromisoformat(str(v)) for v in values], dtype=object
+        )
+    if kind == "datetime":
+        aware = "," in dtype  # datetime64[ns, Asia/Shanghai]
+        parsed = pd.Series(
+            pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601", utc=aware)
+        )
+        try:
+            return parsed.astype(dtype)
+        except (TypeError, ValueError):
+            return parsed
+    series = pd.Series(values, dtype=object)
+    if dtype == "object":
+        return series
+    try:
+        return series.astype(dtype)
+    except (TypeError, ValueError):
+        return series
+
+
+def _features_frame(
+    columns: Sequence[Mapping[str, str]],
+    properties: list[Mapping[str, object]],
+    geoms: list[bytes | None],
+) -> gpd.GeoDataFrame:
+    data: dict[str, pd.Series] = {}
+    geometry_name = "geometry"
+    for spec in columns:
+        name = spec["name"]
+        if spec["kind"] == "geometry":
+            geometry_name = name
+            data[name] = gpd.GeoSeries(
+                shapely.from_wkb(np.asarray(geoms, dtype=object)), crs="EPSG:4326"
+            )
+        else:
+            data[name] = _restore([p.get(name) for p in properties], spec)
+    return gpd.GeoDataFrame(data, geometry=geometry_name, crs="EPSG:4326")
+
+
+# --- the store ----------------------------------------------------------------------------------
+
+
+class Store:
+    """The workspace database; open with :meth:`Store.open`, safe to share between threads.
+
+    Every write runs in one transaction and is durable when the method returns.
+    """
+
+    def __init__(
+        self, engine: Engine, backend: Backend, url: URL, *, busy_timeout_ms: int = 30_000
+    ) -> None:
+        self._engine = engine
+        # Writers on SQLite take the write lock when they begin (BEGIN IMMEDIATE): a deferred
+        # transaction that reads first could not wait for the lock and would fail at once.
+        self._write_engine = engine.execution_options(tongan_write=True)
+        self.backend: Backend = backend
+        self._url = url
+        self._t = _tables(backend)
+        # SQLite has one writer at a time: this store's threads queue here (no polling), other
+        # processes and stores wait in SQLite's busy handler.
+        self._write_lock = threading.Lock() if backend == "sqlite" else None
+        self._busy_timeout_s = busy_timeout_ms / 1000
+
+    # --- life cycle -----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, settings: DatabaseSettings, workspace: Path) -> Store:
+        """Connect, create or migrate the schema to the latest revision, and return the store.
+
+        Parameters
+        ----------
+        settings
+            ``settings.url`` (``TONGAN_DATABASE_URL``) selects PostgreSQL + PostGIS; unset, the
+            embedded SQLite file ``workspace / settings.sqlite_name`` is used (created if needed).
+        workspace
+            Folder of the embedded database (see :func:`default_workspace`); unused with a URL.
+
+        Returns
+        -------
+        Store
+
+        Raises
+        ------
+        DatabaseError
+            The database cannot be reached or opened, or PostGIS is not available.
+        InputError
+            The URL is malformed or names an unsupported database.
+        """
+        if settings.url:
+            url = _normalise_url(settings.url)
+        else:
+            try:
+                workspace.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                msg = f"cannot create the workspace folder {workspace}: {exc.strerror}; choose another with --workspace or TONGAN_WORKSPACE"
+                raise DatabaseError(msg) from None
+            url = URL.create("sqlite+pysqlite", database=str(workspace / settings.sqlite_name))
+        backend: Backend = "postgresql" if url.get_backend_name() == "postgresql" else "sqlite"
+        if backend == "sqlite":
+            engine = sa.create_engine(url, json_serializer=_dumps)
+            _configure_sqlite(engine, settings.busy_timeout_ms)
+        else:
+            engine = sa.create_engine(
+                url,
+                json_serializer=_dumps,
+                pool_pre_ping=True,
+                pool_size=10,
+                max_overflow=20,
+                connect_args={"connect_timeout": 10, "application_name": "tongan"},
+            )
+        store = cls(engine, backend, url, busy_timeout_ms=settings.busy_timeout_ms)
+        try:
+            store._migrate()
+        except BaseException:
+            engine.dispose()
+            raise
+        return store
+
+    def _migrate(self) -> None:
+        from alembic import command
+        from alembic.runtime.migration import MigrationContext
+        from alembic.util.exc import CommandError
+
+        try:
+            with self._guard("opening"):
+                if self.backend == "postgresql":
+                    self._ensure_postgis()
+                # One transaction holding the write lock (SQLite) or an advisory lock
+                # (PostgreSQL): a second process opening at the same time waits, then finds
+                # the schema at head.
+                with self._write_engine.connect() as conn, conn.begin():
+                    if self.backend == "postgresql":
+                        conn.execute(
+                            sa.text("SELECT pg_advisory_xact_lock(:key)"),
+                            {"key": _PG_MIGRATION_LOCK_KEY},
+                        )
+                    context = MigrationContext.configure(
+                        conn, opts={"version_table": VERSION_TABLE}
+                    )
+                    current = set(context.get_current_heads())
+                    heads, known = _revisions()
+                    if current == heads:
+                        return
+                    if current - known:
+                        msg = (
+                            f"the database {_mask(self._url)} has schema revision "
+                            f"{', '.join(sorted(current))}, newer than this version of Tongan "
+                            f"knows ({', '.join(sorted(heads))}). Fix: upgrade Tongan"
+                        )
+                        raise DatabaseError(msg)
+                    with _MIGRATION_LOCK:  # Alembic's context and op proxies are global
+                        command.upgrade(_alembic_config(conn), "head")
+        except (sa_exc.DatabaseError, CommandError) as exc:
+            msg = (
+                f"cannot create or migrate the schema of {_mask(self._url)}: {_first_line(exc)}. "
+                "Fix: point TONGAN_DATABASE_URL (or --workspace) at a Tongan database, or at an "
+                "empty one this user may create tables in (PostgreSQL: a database or schema it owns)"
+            )
+            raise DatabaseError(msg) from None
+
+    def _ensure_postgis(self) -> None:
+        with self._engine.connect() as conn:
+            if conn.execute(
+                sa.text("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")
+            ).first():
+                return
+            try:
+                conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS postgis"))
+                conn.commit()
+            except sa_exc.DBAPIError as exc:
+                msg = (
+                    f"the database {_mask(self._url)} lacks the PostGIS extension and this user "
+                    f"may not create it ({_first_line(exc)}). Fix: install PostGIS on the server "
+                    "(Debian: apt-get install postgresql-postgis) and, as a superuser, run "
+                    "CREATE EXTENSION postgis; in that database"
+                )
+                raise DatabaseError(msg) from None
+
+    def close(self) -> None:
+        """Close every pooled connection (the store is unusable afterwards)."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def describe(self) -> str:
+        """The database URL with its password masked (for logs and ``tongan serve``)."""
+        return _mask(self._url)
+
+    def __repr__(self) -> str:
+        return f"Store({self.describe()!r})"
+
+    @contextmanager
+    def _guard(self, doing: str) -> Iterator[None]:
+        """Turn driver errors about the connection or lock into a DatabaseError with the fix."""
+        try:
+            yield
+        except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
+            detail = _first_line(exc)
+            if self.backend == "sqlite":
+                fix = (
+                    "another program may hold the database lock for too long (raise "
+                    "TONGAN_DATABASE__BUSY_TIMEOUT_MS), or the workspace folder is not writable"
+                    if "locked" in detail or "busy" in detail
+                    else "check that the workspace folder exists and is writable"
+                )
+            else:
+                fix = (
+                    "check that PostgreSQL is running and reachable and that TONGAN_DATABASE_URL "
+                    "(user, password, host, port, database) is right, or unset it to use the "
+                    "embedded SQLite file"
+                )
+            msg = f"database error while {doing} {_mask(self._url)}: {detail}. Fix: {fix}"
+            raise DatabaseError(msg) from None
+
+    @contextmanager
+    def _write(self, doing: str) -> Iterator[Connection]:
+        lock = self._write_lock
+        if lock is not None and not lock.acquire(timeout=self._busy_timeout_s):
+            msg = f"the database {_mask(self._url)} stayed busy for {self._busy_timeout_s:g} s while {doing} it; try again"
+            raise DatabaseError(msg)
+        try:
+            with self._guard(doing), self._write_engine.begin() as conn:
+                yield conn
+        finally:
+            if lock is not None:
+                lock.release()
+
+    @contextmanager
+    def _read(self, doing: str) -> Iterator[Connection]:
+        with self._guard(doing), self._engine.connect() as conn:
+            yield conn
+
+    def _bump(self, conn: Connection) -> int:
+        """Increase the revision in the writing transaction; it is visible with the write only.
+
+        On PostgreSQL the row stays locked until commit, which orders the writers: call it last.
+        """
+        return int(conn.execute(self._t.bump).scalar_one())
+
+    def revision(self) -> int:
+        """A number that increases with every inspection and layer import (a cache key)."""
+        rev = self._t.revision
+        with self._read("reading the revision of") as conn:
+            return int(conn.execute(sa.select(rev.c.value).where(rev.c.id == 1)).scalar_one())
+
+    # --- users ----------------------------------------------------------------------------------
+
+    def add_user(self, name: str, role: Role) -> str:
+        """Create a user and return its token; only the token's SHA-256 is stored.
+
+        Parameters
+        ----------
+        name
+            Unique user name (1-100 characters).
+        role
+            One of admin, civil_affairs, river_chief, viewer.
+
+        Returns
+        -------
+        str
+            The token, shown this once: it cannot be recovered later.
+
+        Raises
+        ------
+        InputError
+            The name is blank, too long or taken, or the role is unknown.
+        """
+        name = _user_name(name)
+        if role not in ROLES:
+            msg = f"unknown role {role!r}; choose one of {', '.join(ROLES)}"
+            raise InputError(msg)
+        token = secrets.token_urlsafe(32)
+        users = self._t.users
+        try:
+            with self._write("adding a user to") as conn:
+                conn.execute(
+                    sa.insert(users).values(
+                        name=name, role=role, token_sha256=_hash_token(token), created_at=_now()
+                    )
+                )
+        except sa_exc.IntegrityError:
+            msg = f"a user named {name!r} already exists; remove it first or choose another name"
+            raise InputError(msg) from None
+        return token
+
+    def remove_user(self, name: str) -> None:
+        """Delete a user; its token stops working at once.
+
+        Raises
+        ------
+        InputError
+            No such user.
+        """
+        users = self._t.users
+        with self._write("removing a user from") as conn:
+            gone = conn.execute(sa.delete(users).where(users.c.name == name)).rowcount
+        if not gone:
+            msg = f"no user named {name!r}"
+            raise InputError(msg)
+
+    def users(self) -> list[User]:
+        """Every user, by name."""
+        users = self._t.users
+        with self._read("listing the users of") as conn:
+            rows = conn.execute(
+                sa.select(users.c.name, users.c.role, users.c.created_at).order_by(users.c.name)
+            ).all()
+        return [User(name=r.name, role=r.role, created_at=_utc(r.created_at)) for r in rows]
+
+    def authenticate(self, token: str) -> User | None:
+        """The user a token belongs to, or None (unknown or removed user)."""
+        if not token:
+            return None
+        digest = _hash_token(token)
+        users = self._t.users
+        with self._read("checking a token against") as conn:
+            row = conn.execute(sa.select(users).where(users.c.token_sha256 == digest)).first()
+        if row is None or not hmac.compare_digest(row.token_sha256, digest):
+            return None
+        return User(name=row.name, role=row.role, created_at=_utc(row.created_at))
+
+    # --- audit ----------------------------------------------------------------------------------
+
+    def audit(self, *, user: str, role: str, action: str, resource: str, detail: str = "") -> None:
+        """Append one entry to the audit log (every write and every household-level read)."""
+        audit = self._t.audit
+        with self._write("writing the audit log of") as conn:
+            conn.execute(
+                sa.insert(audit).values(
+                    at=_now(),
+                    user_name=user,
+                    role=role,
+                    action=action,
+                    resource=resource,
+                    detail=detail,
+                )
+            )
+
+    def audit_log(self, *, limit: int = 100) -> list[dict[str, Any]]:
+        """The latest audit entries, newest first: id, at (UTC), user, role, action, resource, detail."""
+        audit = self._t.audit
+        with self._read("reading the audit log of") as conn:
+            rows = conn.execute(sa.select(audit).order_by(audit.c.id.desc()).limit(limit)).all()
+        return [
+            {
+                "id": int(r.id),
+                "at": _utc(r.at),
+                "user": r.user_name,
+                "role": r.role,
+                "action": r.action,
+                "resource": r.resource,
+                "detail": r.detail,
+            }
+            for r in rows
+        ]
+
+    # --- inspections ----------------------------------------------------------------------------
+
+    def add_inspection(self, record: InspectionIn, *, user: str) -> Inspection:
+        """Store an inspection and its items in one transaction; durable when it returns.
+
+        Parameters
+        ----------
+        record
+            The inspection as posted.
+        user
+            Name of the user who posts it.
+
+        Returns
+        -------
+        Inspection
+            The stored record with its id, ``recorded_at`` and ``recorded_by``.
+        """
+        t = self._t
+        recorded_at = _now()
+        with self._write("storing an inspection in") as conn:
+            new_id = conn.execute(
+                t.insert_inspection,
+                {
+                    "target": record.target,
+                    "target_id": record.target_id,
+                    "water_id": record.water_id,
+                    "date": record.date,
+                    "inspector": record.inspector,
+                    "fence": record.fence,
+                    "note": record.note,
+                    "lon": record.lon,
+                    "lat": record.lat,
+                    "recorded_at": recorded_at,
+                    "recorded_by": user,
+                },
+            ).scalar_one()
+            if record.items:
+                conn.execute(
+                    t.insert_items,
+                    [
+                        {
+                            "inspection_id": new_id,
+                            "n": n,
+                            "kind": item.kind,
+                            "item_id": item.id,
+                            "condition": item.condition,
+                            "lon": item.lon,
+                            "lat": item.lat,
+                        }
+                        for n, item in enumerate(record.items, start=1)
+                    ],
+                )
+            self._bump(conn)
+        return Inspection(
+            **record.model_dump(), id=int(new_id), recorded_at=recorded_at, recorded_by=user
+        )
+
+    def _inspection_filter(
+        self, since: dt.date | None, limit: int | None, offset: int
+    ) -> sa.Select[tuple[Any, ...]]:
+        ins = self._t.inspections
+        query = sa.select(ins).order_by(ins.c.id)
+        if since is not None:
+            query = query.where(ins.c.date >= since)
+        if offset:
+            query = query.offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        return query
+
+    def inspections(
+        self, *, since: dt.date | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[Inspection]:
+        """Stored inspections in recorded order, optionally from a date on, a page at a time.
+
+        Parameters
+        ----------
+        since
+            Only inspections dated on or after this day.
+        limit, offset
+            Paging: at most ``limit`` records after skipping ``offset``.
+        """
+        t = self._t
+        page = self._inspection_filter(since, limit, offset).subquery()
+        with self._read("reading the inspections of") as conn:
+            rows = conn.execute(sa.select(page).order_by(page.c.id)).all()
+            items = conn.execute(
+                sa.select(t.items)
+                .where(t.items.c.inspection_id.in_(sa.select(page.c.id)))
+                .order_by(t.items.c.inspection_id, t.items.c.n)
+            ).all()
+        found: dict[int, list[ItemFound]] = {}
+        for it in items:
+            found.setdefault(int(it.inspection_id), []).append(
+                ItemFound(
+                    kind=it.kind, id=it.item_id, condition=it.condition, lon=it.lon, lat=it.lat
+                )
+            )
+        return [
+            Inspection(
+                id=int(r.id),
+                target=r.target,
+                target_id=r.target_id,
+                water_id=r.water_id,
+                date=r.date,
+                inspector=r.inspector,
+                items=found.get(int(r.id), []),
+                fence=r.fence,
+                note=r.note,
+                lon=r.lon,
+                lat=r.lat,
+                recorded_at=_utc(r.recorded_at),
+                recorded_by=r.recorded_by,
+            )
+            for r in rows
+        ]
+
+    def count_inspections(self) -> int:
+        """How many inspections are stored."""
+        ins = self._t.inspections
+        with self._read("counting the inspections of") as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(ins)).scalar_one())
+
+    def equipment_records(self) -> pd.DataFrame:
+        """Every item found, in recorded order, as ``analysis.patrol.apply_patrol_records`` takes it.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``id``, ``condition``, ``date``, ``kind``, ``lon``, ``lat``, ``water_id`` (the
+            inspection's water). A newly installed item (no id) gets the stable id
+            ``insp{inspection id}-{item number}``, so every later record can refer to it. Items
+            with neither id nor location (found missing) change no equipment and are left out.
+        """
+        t = self._t
+        query = (
+            sa.select(
+                t.items.c.inspection_id,
+                t.items.c.n,
+                t.items.c.item_id,
+                t.items.c.condition,
+                t.inspections.c.date,
+                t.items.c.kind,
+                t.items.c.lon,
+                t.items.c.lat,
+                t.inspections.c.water_id,
+            )
+            .join(t.inspections, t.inspections.c.id == t.items.c.inspection_id)
+            .where(sa.or_(t.items.c.item_id.is_not(None), t.items.c.lon.is_not(None)))
+            .order_by(t.items.c.inspection_id, t.items.c.n)
+        )
+        with self._read("reading the inspections of") as conn:
+            rows = conn.execute(query).all()
+        return pd.DataFrame(
+            {
+                "id": pd.Series(
+                    [r.item_id or f"insp{r.inspection_id}-{r.n}" for r in rows], dtype=object
+                ),
+                "condition": pd.Series([r.condition for r in rows], dtype=object),
+                "date": pd.to_datetime(pd.Series([r.date for r in rows], dtype=object)),
+                "kind": pd.Series([r.kind for r in rows], dtype=object),
+                "lon": pd.Series([r.lon for r in rows], dtype="float64"),
+                "lat": pd.Series([r.lat for r in rows], dtype="float64"),
+                "water_id": pd.Series([r.water_id for r in rows], dtype=object),
+            },
+            columns=list(RECORD_COLUMNS),
+        )
+
+    # --- imported layers ------------------------------------------------------------------------
+
+    def replace_layer(self, name: str, frame: gpd.GeoDataFrame, *, user: str) -> int:
+        """Store a new version of an imported layer, atomically: on any error nothing changes.
+
+        Parameters
+        ----------
+        name
+            Layer name (letters, digits, underscore; e.g. ``equipment``).
+        frame
+            The validated layer; reprojected to WGS84 (EPSG:4326) if in another CRS. Attribute
+            values are stored as JSON: datetimes and dates as ISO strings, NaN/None/NaT as null.
+        user
+            Who imports it.
+
+        Returns
+        -------
+        int
+            The layer's new version number (1 for the first import).
+
+        Raises
+        ------
+        InputError
+            A bad name, a frame without CRS, duplicate column names, or a value JSON cannot hold
+            (the error names the column and row).
+        """
+        if not _LAYER_NAME.match(name):
+            msg = f"layer name {name!r}: use letters, digits and _ (at most 63, not starting with a digit)"
+            raise InputError(msg)
+        if frame.crs is None:
+            msg = f"layer {name!r} has no CRS; give it one (EPSG:4326 for WGS84) before storing it"
+            raise InputError(msg)
+        if not frame.columns.is_unique:
+            msg = f"layer {name!r} has duplicate column names"
+            raise InputError(msg)
+        if frame.crs.to_epsg() != 4326:
+            frame = frame.to_crs("EPSG:4326")
+        geometry_name = frame.geometry.name
+        specs: list[dict[str, str]] = []
+        for col in frame.columns:
+            if col == geometry_name:
+                specs.append({"name": str(col), "kind": "geometry", "dtype": "geometry"})
+            else:
+                series = frame[col]
+                specs.append(
+                    {"name": str(col), "kind": _column_kind(series), "dtype": str(series.dtype)}
+                )
+        attributes = [
+            (str(c), frame[c].tolist(), s["kind"])
+            for c, s in zip(frame.columns, specs, strict=True)
+            if s["kind"] != "geometry"
+        ]
+        wkb = shapely.to_wkb(frame.geometry.to_numpy(), output_dimension=2)
+        t = self._t
+        with self._write("storing a layer in") as conn:
+            self._bump(conn)
+            latest = conn.execute(
+                sa.select(sa.func.max(t.layers.c.version)).where(t.layers.c.name == name)
+            ).scalar_one()
+            version = int(latest or 0) + 1
+            conn.execute(
+                sa.insert(t.layers).values(
+                    name=name,
+                    version=version,
+                    imported_at=_now(),
+                    imported_by=user,
+                    n_features=len(frame),
+                    columns=specs,
+                )
+            )
+            # Rows are converted chunk by chunk inside the transaction: a bad value anywhere
+            # rolls back every chunk already inserted.
+            for start in range(0, len(frame), _CHUNK):
+                rows = []
+                for i in range(start, min(start + _CHUNK, len(frame))):
+                    props: dict[str, object] = {}
+                    for col, values, kind in attributes:
+                        try:
+                            props[col] = _cell(values[i], kind)
+                        except ValueError as exc:
+                            msg = f"layer {name!r}, column {col!r}, row {i + 1}: {exc}"
+                            raise InputError(msg) from None
+                    rows.append(
+                        {
+                            "layer": name,
+                            "version": version,
+                            "fid": i,
+                            "properties": props,
+                            "geom": None if wkb[i] is None else bytes(wkb[i]),
+                        }
+                    )
+                conn.execute(sa.insert(t.features), rows)
+        return version
+
+    def layer_versions(self) -> dict[str, int]:
+        """The latest version number of each imported layer."""
+        layers = self._t.layers
+        with self._read("reading the layers of") as conn:
+            rows = conn.execute(
+                sa.select(layers.c.name, sa.func.max(layers.c.version)).group_by(layers.c.name)
+            ).all()
+        return {str(name): int(version) for name, version in rows}
+
+    def read_layers(self) -> dict[str, gpd.GeoDataFrame]:
+        """The latest version of every imported layer, in WGS84, with its columns as imported."""
+        t = self._t
+        out: dict[str, gpd.GeoDataFrame] = {}
+        with self._read("reading the layers of") as conn:
+            latest = (
+                sa.select(t.layers.c.name, sa.func.max(t.layers.c.version).label("version"))
+                .group_by(t.layers.c.name)
+                .subquery()
+            )
+            heads = conn.execute(
+                sa.select(t.layers.c.name, t.layers.c.version, t.layers.c.columns)
+                .join(
+                    latest,
+                    sa.and_(
+                        latest.c.name == t.layers.c.name, latest.c.version == t.layers.c.version
+                    ),
+                )
+                .order_by(t.layers.c.name)
+            ).all()
+            for head in heads:
+                rows = conn.execute(
+                    sa.select(t.features.c.properties, t.features.c.geom)
+                    .where(t.features.c.layer == head.name, t.features.c.version == head.version)
+                    .order_by(t.features.c.fid)
+                ).all()
+                out[head.name] = _features_frame(
+                    head.columns,
+                    [r.properties for r in rows],
+                    [None if r.geom is None else bytes(r.geom) for r in rows],
+                )
+        return out
+
+
+# --- module helpers -----------------------------------------------------------------------------
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+
+
+def _user_name(name: str) -> str:
+    name = name.strip()
+    if not 1 <= len(name) <= 100 or any(not c.isprintable() for c in name):
+        msg = f"user name {name!r}: give 1 to 100 printable characters"
+        raise InputError(msg)
+    return name
+
+
+def _alembic_config(connection: Connection | None = None) -> Any:
+    """Alembic's configuration: the scripts in ``geo/migrations``, run on ``connection``."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+@functools.cache
+def _revisions() -> tuple[set[str], set[str]]:
+    """The head revision(s) and every known revision of the migration scripts."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(_alembic_config())
+    return set(scripts.get_heads()), {s.revision for s in scripts.walk_revisions()}
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    """WAL, full fsync on commit, foreign keys, a busy wait; explicit BEGIN (IMMEDIATE for writers)."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # pysqlite would emit its own deferred BEGIN; we begin transactions ourselves.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("tongan_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
