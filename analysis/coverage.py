@@ -57,6 +57,7 @@ from geo.network import (
     RoadNetwork,
     SnapResult,
     _augment,
+    _NearestRuns,
     build_network,
     snap_points,
 )
@@ -211,38 +212,16 @@ def nearest_by_kind(
 
     Notes
     -----
-    The snapped points are inserted into the graph once (the augmented graph of
-    :func:`geo.network.distances_from`, one stub node per facility whose single edge carries its
-    connector); then one ``dijkstra(min_only=True)`` runs per group from the stubs of its
-    facilities. The result equals :func:`geo.network.distances_from` on each group's facilities,
-    without inserting the households again for every group.
+    The facilities and households are placed on their edges once (the stub graph of
+    :func:`geo.network.distances_from`: one stub node per facility, linked to both ends of its
+    edge, households not inserted); then one ``dijkstra(min_only=True)`` runs per group from
+    the stubs of its facilities, and each household takes the better of its edge's two ends (or
+    a facility of the group on its own edge). The result equals
+    :func:`geo.network.distances_from` on each group's facilities, without placing the points
+    again for every group.
     """
-    aug = _augment(network, facilities, households)
-    n_t = len(households)
-    base_reason = households.table["reason"].to_numpy(dtype=object).copy()
-    base_reason[aug.target_pos] = "unreachable"
-    out: dict[str, NearestSource] = {}
-    for name, mask in groups.items():
-        dist_out = np.full(n_t, np.inf)
-        nearest = np.full(n_t, -1, dtype=np.int64)
-        reason = base_reason.copy()
-        sel = np.asarray(mask, dtype=bool)[aug.source_pos]
-        stubs = aug.source_stub[sel]
-        if len(stubs) and len(aug.target_pos):
-            dist, _, src = dijkstra(
-                aug.csr, directed=True, indices=stubs, return_predecessors=True, min_only=True
-            )
-            d = dist[aug.target_node] - _STUB_SHIFT + aug.target_connector
-            s = src[aug.target_node].astype(np.int64)
-            ok = np.isfinite(d) & (s >= 0)
-            pos = aug.target_pos[ok]
-            dist_out[pos] = d[ok]
-            nearest[pos] = aug.source_pos[s[ok] - aug.source_stub[0]]
-            reason[pos] = "ok"
-        out[name] = NearestSource(
-            distance_m=dist_out, nearest_source=nearest, reason=reason, index=households.table.index
-        )
-    return out
+    runs = _NearestRuns.build(network, facilities, households)
+    return {name: runs.run(np.asarray(mask, dtype=bool), None) for name, mask in groups.items()}
 
 
 def service_areas(

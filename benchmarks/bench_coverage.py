@@ -6,13 +6,16 @@ On one seeded synthetic county, a 500 x 500 grid of roads (250,000 junctions, 40
 * building the routable graph from the road layer (``geo.network.build_network``; target < 2 s)
   and, for reference, the osmnx-style MultiDiGraph (``RoadNetwork.graph``);
 * snapping the households and facilities (``snap_points``);
-* nearest-facility walking distance of every household (``distances_from``: inserting the
-  snapped points into the graph + one multi-source Dijkstra), and the two together, end to end
-  with the graph already built (target < 3 s);
+* nearest-facility walking distance of every household (``distances_from``: one stub node per
+  facility joined to the graph + one multi-source Dijkstra + the better end of each household's
+  edge), and the two together, end to end with the graph already built (target < 3 s), with
+  the median of each stage inside the end-to-end runs;
 * the shortest-path part: scipy's multi-source Dijkstra from the facilities' nodes on the road
   graph, against networkx ``multi_source_dijkstra_path_length`` on the osmnx-style graph, the
   same sources, in the same run (target: ours at least 20x faster);
 * pandana's ``nearest_pois`` on the same nodes and facilities, when pandana is installed.
+
+The load average is printed before and after: on a shared machine, quote it with the times.
 
 Run: ``.venv/bin/python benchmarks/bench_coverage.py [--households N] [--grid K]``
 """
@@ -20,6 +23,7 @@ Run: ``.venv/bin/python benchmarks/bench_coverage.py [--households N] [--grid K]
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -85,6 +89,7 @@ def main() -> None:
     hh = points(rng, args.households, k)
     fac = points(rng, args.facilities, k)
     print(f"grid {k}x{k}, {args.households:,} households, {args.facilities} facilities")
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)")
 
     t_build, net = median_time(lambda: build_network(roads), runs)
     print(f"build_network (routable CSR graph)       {t_build:8.3f} s  nodes={net.n_nodes:,}")
@@ -98,20 +103,33 @@ def main() -> None:
     print(f"snap households                          {t_snap_h:8.3f} s")
     print(f"snap facilities                          {t_snap_f:8.3f} s")
     t_dist, near = median_time(lambda: distances_from(net, fs, hs), runs)
-    print(f"distances_from (insert points + Dijkstra) {t_dist:7.3f} s")
+    print(f"distances_from (stubs + Dijkstra + ends) {t_dist:8.3f} s")
     mask = {"all": np.ones(len(fac), dtype=bool)}
     t_kind, by_kind = median_time(lambda: nearest_by_kind(net, fs, hs, mask), runs)
     print(f"analysis.coverage.nearest_by_kind        {t_kind:8.3f} s")
     assert np.allclose(by_kind["all"].distance_m, near.distance_m)
 
+    stages: dict[str, list[float]] = {"snap households": [], "snap facilities": [], "nearest": []}
+
     def end_to_end() -> object:
+        t0 = time.perf_counter()
         h = snap_points(net, hh, limit_m=300.0)
+        t1 = time.perf_counter()
         f = snap_points(net, fac, limit_m=300.0)
-        return distances_from(net, f, h)
+        t2 = time.perf_counter()
+        out = distances_from(net, f, h)
+        t3 = time.perf_counter()
+        for name, dt in zip(stages, (t1 - t0, t2 - t1, t3 - t2), strict=True):
+            stages[name].append(dt)
+        return out
 
     t_e2e, _ = median_time(end_to_end, runs)
     verdict = "ok" if t_e2e < 3 else f"over by {t_e2e - 3:.2f} s"
     print(f"END TO END snap + nearest (target < 3 s)  {t_e2e:7.3f} s  [{verdict}]")
+    print(
+        "  of which (medians) "
+        + ", ".join(f"{name} {statistics.median(ts):.3f} s" for name, ts in stages.items())
+    )
     print(
         f"build graph (target < 2 s)               {t_build:8.3f} s  [{'ok' if t_build < 2 else 'over'}]"
     )
@@ -147,6 +165,7 @@ def main() -> None:
         f"ratio networkx / ours (target >= 20x)    {ratio:8.1f}x [{'ok' if ratio >= 20 else 'under'}]"
     )
     print(f"ratio networkx / distances_from (all incl.) {t_nx / t_dist:5.1f}x")
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)")
 
     # --- pandana ---------------------------------------------------------------------------
     if args.no_pandana:

@@ -13,7 +13,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point
 
-from analysis.coverage import REACH, CoverageResult, assess_coverage
+from analysis.coverage import REACH, CoverageResult, assess_coverage, nearest_by_kind
 from geo.errors import InputError
 from geo.layers import Layers
 from geo.load import read_layers
@@ -374,3 +374,37 @@ def test_no_facility_at_all_is_said_and_nobody_covered() -> None:
         "village_without_home",
     }
     assert len(r.service_areas) == 0
+
+
+def test_nearest_by_kind_uses_only_the_group_even_on_the_household_edge() -> None:
+    """A facility of another group on the household's own edge is not a way in.
+
+    Roads (0, 0)-(100, 0)-(200, 0). Facility 0 at (0, -5) (node x = 0, connector 5), facility 1
+    at (150, 10) on the household's edge (connector 10). The household at (120, 2): group ``a``
+    (facility 0 only) 5 + 120 + 2 = 127 through x = 100; group ``b`` (facility 1) straight along
+    the edge, 10 + 30 + 2 = 42; both groups: 42 from facility 1.
+    """
+    net = build_network(
+        gpd.GeoDataFrame(
+            {"id": ["a", "b"]},
+            geometry=[ln((0, 0), (100, 0)), ln((100, 0), (200, 0))],
+            crs=CRS,
+        )
+    )
+    fac = snap_points(net, gpd.GeoSeries([pt(0, -5), pt(150, 10)], crs=CRS), limit_m=50)
+    hh = snap_points(net, gpd.GeoSeries([pt(120, 2), pt(500, 500)], crs=CRS), limit_m=50)
+    groups = {
+        "a": np.array([True, False]),
+        "b": np.array([False, True]),
+        "all": np.array([True, True]),
+        "none": np.array([False, False]),
+    }
+    out = nearest_by_kind(net, fac, hh, groups)
+    np.testing.assert_allclose(out["a"].distance_m, [127.0, np.inf], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(out["b"].distance_m, [42.0, np.inf], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(out["all"].distance_m, [42.0, np.inf], rtol=0, atol=1e-9)
+    assert list(out["a"].nearest_source) == [0, -1]
+    assert list(out["all"].nearest_source) == [1, -1]
+    assert np.isinf(out["none"].distance_m).all()
+    assert list(out["none"].reason) == ["unreachable", "too_far"]
+    assert list(out["all"].reason) == ["ok", "too_far"]

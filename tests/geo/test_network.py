@@ -7,6 +7,7 @@ from dataclasses import replace
 import geopandas as gpd
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from shapely.geometry import LineString, MultiLineString, Point, Polygon
@@ -493,3 +494,221 @@ def test_fast_snap_equals_brute_force_nearest_edge(
     d_other = shapely.distance(pts.to_numpy()[other], edges[t["edge"].to_numpy()[other]])
     np.testing.assert_allclose(d_other, dist[other], rtol=0, atol=1e-9)
     np.testing.assert_allclose(t.loc[near, "u"], net.edges["u"].to_numpy()[t["edge"][near]])
+
+
+# --- nearest source without inserting the targets --------------------------------------------
+
+
+@pytest.fixture
+def path3() -> RoadNetwork:
+    """Three roads of 100 m in a row along y = 0: nodes at x = 0, 100, 200 and 300."""
+    return build_network(
+        roads(ln((0, 0), (100, 0)), ln((100, 0), (200, 0)), ln((200, 0), (300, 0)))
+    )
+
+
+def test_mid_edge_target_reached_through_either_end(path3: RoadNetwork) -> None:
+    """By hand: the distance of a target in the middle of an edge is the better of its two ends.
+
+    Sources: A at (0, -4) (connector 4, on the node x = 0) and B at (300, 6) (connector 6, on the
+    node x = 300). Targets on the middle edge (100, 0)-(200, 0): h0 at (130, 2) is nearer A
+    through the end x = 100 (4 + 130 + 2 = 136, against 6 + 170 + 2 = 178); h1 at (180, -3) is
+    nearer B through the end x = 200 (6 + 120 + 3 = 129, against 4 + 180 + 3 = 187).
+    """
+    src = snap_points(path3, points(pt(0, -4), pt(300, 6)), limit_m=50)
+    tgt = snap_points(path3, points(pt(130, 2), pt(180, -3)), limit_m=50)
+    assert (tgt.table["edge"] == tgt.table["edge"].iloc[0]).all()  # both on the middle edge
+    d = distances_from(path3, src, tgt)
+    np.testing.assert_allclose(d.distance_m, [136.0, 129.0], rtol=0, atol=1e-9)
+    assert list(d.nearest_source) == [0, 1]
+    np.testing.assert_allclose(distance_matrix(path3, src, tgt), [[136, 187], [178, 129]])
+
+
+def test_source_on_the_target_edge_along_it_or_through_an_end(path3: RoadNetwork) -> None:
+    """A source C snapped on the targets' own edge, at (110, 0) with a connector of 60 m.
+
+    h0 at (130, 2) takes C straight along the edge: 60 + 20 + 2 = 82 (A through x = 100: 136).
+    h1 at (180, -3) takes B through x = 200: 6 + 120 + 3 = 129 (C along the edge: 60 + 70 + 3 =
+    133), so a source on the same edge does not win by default.
+    """
+    src = snap_points(path3, points(pt(0, -4), pt(300, 6), pt(110, 60)), limit_m=100)
+    tgt = snap_points(path3, points(pt(130, 2), pt(180, -3)), limit_m=50)
+    assert src.table["edge"].iloc[2] == tgt.table["edge"].iloc[0]
+    d = distances_from(path3, src, tgt)
+    np.testing.assert_allclose(d.distance_m, [82.0, 129.0], rtol=0, atol=1e-9)
+    assert list(d.nearest_source) == [2, 1]
+    # the same with a limit between the two: the second is beyond it
+    limited = distances_from(path3, src, tgt, limit_m=100)
+    np.testing.assert_allclose(limited.distance_m, [82.0, np.inf])
+    assert list(limited.reason) == ["ok", "unreachable"]
+    assert list(limited.nearest_source) == [2, -1]
+
+
+def test_target_at_an_edge_end_and_at_a_source(path3: RoadNetwork) -> None:
+    # a target on a node takes that node's distance; a target where a source is snapped, 0 along
+    src = snap_points(path3, points(pt(150, 5)), limit_m=50)
+    tgt = snap_points(path3, points(pt(100, 0), pt(150, -1), pt(300, 0)), limit_m=50)
+    d = distances_from(path3, src, tgt)
+    np.testing.assert_allclose(d.distance_m, [55.0, 6.0, 155.0], rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_stub_graph_equals_inserting_every_point(seed: int) -> None:
+    """Many points per edge, sources and targets mixed on the same edges: distances_from (no
+    target inserted) equals the insertion of every point into the graph (distance_matrix)."""
+    rng = np.random.default_rng(seed)
+    net = build_network(_random_grid(rng, n=5))
+    xy = rng.uniform(-20, 420, size=(600, 2))
+    snap = snap_points(net, points(*(pt(x, y) for x, y in xy)), limit_m=60)
+    src = _sub(snap, list(range(40)))
+    tgt = _sub(snap, list(range(40, 600)))
+    per_edge = np.bincount(tgt.table["edge"].to_numpy()[tgt.snapped])
+    assert per_edge.max() >= 5
+    assert np.isin(src.table["edge"], tgt.table["edge"]).sum() >= 10
+    multi = distances_from(net, src, tgt)
+    matrix = distance_matrix(net, src, tgt)
+    np.testing.assert_allclose(multi.distance_m, matrix.min(axis=0), rtol=0, atol=1e-9)
+    ok = np.isfinite(multi.distance_m)
+    cols = np.flatnonzero(ok)
+    np.testing.assert_allclose(
+        matrix[multi.nearest_source[cols], cols], multi.distance_m[cols], rtol=0, atol=1e-9
+    )
+    assert (multi.nearest_source[~ok] == -1).all()
+    unsnapped = ~tgt.snapped
+    assert (multi.reason[unsnapped] == tgt.table["reason"].to_numpy()[unsnapped]).all()
+    assert set(multi.reason[~unsnapped]) <= {"ok", "unreachable"}
+
+
+# --- snapping: the proof of the KD-tree search, blocks and threads ---------------------------
+
+
+@pytest.mark.parametrize("spacing", [2.0, 500.0])
+def test_fast_snap_any_sample_spacing(spacing: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dense samples (most points settled at once) and one piece per segment (long pieces: the
+    bound sqrt(d**2 + half**2) is loose, many points go to a larger k or the STRtree): both give
+    GEOS' nearest edge."""
+    monkeypatch.setattr("geo.network._SNAP_SPACING", spacing)
+    rng = np.random.default_rng(7)
+    net = _random_network(rng)
+    edges = net.edges.geometry.to_numpy()
+    xy = rng.uniform(-300, 3300, size=(3000, 2))
+    coords = shapely.get_coordinates(edges)
+    xy[:60] = coords[rng.integers(0, len(coords), 60)] - [X0, Y0]  # on vertices: ties
+    pts = points(*(pt(x, y) for x, y in xy)).to_numpy()
+    t = snap_points(net, gpd.GeoSeries(pts, crs=CRS), limit_m=5000).table
+    (_, ei), dist = net.tree.query_nearest(pts, return_distance=True, all_matches=False)
+    np.testing.assert_array_equal(t["connector_m"], dist)
+    same = t["edge"].to_numpy() == ei
+    assert same.mean() > 0.95
+    off = shapely.line_locate_point(edges[ei[same]], pts[same])
+    np.testing.assert_array_equal(t["offset_m"].to_numpy()[same], off)
+    d_other = shapely.distance(pts[~same], edges[t["edge"].to_numpy()[~same]])
+    np.testing.assert_array_equal(d_other, dist[~same])
+
+
+def test_snap_blocks_and_threads_do_not_change_the_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(11)
+    net = _random_network(rng)
+    xy = rng.uniform(-300, 3300, size=(2000, 2))
+    pts = points(*(pt(x, y) for x, y in xy))
+    whole = snap_points(net, pts, limit_m=100).table
+    monkeypatch.setattr("geo.network._SNAP_CHUNK", 97)
+    for cores in (1, 2, 3):
+        monkeypatch.setattr("geo.network._cores", lambda cores=cores: cores)
+        pd.testing.assert_frame_equal(snap_points(net, pts, limit_m=100).table, whole)
+
+
+def test_snap_table_reason_is_text_like_pandas_infers(square: RoadNetwork) -> None:
+    pts = gpd.GeoSeries([pt(50, -10), None, pt(50, -400)], crs=CRS)
+    t = snap_points(square, pts, limit_m=50).table
+    assert t["reason"].dtype == pd.Series(["ok"]).dtype
+    assert list(t["reason"]) == ["ok", "empty", "too_far"]
+
+
+# --- barriers: the raster prefilter and the retry a few candidates at a time -----------------
+
+
+def _brute_force_snap(
+    net: RoadNetwork, pts: np.ndarray, barriers: np.ndarray, limit: float
+) -> list[tuple[str, int]]:
+    """Per point: every edge within the limit, nearest first (then lowest), the first whose
+    connector (cut by 1 mm at both ends) meets no barrier."""
+    edges = net.edges.geometry.to_numpy()
+    out = []
+    for p in pts:
+        d = shapely.distance(p, edges)
+        cand = [int(e) for e in np.lexsort((np.arange(len(d)), d)) if d[e] <= limit]
+        if not cand:
+            out.append(("too_far", -1))
+            continue
+        for e in cand:
+            q = shapely.line_interpolate_point(edges[e], shapely.line_locate_point(edges[e], p))
+            a, b = np.array(p.coords[0]), np.array(q.coords[0])
+            length = float(np.hypot(*(b - a)))
+            if length > 2e-3:
+                u = (b - a) / length
+                conn = LineString([a + u * 1e-3, b - u * 1e-3])
+                if shapely.intersects(conn, barriers).any():
+                    continue
+            out.append(("ok", e))
+            break
+        else:
+            out.append(("across_barrier", -1))
+    return out
+
+
+def test_barriers_prefilter_and_retry_equal_brute_force() -> None:
+    rng = np.random.default_rng(5)
+    net = _random_network(rng)
+    river = ln(*[(x, 1500 + 400 * np.sin(x / 300)) for x in np.linspace(-200, 3200, 200)])
+    pond = Polygon(
+        [(X0 + 1000, Y0 + 1000), (X0 + 1400, Y0 + 1000), (X0 + 1400, Y0 + 1300),
+         (X0 + 1000, Y0 + 1300)],
+        holes=[[(X0 + 1100, Y0 + 1100), (X0 + 1300, Y0 + 1100), (X0 + 1300, Y0 + 1200),
+                (X0 + 1100, Y0 + 1200)]],
+    )  # fmt: skip
+    lakes = MultiLineString([[(X0 + 2000, Y0 + 500), (X0 + 2300, Y0 + 800)]]).buffer(20)
+    barriers = np.array([river, pond, lakes], dtype=object)
+    xy = rng.uniform(-100, 3100, size=(1500, 2))
+    xy[:20] = rng.uniform(1120, 1280, size=(20, 2))  # in the pond's island (the hole)
+    xy[20:40] = rng.uniform(1010, 1090, size=(20, 2))  # in the pond's water
+    xy[40:200] = np.column_stack([xy[40:200, 0], 1500 + 400 * np.sin(xy[40:200, 0] / 300)])
+    xy[40:200, 1] += rng.uniform(-30, 30, size=160)  # along the river
+    pts = np.array([pt(x, y) for x, y in xy], dtype=object)
+    snap = snap_points(
+        net, gpd.GeoSeries(pts, crs=CRS), limit_m=60, barriers=gpd.GeoSeries(barriers, crs=CRS)
+    )
+    t = snap.table
+    got = list(zip(t["reason"], t["edge"].astype(int), strict=True))
+    expected = _brute_force_snap(net, pts, barriers, 60)
+    assert {r for r, _ in expected} == {"ok", "too_far", "across_barrier"}
+    reason_ok = [g[0] == e[0] for g, e in zip(got, expected, strict=True)]
+    assert all(reason_ok)
+    # the edge: the same, or one exactly as far (ties between edges at a shared vertex)
+    for i, (g, e) in enumerate(zip(got, expected, strict=True)):
+        if g[1] != e[1]:
+            d = shapely.distance(pts[i], net.edges.geometry.to_numpy()[[g[1], e[1]]])
+            assert d[0] == d[1]
+    # the prefilter only skips work: testing every connector exactly changes nothing
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("geo.network._Barriers.near", lambda self, s, e: np.ones(len(s), dtype=bool))
+        every = snap_points(
+            net, gpd.GeoSeries(pts, crs=CRS), limit_m=60, barriers=gpd.GeoSeries(barriers, crs=CRS)
+        )
+    pd.testing.assert_frame_equal(every.table, t)
+
+
+def test_snap_no_point(square: RoadNetwork) -> None:
+    t = snap_points(square, gpd.GeoSeries([], crs=CRS), limit_m=50).table
+    assert len(t) == 0
+    assert t["reason"].dtype == pd.Series(np.array([], dtype=object)).dtype
+    d = distances_from(
+        square, snap_points(square, points(pt(50, -10)), limit_m=50), _sub_empty(square)
+    )
+    assert len(d.distance_m) == 0
+
+
+def _sub_empty(net: RoadNetwork) -> SnapResult:
+    return snap_points(net, gpd.GeoSeries([], crs=CRS), limit_m=50)
