@@ -1,0 +1,285 @@
+"""``tongan province``: risk, coverage and flood review of every county of a province on Dask."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import pandas as pd
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from api._common import (
+    LangOption,
+    err_console,
+    handle_errors,
+    out_console,
+    parse_date,
+    resolve_lang,
+)
+from geo.settings import Language
+
+if TYPE_CHECKING:
+    from analysis.province import ProvinceResult
+
+TEXT: dict[str, dict[str, str]] = {
+    "partition": {"zh": "按县分区", "en": "partitioning by county"},
+    "check": {"zh": "检查各县数据", "en": "checking counties"},
+    "risk": {"zh": "溺水风险", "en": "drowning risk"},
+    "coverage": {"zh": "服务覆盖", "en": "service coverage"},
+    "flood": {"zh": "汛期排查", "en": "flood review"},
+    "cluster": {
+        "zh": "Dask 集群:{where},{n} 个工作进程",
+        "en": "Dask cluster: {where}, {n} worker(s)",
+    },
+    "local": {"zh": "本机", "en": "this machine"},
+    "title": {"zh": "全省运行结果", "en": "Province run"},
+    "county": {"zh": "县", "en": "County"},
+    "status": {"zh": "状态", "en": "Status"},
+    "spots": {"zh": "风险点(红/黄)", "en": "Spots (red/yellow)"},
+    "share": {"zh": "儿童覆盖率", "en": "Children covered"},
+    "institutions": {"zh": "机构(高隐患)", "en": "Institutions (high)"},
+    "seconds": {"zh": "用时(秒)", "en": "Seconds"},
+    "reason": {"zh": "原因", "en": "Reason"},
+    "ok": {"zh": "完成", "en": "ok"},
+    "skipped": {"zh": "跳过", "en": "skipped"},
+    "failed": {"zh": "失败", "en": "failed"},
+    "not_done": {
+        "zh": "{n} 个县未完成(见上表原因),其余各县结果已写出",
+        "en": "{n} county(ies) did not complete (reasons above); the others were written",
+    },
+    "workers": {"zh": "各工作进程内存峰值", "en": "Peak memory per worker"},
+    "worker": {"zh": "工作进程", "en": "Worker"},
+    "tasks": {"zh": "任务数", "en": "Tasks"},
+    "peak": {"zh": "峰值(MiB)", "en": "Peak (MiB)"},
+    "limit": {"zh": "上限(MiB)", "en": "Limit (MiB)"},
+    "outside": {
+        "zh": "图层 {layer} 有 {n} 个要素不在任何县的范围内,未参与分析(请检查坐标系)",
+        "en": "layer {layer}: {n} feature(s) lie in no county's reach and were left out (check the CRS)",
+    },
+    "times": {
+        "zh": "分区 {p:.1f} 秒,各县分析 {c:.1f} 秒",
+        "en": "partitioning {p:.1f} s, county analyses {c:.1f} s",
+    },
+    "wrote": {"zh": "已写出:{path}", "en": "Wrote: {path}"},
+    "no_scheduler": {
+        "zh": "无法在 {s:.0f} 秒内连接 Dask 调度器 {addr}:{err};请先启动(dask scheduler)或去掉 --scheduler",
+        "en": "cannot reach the Dask scheduler {addr} within {s:.0f} s: {err}; start it (dask scheduler) or drop --scheduler",
+    },
+}
+
+#: Chinese headers of the summary tables (CSV and Excel).
+HEADERS_ZH: dict[str, str] = {
+    "county_code": "县代码", "county_name": "县", "status": "状态", "stage": "停止环节",
+    "reason_zh": "原因", "reason_en": "原因(英文)", "township_code": "乡镇代码",
+    "township_name": "乡镇", "spots": "风险点数", "red": "红色", "yellow": "黄色",
+    "green": "绿色", "lacking_any": "缺少设施的风险点数", "warning_sign": "需购警示牌",
+    "life_buoy": "需购救生圈", "rescue_rope": "需购救生绳", "rescue_pole": "需购救生杆",
+    "fence_m": "需购防护栏(米)", "households": "家庭户数", "children": "儿童数",
+    "children_covered": "步行标准内儿童", "left_behind": "留守儿童",
+    "left_behind_covered": "步行标准内留守儿童", "in_difficulty": "困境儿童",
+    "in_difficulty_covered": "步行标准内困境儿童", "share_children": "儿童覆盖率",
+    "households_beyond": "步行标准外家庭户数", "gaps": "缺口区域数", "findings": "政策检查发现数",
+    "institutions": "排查机构数", "flood_high": "高隐患机构", "flood_medium": "中隐患机构",
+    "flood_low": "低隐患机构", "exposed_high": "高隐患机构涉及儿童/学生",
+    "risk_s": "溺水风险用时(秒)", "coverage_s": "服务覆盖用时(秒)", "flood_s": "汛期排查用时(秒)",
+    "seconds": "合计用时(秒)", "worker": "工作进程", "tasks": "任务数",
+    "peak_mb": "内存峰值(MiB)", "limit_mb": "内存上限(MiB)", "layer": "图层", "chunks": "分块数",
+    "rows": "读入要素数", "written": "写入各县分区的要素数", "outside": "不在任何县范围内的要素数",
+}  # fmt: skip
+
+SHEETS_ZH = {
+    "counties": "按县汇总",
+    "townships": "按乡镇汇总",
+    "workers": "工作进程",
+    "layers": "图层分区",
+}
+
+
+def _t(key: str, lang: Language, **values: object) -> str:
+    return TEXT[key][lang].format(**values)
+
+
+class _Bars:
+    """One rich progress bar per stage, created when the stage reports first."""
+
+    def __init__(self, progress: Progress, lang: Language) -> None:
+        self.progress = progress
+        self.lang = lang
+        self.tasks: dict[str, TaskID] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage not in self.tasks:
+            label = _t(stage, self.lang) if stage in TEXT else stage
+            self.tasks[stage] = self.progress.add_task(label, total=total)
+        self.progress.update(self.tasks[stage], completed=done, total=total)
+
+
+def register(app: typer.Typer) -> None:
+    """Register ``tongan province`` on the app."""
+    app.command("province")(handle_errors(province))
+
+
+def province(
+    layers: Annotated[
+        Path,
+        typer.Option(
+            "--layers",
+            help="Folder of the province's layers: <layer>.parquet (GeoParquet), <layer>/ of GeoParquet parts, or GeoPackages.",
+        ),
+    ],
+    out_dir: Annotated[
+        Path,
+        typer.Option("--out", help="Folder for the partitioned GeoParquet results and summaries."),
+    ] = Path("out/province"),
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="tcp://HOST:PORT of a running Dask scheduler; a LocalCluster on this machine when omitted.",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Workers of the local cluster (default: the setting, else one per core)."
+        ),
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(help="Date assessed, YYYY-MM-DD (default: today); season factors apply."),
+    ] = None,
+    authorised: Annotated[
+        bool,
+        typer.Option(
+            "--authorised",
+            help="Also write household rows and small gap areas (personal data of minors).",
+        ),
+    ] = False,
+    lang: LangOption = None,
+) -> None:
+    """Risk, coverage and flood review for every county of a province, as tasks on Dask."""
+    from analysis.province import (
+        STAGES,
+        authorised_coverage_stage,
+        local_cluster_client,
+        run_province,
+    )
+    from geo.errors import InputError
+    from geo.export import write_tables
+    from geo.partition import find_province_layers
+    from geo.settings import get_settings
+
+    language = resolve_lang(lang)
+    day = parse_date(date)
+    settings = get_settings()
+    if workers is not None and workers < 1:
+        msg = f"--workers must be at least 1, got {workers}"
+        raise InputError(msg)
+    find_province_layers(layers)  # a wrong folder fails before a cluster starts
+    stages = dict(STAGES)
+    if authorised:
+        stages["coverage"] = authorised_coverage_stage
+    with ExitStack() as stack:
+        try:
+            client = stack.enter_context(
+                local_cluster_client(settings, scheduler=scheduler, workers=workers)
+            )
+        except (OSError, TimeoutError) as exc:
+            msg = _t(
+                "no_scheduler",
+                language,
+                addr=scheduler,
+                s=settings.province.connect_timeout_s,
+                err=exc,
+            )
+            raise InputError(msg) from None
+        n = len(client.scheduler_info(n_workers=-1)["workers"])
+        where = scheduler or _t("local", language)
+        err_console().print(_t("cluster", language, where=where, n=n), highlight=False)
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=err_console(),
+        ) as bar:
+            result = run_province(
+                layers,
+                out_dir,
+                client=client,
+                settings=settings,
+                date=day,
+                stages=stages,
+                progress=_Bars(bar, language),
+            )
+
+    zh = language == "zh"
+    counties = result.counties.copy()
+    if zh:
+        counties["status"] = counties["status"].map(lambda s: _t(str(s), "zh"))
+    written = write_tables(
+        {
+            "counties": counties,
+            "townships": result.townships,
+            "workers": result.workers,
+            "layers": result.chunks,
+        },
+        out_dir,
+        stem="province",
+        headers=HEADERS_ZH if zh else {},
+        sheet_names=SHEETS_ZH if zh else None,
+    )
+    _print_summary(result, language, [*written.csv, written.excel])
+    if result.failed:
+        raise typer.Exit(1)
+
+
+def _print_summary(result: ProvinceResult, lang: Language, paths: list[Path]) -> None:
+    out = out_console()
+    table = Table(title=_t("title", lang))
+    for key in ("county", "status", "spots", "share", "institutions", "seconds", "reason"):
+        table.add_column(_t(key, lang))
+    for _, r in result.counties.iterrows():
+        ok = r["status"] == "ok"
+
+        def num(col: str, row: pd.Series = r) -> str:
+            value = row.get(col)
+            return f"{value:.0f}" if value is not None and pd.notna(value) else "-"
+
+        share = r.get("share_children")
+        table.add_row(
+            f"{r['county_name']} ({r['county_code']})",
+            _t(str(r["status"]), lang) if ok else f"[red]{_t(str(r['status']), lang)}[/]",
+            f"{num('spots')} ({num('red')}/{num('yellow')})",
+            f"{share:.1%}" if share is not None and pd.notna(share) else "-",
+            f"{num('institutions')} ({num('flood_high')})",
+            f"{r['seconds']:.1f}" if pd.notna(r["seconds"]) else "-",
+            str(r["reason_zh" if lang == "zh" else "reason_en"]),
+        )
+    out.print(table)
+    workers = Table(title=_t("workers", lang))
+    for key in ("worker", "tasks", "peak", "limit"):
+        workers.add_column(_t(key, lang))
+    for _, w in result.workers.iterrows():
+        limit = f"{w['limit_mb']:.0f}" if pd.notna(w["limit_mb"]) else "-"
+        workers.add_row(str(w["worker"]), str(w["tasks"]), f"{w['peak_mb']:.0f}", limit)
+    out.print(workers)
+    for _, c in result.chunks.iterrows():
+        if c["outside"]:
+            msg = _t("outside", lang, layer=c["layer"], n=int(c["outside"]))
+            out.print(f"[yellow]{msg}[/]", highlight=False)
+    out.print(
+        _t("times", lang, p=result.seconds["partition"], c=result.seconds["counties"]),
+        highlight=False,
+    )
+    if result.failed:
+        out.print(f"[red]{_t('not_done', lang, n=len(result.failed))}[/]")
+    for tables in result.tables.values():
+        for path in tables:
+            out.print(_t("wrote", lang, path=path), highlight=False)
+    for path in paths:
+        out.print(_t("wrote", lang, path=path), highlight=False)
