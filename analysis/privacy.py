@@ -2,7 +2,8 @@
 
 Household locations of left-behind children and children in difficulty are personal data of
 minors (DOMAIN.md, privacy). Views that are not authorised get counts in hexagonal cells; a cell
-holding fewer than ``min_households`` households is suppressed (its counts are withheld).
+holding fewer than ``min_households`` households, or between one and ``min_children - 1``
+children, is suppressed (its counts are withheld).
 """
 
 from __future__ import annotations
@@ -58,7 +59,10 @@ def aggregate_households(
     columns
         Numeric columns to sum per cell (children, left_behind...).
     settings
-        ``cell_m`` (flat-to-flat width of a cell) and ``min_households``.
+        ``cell_m`` (flat-to-flat width of a cell), ``min_households`` and ``min_children``.
+        The children of a cell are the ``children`` column when summed, otherwise the sum of
+        ``left_behind`` and ``in_difficulty`` among ``columns``; without any of them only the
+        household rule applies.
 
     Returns
     -------
@@ -77,8 +81,56 @@ def aggregate_households(
     cells.insert(0, "households", grouped.size())
     cells = cells.reset_index()
     suppressed = cells["households"] < settings.min_households
+    kids = children_in(cells, columns)
+    if kids is not None:
+        suppressed |= (kids > 0) & (kids < settings.min_children)
     cells["suppressed"] = suppressed
     for col in [*columns, "households"]:
         cells[col] = cells[col].astype("Float64").mask(suppressed)
     geoms = [_hexagon(int(a), int(b), size) for a, b in zip(cells["q"], cells["r"], strict=True)]
     return gpd.GeoDataFrame(cells.drop(columns=["q", "r"]), geometry=geoms, crs=households.crs)
+
+
+CHILD_COLUMNS = ("left_behind", "in_difficulty")
+
+
+def children_in(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series | None:
+    """The children counted by ``columns`` of ``frame``, or None when they count no children.
+
+    ``children`` when it is among ``columns``; otherwise the sum of the left-behind and
+    in-difficulty columns present.
+    """
+    if "children" in columns:
+        return frame["children"]
+    present = [c for c in CHILD_COLUMNS if c in columns]
+    if not present:
+        return None
+    return frame[present].sum(axis=1)
+
+
+#: Columns that count children or their households, withheld on a row with few children.
+_COUNT_MARKERS = ("children", "left_behind", "in_difficulty", "households", "share_")
+
+
+def suppress_small_counts(frame: pd.DataFrame, *, settings: PrivacySettings) -> pd.DataFrame:
+    """Withhold the child counts of rows (villages, cells, spots) counting few children.
+
+    For roles without household access: a row whose children (``children``, else
+    ``children_near``) number between one and ``settings.min_children - 1`` gets every column
+    that counts children or households (names holding ``children``, ``left_behind``,
+    ``in_difficulty``, ``households`` or starting ``share_``) set to missing, so a small group
+    cannot be singled out. Frames without such a column are returned unchanged.
+    """
+    count_col = next((c for c in ("children", "children_near") if c in frame.columns), None)
+    if count_col is None:
+        return frame
+    kids = pd.to_numeric(frame[count_col], errors="coerce")
+    small = ((kids > 0) & (kids < settings.min_children)).to_numpy()
+    if not small.any():
+        return frame
+    out = frame.copy()
+    for col in out.columns:
+        counts = any(m in str(col) for m in _COUNT_MARKERS)
+        if counts and pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].astype("Float64").mask(small)
+    return out

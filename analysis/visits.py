@@ -244,7 +244,7 @@ def _depot(
         if len(pick):
             return pick.geometry.iloc[0], f"儿童之家 {pick['name'].iloc[0]}"
     point = polygon.representative_point()
-    (_, e), dist = network.tree.query_nearest(point, return_distance=True, all_matches=False)
+    (_, e), dist = network.tree.query_nearest([point], return_distance=True, all_matches=False)
     if float(dist[0]) > limit_m:
         edge = network.edges.geometry.iloc[int(e[0])]
         point = edge.interpolate(edge.project(point))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -20,6 +22,7 @@ import pandas as pd
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from api.responses import ERROR_RESPONSES
 from geo.crs import WGS84
 from geo.errors import InputError, TonganError
 
@@ -46,13 +49,14 @@ class Collection:
     title: str
     description: str
     load: Callable[[], gpd.GeoDataFrame]
+    version: str = ""  # changes when the features change (the workspace revision)
 
 
 def _json(data: Any, media_type: str = "application/json", status: int = 200) -> JSONResponse:
     return JSONResponse(data, media_type=media_type, status_code=status)
 
 
-def _clean(value: Any) -> Any:
+def json_value(value: Any) -> Any:
     """A JSON-safe property value (dates as ISO strings, NA as null)."""
     if (
         value is None
@@ -72,7 +76,7 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _features(frame: gpd.GeoDataFrame, id_column: str | None) -> list[dict[str, Any]]:
+def geojson_features(frame: gpd.GeoDataFrame, id_column: str | None) -> list[dict[str, Any]]:
     geo = json.loads(frame.geometry.to_json())["features"]
     props = frame.drop(columns=[frame.geometry.name])
     out = []
@@ -83,13 +87,13 @@ def _features(frame: gpd.GeoDataFrame, id_column: str | None) -> list[dict[str, 
                 "type": "Feature",
                 "id": str(fid),
                 "geometry": feature["geometry"],
-                "properties": {str(k): _clean(v) for k, v in row.items()},
+                "properties": {str(k): json_value(v) for k, v in row.items()},
             }
         )
     return out
 
 
-def _id_column(frame: gpd.GeoDataFrame) -> str | None:
+def id_column_of(frame: gpd.GeoDataFrame) -> str | None:
     for name in ("id", "code", "spot_id", "gap_id", "site_id", "institution_id", "facility_id"):
         if name in frame.columns and frame[name].is_unique:
             return name
@@ -117,26 +121,41 @@ def _parse_bbox(bbox: str | None) -> tuple[float, float, float, float] | None:
     return x1, y1, x2, y2
 
 
-def ogc_router(collections: Callable[[], dict[str, Collection]]) -> APIRouter:
-    """The OGC API - Features endpoints under ``/ogc`` over ``collections()``."""
-    router = APIRouter(prefix="/ogc", tags=["OGC API - Features"])
-    cache: dict[str, gpd.GeoDataFrame] = {}
+def ogc_router(
+    collections: Callable[[Request], dict[str, Collection]], *, cache_size: int = 64
+) -> APIRouter:
+    """The OGC API - Features endpoints under ``/ogc`` over ``collections(request)``.
 
-    def frame_of(cid: str) -> gpd.GeoDataFrame:
-        available = collections()
+    ``collections`` gets the request so that what is offered depends on who asks (households
+    only for roles that may see them); features are cached per collection and version.
+    """
+    router = APIRouter(prefix="/ogc", tags=["OGC API - Features"], responses=ERROR_RESPONSES)
+    cache: OrderedDict[tuple[str, str], gpd.GeoDataFrame] = OrderedDict()
+    lock = threading.Lock()
+
+    def frame_of(request: Request, cid: str) -> gpd.GeoDataFrame:
+        available = collections(request)
         if cid not in available:
             msg = f"no collection {cid!r}; available: {', '.join(available)}"
             raise NotFoundError(msg)
-        if cid not in cache:
-            frame = available[cid].load()
-            cache[cid] = frame.to_crs(WGS84) if frame.crs is not None else frame.set_crs(WGS84)
-        return cache[cid]
+        key = (cid, available[cid].version)
+        with lock:
+            hit = cache.get(key)
+        if hit is not None:
+            return hit
+        frame = available[cid].load()
+        frame = frame.to_crs(WGS84) if frame.crs is not None else frame.set_crs(WGS84)
+        with lock:
+            cache[key] = frame
+            while len(cache) > cache_size:
+                cache.popitem(last=False)
+        return frame
 
     def base(request: Request) -> str:
         return str(request.base_url).rstrip("/") + "/ogc"
 
     def describe(request: Request, c: Collection) -> dict[str, Any]:
-        frame = frame_of(c.id)
+        frame = frame_of(request, c.id)
         bounds = (
             [float(v) for v in frame.total_bounds] if len(frame) else [-180.0, -90.0, 180.0, 90.0]
         )
@@ -170,13 +189,13 @@ def ogc_router(collections: Callable[[], dict[str, Collection]]) -> APIRouter:
                         "title": "this document",
                     },
                     {
-                        "href": f"{root}/api/openapi.json",
+                        "href": f"{root}/openapi.json",
                         "rel": "service-desc",
                         "type": "application/vnd.oai.openapi+json;version=3.0",
                         "title": "OpenAPI",
                     },
                     {
-                        "href": f"{root}/api/docs",
+                        "href": f"{root}/docs",
                         "rel": "service-doc",
                         "type": "text/html",
                         "title": "API documentation",
@@ -214,14 +233,14 @@ def ogc_router(collections: Callable[[], dict[str, Collection]]) -> APIRouter:
                         "title": "collections",
                     }
                 ],
-                "collections": [describe(request, c) for c in collections().values()],
+                "collections": [describe(request, c) for c in collections(request).values()],
             }
         )
 
     @router.get("/collections/{cid}", summary="One collection")
     def one_collection(request: Request, cid: str) -> JSONResponse:
-        frame_of(cid)
-        return _json(describe(request, collections()[cid]))
+        frame_of(request, cid)
+        return _json(describe(request, collections(request)[cid]))
 
     @router.get("/collections/{cid}/items", summary="Features of a collection")
     def items(
@@ -237,7 +256,7 @@ def ogc_router(collections: Callable[[], dict[str, Collection]]) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> JSONResponse:
-        frame = frame_of(cid)
+        frame = frame_of(request, cid)
         box = _parse_bbox(bbox)
         if box is not None and len(frame):
             frame = frame.iloc[np.sort(frame.sindex.query(_box(box), predicate="intersects"))]
@@ -274,7 +293,7 @@ def ogc_router(collections: Callable[[], dict[str, Collection]]) -> APIRouter:
         return _json(
             {
                 "type": "FeatureCollection",
-                "features": _features(page, _id_column(page)),
+                "features": geojson_features(page, id_column_of(page)),
                 "numberMatched": matched,
                 "numberReturned": len(page),
                 "timeStamp": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -285,8 +304,8 @@ def ogc_router(collections: Callable[[], dict[str, Collection]]) -> APIRouter:
 
     @router.get("/collections/{cid}/items/{fid}", summary="One feature")
     def item(request: Request, cid: str, fid: str) -> JSONResponse:
-        frame = frame_of(cid)
-        id_col = _id_column(frame)
+        frame = frame_of(request, cid)
+        id_col = id_column_of(frame)
         match = (
             frame[frame[id_col].astype(str) == fid]
             if id_col
@@ -295,7 +314,7 @@ def ogc_router(collections: Callable[[], dict[str, Collection]]) -> APIRouter:
         if not len(match):
             msg = f"collection {cid!r} has no feature {fid!r}"
             raise NotFoundError(msg)
-        feature = _features(match.iloc[:1], id_col)[0]
+        feature = geojson_features(match.iloc[:1], id_col)[0]
         url = f"{base(request)}/collections/{cid}"
         feature["links"] = [
             {"href": f"{url}/items/{fid}", "rel": "self", "type": GEOJSON},

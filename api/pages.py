@@ -10,16 +10,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
+from urllib.parse import quote, urlencode
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 from shapely.geometry import Point
 
+from geo.errors import InputError
 from geo.layers import Layers
 from geo.settings import Language, Settings
+from maps.remote import RemoteLayers
+
+#: A date an analysis can be computed for (pandas holds dates up to 2262).
+PlanDate = Annotated[dt.date, Field(ge=dt.date(1990, 1, 1), le=dt.date(2199, 12, 31))]
 
 if TYPE_CHECKING:
     from analysis.coverage import CoverageResult
@@ -36,6 +43,8 @@ class PageResult:
     figures: list[tuple[str, str]]
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     gpx: bytes | None = None
+    #: The map's layers sent by URL (served at ``/maps/{name}/layers/{key}.geojson``).
+    remote: RemoteLayers | None = None
 
 
 class NoParams(BaseModel):
@@ -47,7 +56,7 @@ class DateParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    date: dt.date | None = None
+    date: PlanDate | None = None
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,9 @@ class Context:
     """What every page computation receives.
 
     ``metric`` holds the same layers in their metric CRS, projected once per server rather than
-    once per page computation.
+    once per page computation. ``layer_url`` (the map server's, from a layer key to its URL)
+    lets the page send its large layers by URL (:mod:`maps.remote`); without it every layer is
+    written into the map's HTML.
     """
 
     layers: Layers
@@ -64,6 +75,45 @@ class Context:
     authorised: bool
     today: dt.date
     metric: Layers
+    layer_url: Callable[[str], str] | None = None
+
+    def remote(self) -> RemoteLayers | None:
+        """Where this page's large layers go, or ``None`` to inline them all."""
+        if self.layer_url is None:
+            return None
+        return RemoteLayers(self.layer_url, self.settings.map_inline_max_features)
+
+
+def layer_url(params: BaseModel, lang: Language, basemap: str) -> Callable[[str], str]:
+    """The URL of a page's layer sent by URL, relative to the page's map (``/maps/{name}/map``).
+
+    It carries the page's parameters, language and basemap, so the server finds the same
+    cached result (``/maps/{name}/layers/{key}.geojson?...``).
+    """
+    query = urlencode(
+        {**params.model_dump(mode="json", exclude_none=True), "lang": lang, "basemap": basemap}
+    )
+    return lambda key: f"layers/{quote(key)}.geojson?{query}"
+
+
+#: A map shows at most about this many hexagon cells: above it the cells grow (the side
+#: doubles until they fit), so a county's map aggregates more coarsely than a township's
+#: (issue 8: aggregate, then send by URL). Bigger cells only hold more households.
+MAP_MAX_CELLS = 3000
+
+
+def map_cells(ctx: Context, households: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:
+    """Households counted in hexagons for a map (:func:`analysis.privacy.aggregate_households`),
+    with cells of the ``privacy.cell_m`` side, or coarser when there would be more than
+    ``MAP_MAX_CELLS``."""
+    from analysis.privacy import aggregate_households
+
+    privacy = ctx.settings.privacy
+    cells = aggregate_households(households, columns=columns, settings=privacy)
+    while len(cells) > MAP_MAX_CELLS:
+        privacy = privacy.model_copy(update={"cell_m": privacy.cell_m * 2})
+        cells = aggregate_households(households, columns=columns, settings=privacy)
+    return cells
 
 
 Builder = Callable[[Context, BaseModel], PageResult]
@@ -120,16 +170,11 @@ def page(
     },
 )
 def overview(ctx: Context, _params: BaseModel) -> PageResult:
-    from analysis.privacy import aggregate_households
     from geo.summary import summarise
     from maps.overview import overview_map
 
     metric = ctx.metric
-    cells = aggregate_households(
-        metric.households,
-        columns=["children", "left_behind", "in_difficulty"],
-        settings=ctx.settings.privacy,
-    )
+    cells = map_cells(ctx, metric.households, ["children", "left_behind", "in_difficulty"])
     figures = [
         (row.title, f"{row.features}")
         for row in summarise(ctx.layers, lang=ctx.lang)
@@ -140,10 +185,12 @@ def overview(ctx: Context, _params: BaseModel) -> PageResult:
         columns=["layer", "title", "features", "details"],
     )
     cells_out = cells.drop(columns=[]).copy()
+    remote = ctx.remote()
     return PageResult(
-        overview_map(ctx.layers, cells=cells, lang=ctx.lang),
+        overview_map(ctx.layers, cells=cells, lang=ctx.lang, remote=remote),
         figures,
         {"layers": table, "cells": cells_out},
+        remote=remote,
     )
 
 
@@ -158,7 +205,7 @@ class FloodParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    date: dt.date | None = Field(None, description="日期 / date")
+    date: PlanDate | None = Field(None, description="日期 / date")
     region: Literal["south", "north"] | None = Field(
         None, description="地区 / region (south, north)"
     )
@@ -208,14 +255,16 @@ def flood(ctx: Context, params: BaseModel) -> PageResult:
         "无" if ctx.lang == "zh" else "none"
     )
     figures.append(("今日应开展" if ctx.lang == "zh" else "Reviews due", due))
+    remote = ctx.remote()
     return PageResult(
-        flood_map(review, lang=ctx.lang),
+        flood_map(review, lang=ctx.lang, remote=remote),
         figures,
         {
             "institutions": review.institutions,
             "checklist": review.checklist,
             "routes": review.routes,
         },
+        remote=remote,
     )
 
 
@@ -236,7 +285,7 @@ class RiskParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    date: dt.date | None = Field(None, description="日期 / date")
+    date: PlanDate | None = Field(None, description="日期 / date")
 
 
 _RISK_CLASSES: dict[str, dict[Language, str]] = {
@@ -270,7 +319,6 @@ def _risk(ctx: Context, day: dt.date) -> tuple[Layers, RiskResult]:
     params=RiskParams,
 )
 def risk(ctx: Context, params: BaseModel) -> PageResult:
-    from analysis.privacy import aggregate_households
     from maps.risk import risk_map
 
     assert isinstance(params, RiskParams)
@@ -286,10 +334,16 @@ def risk(ctx: Context, params: BaseModel) -> PageResult:
         label = _ITEMS.get(str(row.item), {"zh": str(row.item), "en": str(row.item)})[ctx.lang]
         value = row.metres if str(row.item) == "fence" else row.count
         figures.append((label, f"{float(value):.0f}"))
-    cells = aggregate_households(
-        metric.households, columns=["children"], settings=ctx.settings.privacy
+    cells = map_cells(ctx, metric.households, ["children"])
+    remote = ctx.remote()
+    m = risk_map(
+        result,
+        metric,
+        lang=ctx.lang,
+        authorised=ctx.authorised,
+        child_cells=cells,
+        remote=remote,
     )
-    m = risk_map(result, metric, lang=ctx.lang, authorised=ctx.authorised, child_cells=cells)
     tables = {
         "spots": spots,
         "villages": result.summary_village,
@@ -297,7 +351,7 @@ def risk(ctx: Context, params: BaseModel) -> PageResult:
         "chiefs": result.summary_chief,
         "procurement": result.procurement,
     }
-    return PageResult(m, figures, tables)
+    return PageResult(m, figures, tables, remote=remote)
 
 
 RESULT_COLLECTIONS["risk_spots"] = ResultCollection(
@@ -312,7 +366,7 @@ class PatrolParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    date: dt.date | None = Field(None, description="日期 / date")
+    date: PlanDate | None = Field(None, description="日期 / date")
     hours: float = Field(6.0, ge=0, le=24, description="每天工作小时 / hours per day")
     mode: Literal["walk", "ebike", "car"] = Field("ebike", description="交通方式 / travel mode")
     days: int = Field(1, ge=1, le=14, description="天数 / days")
@@ -327,7 +381,21 @@ def _start_point(ctx: Context, start: str | None, crs: object) -> Point:
     """The patrol start: given LON,LAT, else the township workstation, else the first facility."""
     if start:
         lon, lat = (float(v) for v in start.split(","))
-        return gpd.GeoSeries([Point(lon, lat)], crs=4326).to_crs(crs).iloc[0]
+        # a coarse test in degrees first: a point far away does not project to metres at all
+        x0, y0, x1, y1 = (
+            gpd.GeoSeries([ctx.layers.study_area], crs=ctx.layers.crs).to_crs(4326).total_bounds
+        )
+        pad = ctx.settings.study_area_margin_m / 90_000.0  # metres to degrees, generously
+        inside = x0 - pad <= lon <= x1 + pad and y0 - pad <= lat <= y1 + pad
+        here = gpd.GeoSeries([Point(lon, lat)], crs=4326).to_crs(ctx.metric.crs)
+        away = float(here.distance(ctx.metric.study_area).iloc[0]) if inside else np.inf
+        if not away <= ctx.settings.study_area_margin_m:
+            msg = (
+                f"the start {lon},{lat} lies outside the study area; give LON,LAT (WGS84) within "
+                f"{ctx.settings.study_area_margin_m:g} m of it"
+            )
+            raise InputError(msg, status=422)
+        return here.to_crs(crs).iloc[0]
     fac = ctx.layers.facilities
     order = fac.sort_values("kind", key=lambda k: k.ne("township_workstation"))
     source = order if len(order) else ctx.layers.areas.representative_point().to_frame("geometry")
@@ -395,7 +463,7 @@ class VisitParams(BaseModel):
     village: str | None = Field(
         None, description="村代码 / village code (default: the village most overdue)"
     )
-    date: dt.date | None = Field(None, description="日期 / date")
+    date: PlanDate | None = Field(None, description="日期 / date")
 
 
 @page(
@@ -485,7 +553,6 @@ def _siting(ctx: Context, params: SitingParams) -> tuple[Layers, SitingResult]:
     params=SitingParams,
 )
 def siting(ctx: Context, params: BaseModel) -> PageResult:
-    from analysis.privacy import aggregate_households
     from maps.siting import siting_map
 
     assert isinstance(params, SitingParams)
@@ -502,13 +569,14 @@ def siting(ctx: Context, params: BaseModel) -> PageResult:
             f"{result.solver} {result.status}, gap {result.gap:.2%}, {result.time_s:.2f} s",
         ),
     ]
-    cells = aggregate_households(
-        result.households,
-        columns=["weight", "covered_before", "covered_after"],
-        settings=ctx.settings.privacy,
+    cells = map_cells(ctx, result.households, ["weight", "covered_before", "covered_after"])
+    remote = ctx.remote()
+    m = siting_map(
+        result, demand_cells=cells, authorised=ctx.authorised, lang=ctx.lang, remote=remote
     )
-    m = siting_map(result, demand_cells=cells, authorised=ctx.authorised, lang=ctx.lang)
-    return PageResult(m, figures, {"sites": result.chosen, "villages": result.villages})
+    return PageResult(
+        m, figures, {"sites": result.chosen, "villages": result.villages}, remote=remote
+    )
 
 
 RESULT_COLLECTIONS["chosen_sites"] = ResultCollection(
@@ -544,7 +612,6 @@ def _coverage(ctx: Context, standard_m: float | None) -> CoverageResult:
     params=CoverageParams,
 )
 def coverage(ctx: Context, params: BaseModel) -> PageResult:
-    from analysis.privacy import aggregate_households
     from maps.coverage import coverage_map
 
     assert isinstance(params, CoverageParams)
@@ -571,11 +638,7 @@ def coverage(ctx: Context, params: BaseModel) -> PageResult:
         ),
         ("政策检查问题" if zh else "Policy findings", str(len(result.checks))),
     ]
-    cells = aggregate_households(
-        uncovered,
-        columns=["children", "left_behind", "in_difficulty"],
-        settings=ctx.settings.privacy,
-    )
+    cells = map_cells(ctx, uncovered, ["children", "left_behind", "in_difficulty"])
     gaps = result.gaps if ctx.authorised else result.gaps.loc[~result.gaps["small"]]
     tables: dict[str, pd.DataFrame] = {
         "villages": result.villages,
@@ -584,8 +647,11 @@ def coverage(ctx: Context, params: BaseModel) -> PageResult:
         "gaps": gaps,
         "service_areas": result.service_areas,
     }
-    m = coverage_map(result, lang=ctx.lang, authorised=ctx.authorised, household_cells=cells)
-    return PageResult(m, figures, tables)
+    remote = ctx.remote()
+    m = coverage_map(
+        result, lang=ctx.lang, authorised=ctx.authorised, household_cells=cells, remote=remote
+    )
+    return PageResult(m, figures, tables, remote=remote)
 
 
 def _gap_collection(ctx: Context) -> gpd.GeoDataFrame:

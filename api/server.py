@@ -14,25 +14,30 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlencode
 
 import geopandas as gpd
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.auth import AuthError, Principal, token_of
+from api.data_api import api_router
 from api.ogc import Collection, ogc_router
-from api.pages import PAGES, RESULT_COLLECTIONS, Context, Page, PageResult, ResultCollection
+from api.pages import PAGES, RESULT_COLLECTIONS, Context, Page, PageResult, layer_url
+from api.workspace import Workspace
 from geo.errors import TonganError
 from geo.export import write_tables
 from geo.layers import Layers
 from geo.settings import Language, Settings, get_settings
+from geo.storage import Store
 from maps.base import add_village_search
 from maps.chinese_tiles import choose_basemap
 from maps.offline import local_file, localise
@@ -85,10 +90,21 @@ class PageError(Exception):
         self.message = message
 
 
-@dataclass
 class _Rendered:
-    result: PageResult
-    html: str
+    """A page's result, and its map HTML rendered on first use (the data API never needs it)."""
+
+    def __init__(self, result: PageResult, render: Callable[[], str]) -> None:
+        self.result = result
+        self._render = render
+        self._html: str | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def html(self) -> str:
+        with self._lock:  # rendered once, even when two requests ask at once
+            if self._html is None:
+                self._html = self._render()
+            return self._html
 
 
 def _lang(request: Request) -> Language:
@@ -118,6 +134,7 @@ def create_app(
     layers: Layers | None = None,
     authorised: bool = False,
     today: dt.date | None = None,
+    store: Store | None = None,
 ) -> FastAPI:
     """Build the map server for one study area.
 
@@ -130,10 +147,13 @@ def create_app(
     layers
         Already validated layers (tests); read from ``source`` otherwise.
     authorised
-        Whether this server may show household-level locations (a role that needs them);
-        otherwise households appear only as aggregated cells.
+        Whether a request without a token may see household-level locations (a single-user
+        desktop): its role becomes civil_affairs instead of ``settings.api.anonymous_role``.
     today
         The default date of date-dependent pages (today by default).
+    store
+        The workspace database (inspections, imported layers, users, audit log); without one
+        the server is read-only and every request has the anonymous role.
     """
     from geo.load import read_layers
     from geo.validate import validate_layers
@@ -148,14 +168,52 @@ def create_app(
         layers, report = validate_layers(frames, settings=settings)
         report.raise_if_fatal(settings.language)
     version = layers_version(source) if source.exists() else "memory"
-    loaded: Layers = layers
-    metric = layers.to_metric()
+    workspace = Workspace(layers, version, settings=settings, store=store)
+    anonymous = Principal(
+        "anonymous", "civil_affairs" if authorised else settings.api.anonymous_role
+    )
     cache: OrderedDict[tuple[Any, ...], _Rendered] = OrderedDict()
     lock = threading.Lock()
 
-    app = FastAPI(title="Tongan 童安", docs_url="/api/docs", openapi_url="/api/openapi.json")
-    app.state.layers = loaded
+    app = FastAPI(title="Tongan 童安", docs_url="/docs", openapi_url="/openapi.json")
+    app.state.layers = layers
     app.state.version = version
+    app.state.workspace = workspace
+    if settings.api.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.api.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+
+    @app.middleware("http")
+    async def identify(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """Resolve the token to a principal; audit writes and household-level reads."""
+        token = token_of(request)
+        principal = anonymous
+        if token is not None:
+            user = await run_in_threadpool(store.authenticate, token) if store else None
+            if user is None:
+                error = AuthError("the token is not valid (unknown or removed); ask an admin")
+                return await domain_error(request, error)
+            principal = Principal(user.name, user.role)
+        request.state.principal = principal
+        response = await call_next(request)
+        if store is not None and _audited(request, principal):
+            await run_in_threadpool(
+                store.audit,
+                user=principal.name,
+                role=principal.role,
+                action=request.method.lower(),
+                resource=request.url.path,
+                detail=str(response.status_code),
+            )
+        return response
 
     def render(request: Request, template: str, code: int = 200, **values: Any) -> HTMLResponse:
         lang = _lang(request)
@@ -195,23 +253,41 @@ def create_app(
         params = parse_params(request, page)
         lang = _lang(request)
         basemap = _basemap(request, settings.basemap)
-        key = (page.name, version, lang, basemap, authorised, params.model_dump_json())
+        principal: Principal = request.state.principal
+        return render_page(page, params, lang, basemap, principal.sees_households), params
+
+    def render_page(
+        page: Page, params: BaseModel, lang: Language, basemap: Basemap, sees: bool
+    ) -> _Rendered:
+        snap = workspace.snapshot()
+        key = (page.name, snap.version, lang, basemap, sees, params.model_dump_json())
         with lock:
             hit = cache.get(key)
             if hit is not None:
                 cache.move_to_end(key)
-                return hit, params
-        ctx = Context(loaded, settings, lang, authorised, today or dt.date.today(), metric)
+                return hit
+        ctx = Context(
+            snap.layers,
+            settings,
+            lang,
+            sees,
+            today or dt.date.today(),
+            snap.metric,
+            layer_url(params, lang, basemap),  # large layers go by URL: see map_layer
+        )
         result = page.build(ctx, params)
-        add_village_search(result.map, loaded.areas, lang=lang)
-        choose_basemap(result.map, basemap, lang=lang)
-        html = localise(result.map.get_root().render())
+
+        def html() -> str:
+            add_village_search(result.map, snap.layers.areas, lang=lang)
+            choose_basemap(result.map, basemap, lang=lang)
+            return localise(result.map.get_root().render())
+
         rendered = _Rendered(result, html)
         with lock:
             cache[key] = rendered
             while len(cache) > CACHE_SIZE:
                 cache.popitem(last=False)
-        return rendered, params
+        return rendered
 
     @app.exception_handler(PageError)
     async def page_error(request: Request, exc: PageError) -> HTMLResponse:
@@ -245,7 +321,21 @@ def create_app(
             request, "error.html.j2", exc.status_code, status=exc.status_code, reason=reason
         )
 
-    @app.get("/", response_class=HTMLResponse)
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        errors = exc.errors()
+        first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
+        field = ".".join(str(p) for p in first["loc"] if p not in {"query", "body", "path"})
+        message = f"parameter {field or '?'}: {first['msg']}"
+        if _is_data_api(request):
+            detail = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in errors]
+            return JSONResponse(
+                {"code": "InvalidParameter", "description": message, "detail": detail},
+                status_code=422,
+            )
+        return render(request, "error.html.j2", 422, status=422, reason=message)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request) -> HTMLResponse:
         return render(request, "index.html.j2", pages=list(PAGES.values()))
 
@@ -253,7 +343,7 @@ def create_app(
     def healthz() -> str:
         return f"ok {version}"
 
-    @app.get("/maps/{name}", response_class=HTMLResponse)
+    @app.get("/maps/{name}", response_class=HTMLResponse, include_in_schema=False)
     def map_page(request: Request, name: str) -> HTMLResponse:
         page = get_page(request, name)
         rendered, params = compute(request, page)
@@ -280,12 +370,24 @@ def create_app(
             query=query,
         )
 
-    @app.get("/maps/{name}/map", response_class=HTMLResponse)
+    @app.get("/maps/{name}/map", response_class=HTMLResponse, include_in_schema=False)
     def map_html(request: Request, name: str) -> HTMLResponse:
         rendered, _ = compute(request, get_page(request, name))
         return HTMLResponse(rendered.html)
 
-    @app.get("/maps/{name}/download.{fmt}")
+    @app.get("/maps/{name}/layers/{key}.geojson", include_in_schema=False)
+    def map_layer(request: Request, name: str, key: str) -> Response:
+        """A large layer of a map as GeoJSON, fetched by the map itself (maps.remote)."""
+        rendered, _ = compute(request, get_page(request, name))
+        remote = rendered.result.remote
+        if remote is None or key not in remote.frames:
+            lang = _lang(request)
+            raise PageError(404, TEXT[lang]["page_missing"].format(path=request.url.path))
+        amap = _basemap(request, settings.basemap) == "amap"
+        body = remote.geojson(key, offset="gcj02" if amap else "wgs84")
+        return Response(body, media_type="application/geo+json")
+
+    @app.get("/maps/{name}/download.{fmt}", include_in_schema=False)
     def download(request: Request, name: str, fmt: str) -> Response:
         page = get_page(request, name)
         rendered, _ = compute(request, page)
@@ -312,26 +414,30 @@ def create_app(
                 data, media = written.csv[0].read_bytes(), "text/csv; charset=utf-8"
         return Response(data, media_type=media, headers=_attachment(f"{name}.{fmt}"))
 
-    @app.get("/assets/{root}/{path:path}")
+    @app.get("/assets/{root}/{path:path}", include_in_schema=False)
     def assets(request: Request, root: str, path: str) -> FileResponse:
         file = local_file(root, path)
         if file is None:
             raise StarletteHTTPException(404)
         return FileResponse(file, headers={"Cache-Control": "public, max-age=86400"})
 
-    def collections() -> dict[str, Collection]:
+    def collections(request: Request) -> dict[str, Collection]:
         from analysis.privacy import aggregate_households
         from geo.schemas import SCHEMAS
 
+        principal: Principal = request.state.principal
+        snap = workspace.snapshot()
+        metric = snap.metric
         out: dict[str, Collection] = {}
-        for name, frame in loaded.items():
-            if (name == "households" and not authorised) or not len(frame):
+        for name, frame in snap.layers.items():
+            if (name == "households" and not principal.sees_households) or not len(frame):
                 continue
             out[name] = Collection(
                 name,
                 f"{SCHEMAS[name].zh} {name}",
                 SCHEMAS[name].meaning,
                 functools.partial(_same, frame),
+                snap.version,
             )
         out["household_cells"] = Collection(
             "household_cells",
@@ -342,30 +448,68 @@ def create_app(
                 columns=["children", "left_behind", "in_difficulty"],
                 settings=settings.privacy,
             ),
+            snap.version,
+        )
+        ctx = Context(
+            snap.layers,
+            settings,
+            settings.language,
+            principal.sees_households,
+            today or dt.date.today(),
+            metric,
         )
         for cid, collection in RESULT_COLLECTIONS.items():
             out[cid] = Collection(
                 cid,
                 collection.title,
                 collection.description,
-                functools.partial(_result, collection, ctx_default),
+                functools.partial(collection.load, ctx),
+                f"{snap.version}-{principal.sees_households}",
             )
         return out
 
-    def ctx_default() -> Context:
-        return Context(
-            loaded, settings, settings.language, authorised, today or dt.date.today(), metric
-        )
-
     app.include_router(ogc_router(collections))
+
+    def api_result(page: Page, params: BaseModel, lang: Language, who: Principal) -> PageResult:
+        return render_page(page, params, lang, settings.basemap, who.sees_households).result
+
+    app.include_router(api_router(api_result, workspace, settings))
+
+    def openapi() -> dict[str, Any]:
+        """The schema, with the token optional: a request without one is the anonymous role."""
+        if app.openapi_schema is None:
+            from fastapi.openapi.utils import get_openapi
+
+            schema = get_openapi(
+                title=app.title, version=app.version, routes=app.routes, description=API_DOC
+            )
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    if operation.get("security"):
+                        operation["security"] = [{}, *operation["security"]]
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     app.state.started = time.time()
     return app
 
 
+API_DOC = """童安 Tongan data API: the analyses as JSON and GeoJSON, inspection records, layer
+imports, and OGC API - Features under `/ogc` for QGIS and GDAL.
+
+Send `Authorization: Bearer TOKEN` (a token from `tongan user add NAME --role ROLE`). Without a
+token a request has the anonymous role (viewer unless the server runs with `--authorised`):
+aggregates and public layers only. Errors are JSON: `{"code": ..., "description": ...}`.
+"""
+
 _COMMON = {"lang", "basemap"}  # query parameters every page takes
 
 
-def _basemap(request: Request, default: str) -> Literal["osm", "blank", "amap"]:
+Basemap = Literal["osm", "blank", "amap"]
+
+
+def _basemap(request: Request, default: str) -> Basemap:
     value = request.query_params.get("basemap", default)
     if value not in {"osm", "blank", "amap"}:
         lang = _lang(request)
@@ -379,8 +523,13 @@ def _same(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame
 
 
-def _result(collection: ResultCollection, context: Callable[[], Context]) -> gpd.GeoDataFrame:
-    return collection.load(context())
+def _audited(request: Request, principal: Principal) -> bool:
+    """Whether a request goes to the audit log: every write, and reads of household-level data."""
+    if request.method not in {"GET", "HEAD", "OPTIONS"}:
+        return True
+    return principal.sees_households and request.url.path.startswith(
+        ("/maps/", "/map", "/api/", "/ogc/collections/households")
+    )
 
 
 def _is_data_api(request: Request) -> bool:

@@ -14,9 +14,11 @@ class TonganError(Exception):
 
     status: int = 400
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
         self.message = message
+        if status is not None:
+            self.status = status
 
 
 class InputError(TonganError):

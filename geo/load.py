@@ -232,6 +232,49 @@ def read_layers(
     return frames
 
 
+def read_layer_file(
+    path: Path,
+    name: str,
+    *,
+    crs: str | None = None,
+    column_map: ColumnMap | None = None,
+    encoding: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Read one file as the layer ``name``: renamed to the schema and in WGS84, not validated.
+
+    The same steps as :func:`read_layers` for one layer, for a file uploaded on its own. A
+    GeoPackage is read from its layer called ``name``, or from its only layer.
+
+    Raises
+    ------
+    InputError
+        The file cannot be read, or a GeoPackage holds several layers and none is ``name``.
+    """
+    layer = None
+    if path.suffix.lower() == ".gpkg":
+        try:
+            names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
+        except Exception as exc:  # GDAL's message says what is wrong with the file
+            msg = f"cannot read {path.name!r} as a GeoPackage: {exc}"
+            raise InputError(msg) from None
+        if name in names:
+            layer = name
+        elif len(names) == 1:
+            layer = names[0]
+        else:
+            msg = f"the GeoPackage holds the layers {names} and none is called {name!r}"
+            raise InputError(msg)
+    try:
+        frame = read_file(path, layer=layer, encoding=encoding)
+    except InputError:
+        raise
+    except Exception as exc:  # pyogrio/GDAL errors on a corrupt or mislabelled file
+        msg = f"cannot read the file for layer {name!r}: {exc}"
+        raise InputError(msg) from None
+    frame = apply_column_map(frame, name, column_map or ColumnMap())
+    return apply_crs(frame, layer=name, crs=crs, source=path.name)
+
+
 def write_layers(frames: dict[str, gpd.GeoDataFrame], path: Path) -> Path:
     """Write layers into one GeoPackage (WGS84), one layer per name, replacing the file."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ from typing import Literal
 
 import folium
 import geopandas as gpd
-from branca.element import MacroElement, Template
+from branca.element import Element, MacroElement, Template
 from folium import plugins
 
 from geo.crs import WGS84
@@ -140,7 +140,22 @@ def popup_table(
 
 
 def finish(m: folium.Map) -> folium.Map:
-    """Add the layer control last, so it lists every layer added before."""
+    """Add the layer control last, so it lists every layer added before.
+
+    A map with a layer loaded by URL (:mod:`maps.remote`, a large one) draws its vector
+    features on a canvas: one element however many features, and one renderer, so features
+    drawn later lie above and catch the clicks (several canvases would hide each other's).
+    """
+    from maps.remote import RemoteGeoJson
+
+    def has_remote(element: Element) -> bool:
+        return any(
+            isinstance(child, RemoteGeoJson) or has_remote(child)
+            for child in element._children.values()
+        )
+
+    if has_remote(m):
+        m.options["prefer_canvas"] = True
     folium.LayerControl(collapsed=False).add_to(m)
     return m
 

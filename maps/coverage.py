@@ -8,6 +8,7 @@ appear as the privacy-aggregated hexagons passed in as ``household_cells``.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import folium
@@ -20,6 +21,7 @@ from geo.crs import WGS84
 from geo.i18n import value_label
 from geo.settings import Language
 from maps.base import add_legend, base_map, finish, label, popup_table
+from maps.remote import RemoteLayers, add_remote_layer, popup_frame
 
 __all__ = ["coverage_map"]
 
@@ -121,15 +123,53 @@ def _pct(value: object) -> str:
     return f"{float(value):.0%}"  # type: ignore[arg-type]
 
 
-def _villages(m: folium.Map, r: CoverageResult, lang: Language) -> list[tuple[str, str]]:
+def _by_url(remote: RemoteLayers | None, frame: gpd.GeoDataFrame) -> RemoteLayers | None:
+    return remote if remote is not None and remote.by_url(frame) else None
+
+
+def _remote(
+    group: folium.FeatureGroup,
+    remote: RemoteLayers,
+    key: str,
+    geometry: gpd.GeoSeries,
+    described: Sequence[tuple[str, str, str, Mapping[str, object]]],
+    styles: dict[str, dict[str, Any]],
+) -> None:
+    """Features by URL from (style key, tooltip, title, popup rows) per feature."""
+    frame, popup = popup_frame(
+        geometry,
+        [d[3] for d in described],
+        crs=geometry.crs,
+        s=[d[0] for d in described],
+        tip=[d[1] for d in described],
+        title=[d[2] for d in described],
+    )
+    add_remote_layer(
+        group,
+        frame,
+        remote=remote,
+        key=key,
+        styles=styles,
+        style="s",
+        popup=popup,
+        title="title",
+        tooltip="tip",
+    )
+
+
+def _villages(
+    m: folium.Map, r: CoverageResult, lang: Language, remote: RemoteLayers | None = None
+) -> list[tuple[str, str]]:
     areas = r.areas.loc[r.areas["level"] == "village", ["code", "geometry"]]
     table = r.villages.set_index("code")
     group = folium.FeatureGroup(name=_t("villages", lang), show=True)
     wgs = areas.to_crs(WGS84)
+    described: list[tuple[str, str, str, Mapping[str, object]]] = []
+    by_url = _by_url(remote, wgs)
     for code, geom in zip(wgs["code"].astype(str), wgs.geometry, strict=True):
         row = table.loc[code]
         colour = _share_colour(row["share_children"])
-        rows = {
+        rows: dict[str, object] = {
             _t("children", lang): _fmt(row["children"]),
             _t("covered", lang): _fmt(row["children_covered"]),
             _t("share", lang): _pct(row["share_children"]),
@@ -139,6 +179,10 @@ def _villages(m: folium.Map, r: CoverageResult, lang: Language) -> list[tuple[st
             _t("p90", lang): _fmt(row["p90_dist_m"]),
             _t("directors", lang): _fmt(row["directors_needed"]),
         }
+        if by_url:
+            tip = f"{row['name']} {_pct(row['share_children'])}"
+            described.append((colour, tip, str(row["name"]), rows))
+            continue
         _shape(
             geom.__geo_interface__,
             style_function=lambda _f, c=colour: {
@@ -150,6 +194,12 @@ def _villages(m: folium.Map, r: CoverageResult, lang: Language) -> list[tuple[st
             tooltip=f"{row['name']} {_pct(row['share_children'])}",
             popup=popup_table(rows, title=str(row["name"])),
         ).add_to(group)
+    if by_url:
+        styles = {
+            c: {"fillColor": c, "color": "#444444", "weight": 1, "fillOpacity": 0.45}
+            for c in {d[0] for d in described}
+        }
+        _remote(group, by_url, "villages", wgs.geometry, described, styles)
     group.add_to(m)
     lows = [0.0, *[u for u, _ in SHARE_CLASSES[:-1]]]
     items = [(c, f"{lo:.0%}–{hi:.0%}") for lo, (hi, c) in zip(lows, SHARE_CLASSES, strict=True)]
@@ -157,9 +207,31 @@ def _villages(m: folium.Map, r: CoverageResult, lang: Language) -> list[tuple[st
     return [(c, f"{_t('share', lang)} {text}") for c, text in items]
 
 
-def _service_areas(m: folium.Map, r: CoverageResult, lang: Language) -> None:
+def _service_areas(
+    m: folium.Map, r: CoverageResult, lang: Language, remote: RemoteLayers | None = None
+) -> None:
     group = folium.FeatureGroup(name=_t("areas", lang, s=r.standard_m), show=True)
     sa = r.service_areas.loc[r.service_areas.geometry.notna()].to_crs(WGS84)
+    if by_url := _by_url(remote, sa):
+        described = [
+            (
+                KIND_FILL.get(str(row["kind"]), "#666666"),
+                str(row["name"]),
+                str(row["name"]),
+                {
+                    _t("kind", lang): value_label(str(row["kind"]), lang),
+                    _t("road", lang): _fmt(row["reached_road_m"]),
+                },
+            )
+            for _, row in sa.iterrows()
+        ]
+        styles = {
+            c: {"fillColor": c, "color": c, "weight": 1, "fillOpacity": 0.25}
+            for c in {d[0] for d in described}
+        }
+        _remote(group, by_url, "service_areas", sa.geometry, described, styles)
+        group.add_to(m)
+        return
     for _, row in sa.iterrows():
         colour = KIND_FILL.get(str(row["kind"]), "#666666")
         _shape(
@@ -206,9 +278,26 @@ def _facilities(m: folium.Map, r: CoverageResult, lang: Language) -> list[tuple[
     return [(KIND_FILL[k], value_label(k, lang)) for k in kinds]
 
 
-def _gaps(m: folium.Map, r: CoverageResult, lang: Language, authorised: bool) -> None:
+_GAP_STYLE = {
+    "fillColor": GAP_COLOUR,
+    "color": GAP_COLOUR,
+    "weight": 1.5,
+    "dashArray": "4 3",
+    "fillOpacity": 0.2,
+}
+
+
+def _gaps(
+    m: folium.Map,
+    r: CoverageResult,
+    lang: Language,
+    authorised: bool,
+    remote: RemoteLayers | None = None,
+) -> None:
     group = folium.FeatureGroup(name=_t("gaps", lang), show=True)
     gaps = r.gaps if authorised else r.gaps.loc[~r.gaps["small"].astype(bool)]
+    by_url = _by_url(remote, gaps)
+    described: list[tuple[str, str, str, Mapping[str, object]]] = []
     for _, g in gaps.to_crs(WGS84).iterrows():
         rows = {
             _t("households", lang): _fmt(g["households"]),
@@ -219,6 +308,10 @@ def _gaps(m: folium.Map, r: CoverageResult, lang: Language, authorised: bool) ->
         }
         if bool(g["small"]):
             rows[_t("small", lang)] = "✓"
+        if by_url:
+            tip = f"{g['gap_id']}: {_t('children', lang)} {g['children']}"
+            described.append(("", tip, f"{_t('gaps', lang)} {g['gap_id']}", rows))
+            continue
         _shape(
             g.geometry.__geo_interface__,
             style_function=lambda _f: {
@@ -231,13 +324,36 @@ def _gaps(m: folium.Map, r: CoverageResult, lang: Language, authorised: bool) ->
             tooltip=f"{g['gap_id']}: {_t('children', lang)} {g['children']}",
             popup=popup_table(rows, title=f"{_t('gaps', lang)} {g['gap_id']}"),
         ).add_to(group)
+    if by_url:
+        _remote(group, by_url, "gaps", gaps.geometry, described, {"": _GAP_STYLE})
     group.add_to(m)
 
 
-def _households(m: folium.Map, r: CoverageResult, lang: Language) -> None:
+def _household_rows(row: pd.Series, lang: Language) -> dict[str, object]:
+    return {
+        _t("children", lang): row["children"],
+        _t("left_behind", lang): row["left_behind"],
+        _t("in_difficulty", lang): row["in_difficulty"],
+        _t("distance", lang): _fmt(row["dist_m"]),
+        _t("reach", lang): REACH_LABELS[str(row["reach"])][lang],
+    }
+
+
+def _households(
+    m: folium.Map, r: CoverageResult, lang: Language, remote: RemoteLayers | None = None
+) -> None:
     group = folium.FeatureGroup(name=_t("hh", lang), show=False)
-    cluster = plugins.MarkerCluster().add_to(group)
     h = r.households.loc[~r.households["covered"].astype(bool)].to_crs(WGS84)
+    if by_url := _by_url(remote, h):
+        described = [
+            ("", str(row["id"]), str(row["id"]), _household_rows(row, lang))
+            for _, row in h.iterrows()
+        ]
+        style = {"radius": 4, "color": GAP_COLOUR, "fill": True, "fillOpacity": 0.8}
+        _remote(group, by_url, "households", h.geometry, described, {"": style})
+        group.add_to(m)
+        return
+    cluster = plugins.MarkerCluster().add_to(group)
     for _, row in h.iterrows():
         folium.CircleMarker(
             [row.geometry.y, row.geometry.x],
@@ -245,22 +361,17 @@ def _households(m: folium.Map, r: CoverageResult, lang: Language) -> None:
             color=GAP_COLOUR,
             fill=True,
             fill_opacity=0.8,
-            popup=popup_table(
-                {
-                    _t("children", lang): row["children"],
-                    _t("left_behind", lang): row["left_behind"],
-                    _t("in_difficulty", lang): row["in_difficulty"],
-                    _t("distance", lang): _fmt(row["dist_m"]),
-                    _t("reach", lang): REACH_LABELS[str(row["reach"])][lang],
-                },
-                title=str(row["id"]),
-            ),
+            popup=popup_table(_household_rows(row, lang), title=str(row["id"])),
         ).add_to(cluster)
     group.add_to(m)
 
 
-def _cells(m: folium.Map, cells: gpd.GeoDataFrame, lang: Language) -> None:
+def _cells(
+    m: folium.Map, cells: gpd.GeoDataFrame, lang: Language, remote: RemoteLayers | None = None
+) -> None:
     group = folium.FeatureGroup(name=_t("cells", lang), show=True)
+    by_url = _by_url(remote, cells)
+    described: list[tuple[str, str, str, Mapping[str, object]]] = []
     for _, c in cells.to_crs(WGS84).iterrows():
         hidden = bool(c.get("suppressed", False))
         text = (
@@ -277,6 +388,9 @@ def _cells(m: folium.Map, cells: gpd.GeoDataFrame, lang: Language) -> None:
                 if k in c
             }
         )
+        if by_url:
+            described.append(("hidden" if hidden else "shown", text, _t("cells", lang), rows))
+            continue
         _shape(
             c.geometry.__geo_interface__,
             style_function=lambda _f, h=hidden: {
@@ -288,6 +402,17 @@ def _cells(m: folium.Map, cells: gpd.GeoDataFrame, lang: Language) -> None:
             tooltip=text,
             popup=popup_table(rows, title=_t("cells", lang)),
         ).add_to(group)
+    if by_url:
+        styles: dict[str, dict[str, Any]] = {
+            key: {
+                "fillColor": NO_DATA if key == "hidden" else GAP_COLOUR,
+                "color": "#555555",
+                "weight": 0.5,
+                "fillOpacity": 0.15 if key == "hidden" else 0.35,
+            }
+            for key in ("hidden", "shown")
+        }
+        _remote(group, by_url, "cells", cells.geometry, described, styles)
     group.add_to(m)
 
 
@@ -328,6 +453,7 @@ def coverage_map(
     lang: Language = "zh",
     authorised: bool = False,
     household_cells: gpd.GeoDataFrame | None = None,
+    remote: RemoteLayers | None = None,
 ) -> folium.Map:
     """The interactive coverage map.
 
@@ -343,6 +469,9 @@ def coverage_map(
     household_cells
         Uncovered households aggregated into hexagons
         (:func:`analysis.privacy.aggregate_households`), drawn when not authorised.
+    remote
+        Where layers with many features go by URL (:mod:`maps.remote`; the map server's);
+        ``None`` writes every feature into the HTML.
 
     Returns
     -------
@@ -351,13 +480,13 @@ def coverage_map(
         households (points or hexagons) and policy-check findings, with a layer control.
     """
     m = base_map(result.areas, lang=lang)
-    items = _villages(m, result, lang)
-    _service_areas(m, result, lang)
-    _gaps(m, result, lang, authorised)
+    items = _villages(m, result, lang, remote)
+    _service_areas(m, result, lang, remote)
+    _gaps(m, result, lang, authorised, remote)
     if authorised:
-        _households(m, result, lang)
+        _households(m, result, lang, remote)
     elif household_cells is not None and len(household_cells):
-        _cells(m, household_cells, lang)
+        _cells(m, household_cells, lang, remote)
     items += _facilities(m, result, lang)
     items.append((GAP_COLOUR, _t("gaps", lang)))
     if not authorised and household_cells is not None and len(household_cells):

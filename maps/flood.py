@@ -16,6 +16,7 @@ from geo.crs import WGS84
 from geo.i18n import value_label
 from geo.settings import Language
 from maps.base import add_legend, base_map, finish, popup_table
+from maps.remote import RemoteLayers, add_remote_layer, popup_frame
 
 LEVEL_COLORS = {"high": "#d7191c", "medium": "#fdae61", "low": "#1a9641"}
 HAZARD_COLORS = {
@@ -55,7 +56,9 @@ def _level_label(level: str, lang: Language) -> str:
     return value_label(level, lang)
 
 
-def flood_map(review: FloodReview, *, lang: Language = "zh") -> folium.Map:
+def flood_map(
+    review: FloodReview, *, lang: Language = "zh", remote: RemoteLayers | None = None
+) -> folium.Map:
     """A folium map of the review.
 
     Layers (each a ``FeatureGroup``): one per hazard kind present (flood zones, landslide zones,
@@ -68,7 +71,14 @@ def flood_map(review: FloodReview, *, lang: Language = "zh") -> folium.Map:
         The result of :func:`analysis.flood.review_institutions`.
     lang
         ``"zh"`` (default) or ``"en"``.
+    remote
+        Where layers with many features go by URL (:mod:`maps.remote`; the map server's);
+        ``None`` writes every feature into the HTML.
     """
+
+    def by_url(frame: gpd.GeoDataFrame) -> RemoteLayers | None:
+        return remote if remote is not None and remote.by_url(frame) else None
+
     inst = review.institutions.to_crs(WGS84)
     bounds: gpd.GeoDataFrame = inst if len(inst) else review.waters
     m = base_map(bounds if len(bounds) else review.hazards, lang=lang)
@@ -79,18 +89,31 @@ def flood_map(review: FloodReview, *, lang: Language = "zh") -> folium.Map:
         w = waters[["id", "kind", "name", "geometry"]].copy()
         w["kind"] = [value_label(str(k), lang) for k in w["kind"]]
         w["name"] = w["name"].fillna("").astype(str)
-        folium.GeoJson(
-            w.to_json(default=str),
-            style_function=lambda _: {
-                "color": WATER_COLOR,
-                "weight": 2,
-                "fillColor": WATER_COLOR,
-                "fillOpacity": 0.4,
-            },
-            tooltip=folium.GeoJsonTooltip(
-                fields=["kind", "name"], aliases=[_t("kind", lang), _t("name", lang)]
-            ),
-        ).add_to(group)
+        water_style = {
+            "color": WATER_COLOR,
+            "weight": 2,
+            "fillColor": WATER_COLOR,
+            "fillOpacity": 0.4,
+        }
+        if to := by_url(w):
+            add_remote_layer(
+                group,
+                w[["geometry"]].assign(
+                    tip=[f"{k} {n}".strip() for k, n in zip(w["kind"], w["name"], strict=True)]
+                ),
+                remote=to,
+                key="waters",
+                styles={"": water_style},
+                tooltip="tip",
+            )
+        else:
+            folium.GeoJson(
+                w.to_json(default=str),
+                style_function=lambda _: water_style,
+                tooltip=folium.GeoJsonTooltip(
+                    fields=["kind", "name"], aliases=[_t("kind", lang), _t("name", lang)]
+                ),
+            ).add_to(group)
         group.add_to(m)
 
     hazards = review.hazards.to_crs(WGS84)
@@ -99,6 +122,39 @@ def flood_map(review: FloodReview, *, lang: Language = "zh") -> folium.Map:
         if not len(sub):
             continue
         group = folium.FeatureGroup(name=value_label(kind, lang))
+        if to := by_url(sub):
+            frame, popup = popup_frame(
+                sub.geometry,
+                [
+                    {
+                        _t("kind", lang): value_label(kind, lang),
+                        _t("name", lang): h["name"] if pd.notna(h["name"]) else h["id"],
+                        _t("level", lang): value_label(str(h["level"]), lang)
+                        if pd.notna(h["level"])
+                        else "—",
+                    }
+                    for _, h in sub.iterrows()
+                ],
+            )
+            add_remote_layer(
+                group,
+                frame,
+                remote=to,
+                key=f"hazards_{kind}",
+                styles={
+                    "": {
+                        "color": color,
+                        "weight": 1,
+                        "fill": True,
+                        "fillColor": color,
+                        "fillOpacity": 0.25,
+                        "radius": 7,
+                    }
+                },
+                popup=popup,
+            )
+            group.add_to(m)
+            continue
         for _, h in sub.iterrows():
             hrows = {
                 _t("kind", lang): value_label(kind, lang),

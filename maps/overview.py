@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import folium
 import geopandas as gpd
 from folium import plugins
@@ -11,6 +13,7 @@ from geo.i18n import value_label
 from geo.layers import Layers
 from geo.settings import Language
 from maps.base import add_legend, base_map, finish, popup_table
+from maps.remote import RemoteLayers, add_remote_layer, popup_frame
 
 _T: dict[str, dict[Language, str]] = {
     "areas": {"zh": "行政区划", "en": "Areas"},
@@ -47,15 +50,51 @@ def _cell_color(value: float, breaks: tuple[float, float, float]) -> str:
     return CELL_COLORS[-1]
 
 
+def _by_url(remote: RemoteLayers | None, frame: gpd.GeoDataFrame) -> RemoteLayers | None:
+    return remote if remote is not None and remote.by_url(frame) else None
+
+
+_AREA_WEIGHTS = {"county": 3, "township": 2}
+_EQUIPMENT_COLORS = {"ok": "green", "damaged": "orange", "missing": "red"}
+
+
 def overview_map(
-    layers: Layers, *, cells: gpd.GeoDataFrame | None = None, lang: Language = "zh"
+    layers: Layers,
+    *,
+    cells: gpd.GeoDataFrame | None = None,
+    lang: Language = "zh",
+    remote: RemoteLayers | None = None,
 ) -> folium.Map:
-    """Draw every layer; households only as the aggregated ``cells`` (see analysis.privacy)."""
+    """Draw every layer; households only as the aggregated ``cells`` (see analysis.privacy).
+
+    ``remote`` (the map server's) sends the layers with many features by URL
+    (:mod:`maps.remote`); without it every feature is written into the HTML.
+    """
     wgs = layers.to_crs(WGS84)
     m = base_map(wgs.areas if len(wgs.areas) else wgs.households, lang=lang)
 
     group = folium.FeatureGroup(name=_t("areas", lang))
-    for row in wgs.areas.itertuples():
+    if by_url := _by_url(remote, wgs.areas):
+        levels = wgs.areas["level"].astype(str)
+        add_remote_layer(
+            group,
+            wgs.areas[["geometry"]].assign(
+                level=levels,
+                tip=[
+                    f"{n} ({value_label(lv, lang)})"
+                    for n, lv in zip(wgs.areas["name"], levels, strict=True)
+                ],
+            ),
+            remote=by_url,
+            key="areas",
+            styles={
+                lv: {"color": "#555", "weight": _AREA_WEIGHTS.get(lv, 1), "fill": False}
+                for lv in set(levels)
+            },
+            style="level",
+            tooltip="tip",
+        )
+    for row in [] if by_url else wgs.areas.itertuples():
         weight = {"county": 3, "township": 2}.get(str(row.level), 1)
         folium.GeoJson(
             row.geometry.__geo_interface__,
@@ -70,7 +109,9 @@ def overview_map(
         values = (shown["left_behind"].fillna(0) + shown["in_difficulty"].fillna(0)).astype(float)
         qs = values.quantile([0.25, 0.5, 0.75]).tolist() if len(values) else [0, 0, 0]
         breaks = (qs[0], qs[1], qs[2])
-        for row in cells.to_crs(WGS84).itertuples():
+        if by_url := _by_url(remote, cells):
+            _remote_cells(group, cells, breaks, lang, by_url)
+        for row in [] if by_url else cells.to_crs(WGS84).itertuples():
             if row.suppressed:
                 style = {"color": "#999", "weight": 0.5, "fillColor": "#ddd", "fillOpacity": 0.3}
                 rows: dict[str, object] = {_t("households", lang): _t("suppressed", lang)}
@@ -102,7 +143,22 @@ def overview_map(
         )
 
     group = folium.FeatureGroup(name=_t("roads", lang), show=True)
-    if len(wgs.roads):
+    if by_url := _by_url(remote, wgs.roads):
+        kinds = wgs.roads["kind"].astype(str)
+        add_remote_layer(
+            group,
+            wgs.roads[["geometry"]].assign(
+                s=["minor" if k in {"track", "path"} else "road" for k in kinds]
+            ),
+            remote=by_url,
+            key="roads",
+            styles={
+                "minor": {"color": "#8c6d31", "weight": 1},
+                "road": {"color": "#636363", "weight": 2},
+            },
+            style="s",
+        )
+    elif len(wgs.roads):
         folium.GeoJson(
             wgs.roads[["kind", "geometry"]].to_json(),
             style_function=lambda f: {
@@ -113,7 +169,21 @@ def overview_map(
     group.add_to(m)
 
     group = folium.FeatureGroup(name=_t("waters", lang))
-    if len(wgs.waters):
+    water_style = {"color": "#2b8cbe", "weight": 2, "fillColor": "#74a9cf", "fillOpacity": 0.6}
+    if by_url := _by_url(remote, wgs.waters):
+        names = wgs.waters["name"].astype(object).fillna("")
+        kinds = [value_label(str(k), lang) for k in wgs.waters["kind"]]
+        add_remote_layer(
+            group,
+            wgs.waters[["geometry"]].assign(
+                tip=[f"{n} ({k})" if n else k for n, k in zip(names, kinds, strict=True)]
+            ),
+            remote=by_url,
+            key="waters",
+            styles={"": water_style},
+            tooltip="tip",
+        )
+    elif len(wgs.waters):
         waters = wgs.waters[["id", "name", "kind", "geometry"]].copy()
         waters["name"] = waters["name"].fillna("")
         waters["kind"] = [value_label(str(k), lang) for k in waters["kind"]]
@@ -132,7 +202,29 @@ def overview_map(
     group.add_to(m)
 
     group = folium.FeatureGroup(name=_t("hazards", lang))
-    if len(wgs.hazards):
+    if by_url := _by_url(remote, wgs.hazards):
+        names = wgs.hazards["name"].astype(object).fillna("")
+        kinds = [value_label(str(k), lang) for k in wgs.hazards["kind"]]
+        add_remote_layer(
+            group,
+            wgs.hazards[["geometry"]].assign(
+                tip=[f"{k} {n}".strip() for k, n in zip(kinds, names, strict=True)]
+            ),
+            remote=by_url,
+            key="hazards",
+            styles={
+                "": {
+                    "color": "#7a0177",
+                    "weight": 2,
+                    "fillColor": "#c51b8a",
+                    "fillOpacity": 0.25,
+                    "radius": 5,
+                    "fill": True,
+                }
+            },
+            tooltip="tip",
+        )
+    elif len(wgs.hazards):
         hazards = wgs.hazards[["kind", "name", "geometry"]].copy()
         hazards["name"] = hazards["name"].fillna("")
         hazards["kind"] = [value_label(str(k), lang) for k in hazards["kind"]]
@@ -152,26 +244,10 @@ def overview_map(
     group.add_to(m)
 
     group = folium.FeatureGroup(name=_t("equipment", lang), show=False)
-    cluster = plugins.MarkerCluster().add_to(group)
-    for row in wgs.equipment.itertuples():
-        color = {"ok": "green", "damaged": "orange", "missing": "red"}.get(
-            str(row.condition), "gray"
-        )
-        point = (
-            row.geometry.representative_point()
-            if row.geometry.geom_type != "Point"
-            else row.geometry
-        )
-        folium.Marker(
-            [point.y, point.x],
-            icon=folium.Icon(color=color, icon="life-ring", prefix="fa"),
-            popup=popup_table(
-                {
-                    _t("kind", lang): value_label(str(row.kind), lang),
-                    _t("condition", lang): value_label(str(row.condition), lang),
-                }
-            ),
-        ).add_to(cluster)
+    if by_url := _by_url(remote, wgs.equipment):
+        _remote_equipment(group, wgs.equipment, lang, by_url)
+    else:
+        _inline_equipment(group, wgs.equipment, lang)
     group.add_to(m)
 
     group = folium.FeatureGroup(name=_t("schools", lang))
@@ -200,3 +276,98 @@ def overview_map(
         ).add_to(group)
     group.add_to(m)
     return finish(m)
+
+
+def _equipment_point(geom: object) -> object:
+    return geom.representative_point() if geom.geom_type != "Point" else geom  # type: ignore[attr-defined]
+
+
+def _inline_equipment(
+    group: folium.FeatureGroup, equipment: gpd.GeoDataFrame, lang: Language
+) -> None:
+    cluster = plugins.MarkerCluster().add_to(group)
+    for row in equipment.itertuples():
+        color = _EQUIPMENT_COLORS.get(str(row.condition), "gray")
+        point: Any = _equipment_point(row.geometry)
+        folium.Marker(
+            [point.y, point.x],
+            icon=folium.Icon(color=color, icon="life-ring", prefix="fa"),
+            popup=popup_table(
+                {
+                    _t("kind", lang): value_label(str(row.kind), lang),
+                    _t("condition", lang): value_label(str(row.condition), lang),
+                }
+            ),
+        ).add_to(cluster)
+
+
+def _remote_equipment(
+    group: folium.FeatureGroup, equipment: gpd.GeoDataFrame, lang: Language, remote: RemoteLayers
+) -> None:
+    conditions = equipment["condition"].astype(str)
+    frame, popup = popup_frame(
+        [_equipment_point(g) for g in equipment.geometry],
+        [
+            {
+                _t("kind", lang): value_label(str(k), lang),
+                _t("condition", lang): value_label(c, lang),
+            }
+            for k, c in zip(equipment["kind"], conditions, strict=True)
+        ],
+        s=[_EQUIPMENT_COLORS.get(c, "gray") for c in conditions],
+    )
+    add_remote_layer(
+        group,
+        frame,
+        remote=remote,
+        key="equipment",
+        styles={
+            c: {
+                "icon": "life-ring",
+                "prefix": "fa",
+                "markerColor": c,
+                "iconColor": "white",
+                "extraClasses": "fa-rotate-0",
+            }
+            for c in set(frame["s"])
+        },
+        style="s",
+        popup=popup,
+        marker="icon",
+        cluster=True,
+    )
+
+
+def _remote_cells(
+    group: folium.FeatureGroup,
+    cells: gpd.GeoDataFrame,
+    breaks: tuple[float, float, float],
+    lang: Language,
+    remote: RemoteLayers,
+) -> None:
+    """Hexagon cells by URL, styled and with the popups of the inline ones."""
+    rows: list[dict[str, object]] = []
+    keys: list[str] = []
+    for row in cells.itertuples():
+        if row.suppressed:
+            keys.append("suppressed")
+            rows.append({_t("households", lang): _t("suppressed", lang)})
+        else:
+            v = float(row.left_behind) + float(row.in_difficulty)
+            keys.append(_cell_color(v, breaks))
+            rows.append(
+                {
+                    _t("households", lang): int(row.households),
+                    _t("children", lang): int(row.children),
+                    _t("left_behind", lang): int(row.left_behind),
+                    _t("in_difficulty", lang): int(row.in_difficulty),
+                }
+            )
+    frame, popup = popup_frame(cells.geometry, rows, crs=cells.crs, s=keys)
+    styles: dict[str, dict[str, object]] = {
+        c: {"color": "#999", "weight": 0.5, "fillColor": c, "fillOpacity": 0.6} for c in CELL_COLORS
+    }
+    styles["suppressed"] = {"color": "#999", "weight": 0.5, "fillColor": "#ddd", "fillOpacity": 0.3}
+    add_remote_layer(
+        group, frame, remote=remote, key="cells", styles=styles, style="s", popup=popup
+    )

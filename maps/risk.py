@@ -15,6 +15,7 @@ from geo.layers import Layers
 from geo.schemas import FOUR_ONES
 from geo.settings import Language
 from maps.base import add_legend, base_map, finish, popup_table
+from maps.remote import RemoteLayers, add_remote_layer, popup_frame
 
 CLASS_COLORS = {"red": "#d7191c", "yellow": "#fdae61", "green": "#1a9641"}
 #: Font Awesome icon and marker colour per equipment kind.
@@ -83,6 +84,12 @@ def _t(key: str, lang: Language) -> str:
 
 
 def _spot_popup(row: pd.Series, lang: Language) -> folium.Popup:
+    title, rows = _spot_rows(row, lang)
+    return popup_table(rows, title=title, width=380)
+
+
+def _spot_rows(row: pd.Series, lang: Language) -> tuple[str, dict[str, object]]:
+    """The title and the rows of a spot's popup."""
     missing = [value_label(c, lang) for c in str(row["missing_items"]).split(";") if c]
     water = row["water_name"] or row["water_id"] or "-"
     if row["water_kind"]:
@@ -104,8 +111,7 @@ def _spot_popup(row: pd.Series, lang: Language) -> folium.Popup:
     }
     if lang == "zh":
         rows[_t("explanation", lang)] = row["explanation"]
-    title = str(row["name"] or row["spot_id"])
-    return popup_table(rows, title=title, width=380)
+    return str(row["name"] or row["spot_id"]), rows
 
 
 def _plain(value: object) -> str:
@@ -116,6 +122,115 @@ def _density_color(value: float, breaks: np.ndarray) -> str:
     return DENSITY_COLORS[int(np.searchsorted(breaks, value, side="right"))]
 
 
+def _equipment_rows(row: pd.Series, lang: Language) -> tuple[str, str, str, dict[str, object]]:
+    """Style key, tooltip, title and popup rows of an equipment point."""
+    kind = str(row["kind"])
+    broken = str(row["condition"]) != "ok"
+    label = value_label(kind, lang)
+    state = value_label(str(row["condition"]), lang)
+    rows: dict[str, object] = {
+        _t("condition", lang): state,
+        _t("water", lang): _plain(row.get("water_id")),
+    }
+    return f"{kind}|{'broken' if broken else 'ok'}", f"{label}({state})", label, rows
+
+
+def _icon_options(key: str) -> dict[str, str]:
+    """``L.AwesomeMarkers.icon`` options of an equipment style key, as ``folium.Icon`` writes."""
+    kind, state = key.split("|")
+    icon, color = EQUIPMENT_ICONS.get(kind, ("question", "gray"))
+    return {
+        "icon": icon,
+        "prefix": "fa",
+        "markerColor": BROKEN_COLOR if state == "broken" else color,
+        "iconColor": "white",
+        "extraClasses": "fa-rotate-0",
+    }
+
+
+def _inline_equipment(group: folium.FeatureGroup, points: gpd.GeoDataFrame, lang: Language) -> None:
+    cluster = plugins.MarkerCluster(name=_t("equipment", lang)).add_to(group)
+    for _, row in points.iterrows():
+        key, tip, title, rows = _equipment_rows(row, lang)
+        options = _icon_options(key)
+        folium.Marker(
+            location=[row.geometry.y, row.geometry.x],
+            icon=folium.Icon(icon=options["icon"], prefix="fa", color=options["markerColor"]),
+            tooltip=tip,
+            popup=popup_table(rows, title=title),
+        ).add_to(cluster)
+
+
+def _remote_equipment(
+    group: folium.FeatureGroup, points: gpd.GeoDataFrame, lang: Language, remote: RemoteLayers
+) -> None:
+    described = [_equipment_rows(row, lang) for _, row in points.iterrows()]
+    frame, popup = popup_frame(
+        points.geometry,
+        [d[3] for d in described],
+        s=[d[0] for d in described],
+        tip=[d[1] for d in described],
+        title=[d[2] for d in described],
+    )
+    add_remote_layer(
+        group,
+        frame,
+        remote=remote,
+        key="equipment",
+        styles={key: _icon_options(key) for key in set(frame["s"])},
+        style="s",
+        popup=popup,
+        title="title",
+        tooltip="tip",
+        marker="icon",
+        cluster=True,
+    )
+
+
+def _remote_spots(
+    group: folium.FeatureGroup,
+    spots: gpd.GeoDataFrame,
+    cls: str,
+    lang: Language,
+    remote: RemoteLayers,
+) -> None:
+    """One class of spots by URL: canvas circles, popups built in the browser."""
+    described = [_spot_rows(row, lang) for _, row in spots.iterrows()]
+    missing = spots["missing_items"].fillna("").astype(str) != ""
+    frame, popup = popup_frame(
+        spots.geometry,
+        [rows for _, rows in described],
+        s=["missing" if m else "ok" for m in missing],
+        title=[title for title, _ in described],
+        tip=[
+            f"{sid} {_t('risk', lang)} {r:.0f}"
+            for sid, r in zip(spots["spot_id"], spots["risk"], strict=True)
+        ],
+    )
+    circle = {
+        "radius": 7 if cls == "red" else 5,
+        "weight": 1,
+        "fill": True,
+        "fillColor": CLASS_COLORS[cls],
+        "fillOpacity": 0.9,
+    }
+    add_remote_layer(
+        group,
+        frame,
+        remote=remote,
+        key=f"spots_{cls}",
+        styles={
+            "ok": {**circle, "color": CLASS_COLORS[cls]},
+            "missing": {**circle, "color": "#333333"},
+        },
+        style="s",
+        popup=popup,
+        title="title",
+        tooltip="tip",
+        width=380,
+    )
+
+
 def risk_map(
     result: RiskResult,
     layers_metric: Layers,
@@ -123,6 +238,7 @@ def risk_map(
     lang: Language = "zh",
     authorised: bool = False,
     child_cells: gpd.GeoDataFrame | None = None,
+    remote: RemoteLayers | None = None,
 ) -> folium.Map:
     """Draw the risk analysis: waters, spots by class, equipment present, child density.
 
@@ -139,6 +255,9 @@ def risk_map(
     child_cells
         Aggregated hexagon counts (:func:`analysis.privacy.aggregate_households` with a
         ``children`` column); suppressed cells are drawn grey without counts.
+    remote
+        Where layers with many features go by URL (:mod:`maps.remote`; the map server's);
+        ``None`` writes every feature into the HTML.
     """
     waters = layers_metric.waters.to_crs(WGS84)
     m = base_map(waters if len(waters) else result.spots, lang=lang)
@@ -167,16 +286,30 @@ def risk_map(
             geometry=cells.geometry.to_numpy(),
             crs=WGS84,
         )
-        folium.GeoJson(
-            shaded,
-            style_function=lambda f: {
-                "fillColor": f["properties"]["color"],
-                "color": f["properties"]["color"],
-                "weight": 0.5,
-                "fillOpacity": 0.45,
-            },
-            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
-        ).add_to(group)
+        if remote is not None and remote.by_url(shaded):
+            add_remote_layer(
+                group,
+                shaded,
+                remote=remote,
+                key="density",
+                styles={
+                    c: {"fillColor": c, "color": c, "weight": 0.5, "fillOpacity": 0.45}
+                    for c in set(shaded["color"])
+                },
+                style="color",
+                tooltip="tip",
+            )
+        else:
+            folium.GeoJson(
+                shaded,
+                style_function=lambda f: {
+                    "fillColor": f["properties"]["color"],
+                    "color": f["properties"]["color"],
+                    "weight": 0.5,
+                    "fillOpacity": 0.45,
+                },
+                tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
+            ).add_to(group)
         group.add_to(m)
         edges = [0.0, *breaks.tolist()]
         items = [(DENSITY_COLORS[i], f"≥ {edges[i]:.0f}") for i in range(min(len(edges), 4))] + [
@@ -184,7 +317,29 @@ def risk_map(
         ]
         legends.append((_t("legend_density", lang), items))
 
-    if len(waters):
+    if remote is not None and remote.by_url(waters):
+        group = folium.FeatureGroup(name=_t("waters", lang))
+        kinds = [value_label(str(k), lang) for k in waters["kind"]]
+        names = waters["name"].astype(object).fillna("")
+        add_remote_layer(
+            group,
+            waters[["geometry"]].assign(
+                tip=[f"{n} {k}".strip() for n, k in zip(names, kinds, strict=True)]
+            ),
+            remote=remote,
+            key="waters",
+            styles={
+                "": {
+                    "color": WATER_COLOR,
+                    "weight": 2,
+                    "fillColor": WATER_COLOR,
+                    "fillOpacity": 0.35,
+                }
+            },
+            tooltip="tip",
+        )
+        group.add_to(m)
+    elif len(waters):
         folium.GeoJson(
             waters[["id", "name", "kind", "geometry"]].assign(
                 kind=[value_label(str(k), lang) for k in waters["kind"]],
@@ -204,6 +359,10 @@ def risk_map(
     for cls in ("green", "yellow", "red"):
         group = folium.FeatureGroup(name=f"{_t('spots', lang)}:{_t(cls, lang)}")
         sub = spots.loc[spots["risk_class"] == cls]
+        if remote is not None and remote.by_url(sub):
+            _remote_spots(group, sub, cls, lang, remote)
+            group.add_to(m)
+            continue
         for _, row in sub.iterrows():
             folium.CircleMarker(
                 location=[row.geometry.y, row.geometry.x],
@@ -227,25 +386,35 @@ def risk_map(
         cond = eq["condition"].astype(object).fillna("ok")
         points = eq.loc[kinds != "fence"]
         group = folium.FeatureGroup(name=_t("equipment", lang))
-        cluster = plugins.MarkerCluster(name=_t("equipment", lang)).add_to(group)
-        for _, row in points.iterrows():
-            kind = str(row["kind"])
-            icon, color = EQUIPMENT_ICONS.get(kind, ("question", "gray"))
-            broken = str(row["condition"]) != "ok"
-            label = value_label(kind, lang)
-            state = value_label(str(row["condition"]), lang)
-            folium.Marker(
-                location=[row.geometry.y, row.geometry.x],
-                icon=folium.Icon(icon=icon, prefix="fa", color=BROKEN_COLOR if broken else color),
-                tooltip=f"{label}({state})",
-                popup=popup_table(
-                    {_t("condition", lang): state, _t("water", lang): _plain(row.get("water_id"))},
-                    title=label,
-                ),
-            ).add_to(cluster)
+        if remote is not None and remote.by_url(points):
+            _remote_equipment(group, points, lang, remote)
+        else:
+            _inline_equipment(group, points, lang)
         group.add_to(m)
         fences = eq.loc[kinds == "fence"]
-        if len(fences):
+        if remote is not None and remote.by_url(fences):
+            fgroup = folium.FeatureGroup(name=_t("fences", lang))
+            fence_frame = fences[["geometry"]].assign(
+                ok=["ok" if c == "ok" else "broken" for c in cond.loc[fences.index]],
+                tip=[
+                    f"{value_label('fence', lang)}({value_label(str(c), lang)})"
+                    for c in cond.loc[fences.index]
+                ],
+            )
+            add_remote_layer(
+                fgroup,
+                fence_frame,
+                remote=remote,
+                key="fences",
+                styles={
+                    "ok": {"color": FENCE_COLOR, "weight": 4},
+                    "broken": {"color": "#bbbbbb", "weight": 4, "dashArray": "6,6"},
+                },
+                style="ok",
+                tooltip="tip",
+            )
+            fgroup.add_to(m)
+        elif len(fences):
             fgroup = folium.FeatureGroup(name=_t("fences", lang))
             for geom, c in zip(fences.geometry, cond.loc[fences.index], strict=True):
                 folium.PolyLine(
@@ -266,6 +435,19 @@ def risk_map(
     if authorised and len(layers_metric.households):
         hh = layers_metric.households.to_crs(WGS84)
         group = folium.FeatureGroup(name=_t("households", lang), show=False)
+        if remote is not None and remote.by_url(hh):
+            children = pd.to_numeric(hh["children"], errors="coerce").fillna(0).astype(int)
+            add_remote_layer(
+                group,
+                hh[["geometry"]].assign(tip=[f"{_t('children_col', lang)} {n}" for n in children]),
+                remote=remote,
+                key="households",
+                styles={"": {"radius": 3, "color": "#6a51a3", "fill": True, "fillOpacity": 0.8}},
+                tooltip="tip",
+            )
+            group.add_to(m)
+            _add_legends(m, legends)
+            return finish(m)
         points = gpd.GeoDataFrame(
             {"children": pd.to_numeric(hh["children"], errors="coerce").fillna(0).astype(int)},
             geometry=hh.geometry.to_numpy(),

@@ -10,6 +10,7 @@ from analysis.siting import SitingResult
 from geo.crs import WGS84
 from geo.settings import Language
 from maps.base import add_legend, base_map, finish, popup_table
+from maps.remote import RemoteLayers, add_remote_layer, popup_frame
 
 __all__ = ["siting_map"]
 
@@ -60,6 +61,7 @@ def siting_map(
     demand_cells: gpd.GeoDataFrame | None = None,
     authorised: bool = False,
     lang: Language = "zh",
+    remote: RemoteLayers | None = None,
 ) -> folium.Map:
     """Draw a siting result.
 
@@ -74,7 +76,14 @@ def siting_map(
         Draw household points (personal data of minors) only when true.
     lang
         ``"zh"`` (default) or ``"en"``.
+    remote
+        Where layers with many features go by URL (:mod:`maps.remote`; the map server's);
+        ``None`` writes every feature into the HTML.
     """
+
+    def by_url(frame: gpd.GeoDataFrame) -> RemoteLayers | None:
+        return remote if remote is not None and remote.by_url(frame) else None
+
     bounds = result.households if len(result.households) else result.candidates
     m = base_map(bounds, lang=lang)
 
@@ -86,13 +95,19 @@ def siting_map(
             if "weight" in cells and cells["weight"].notna().any()
             else 1.0
         )
+        rows_by_url: list[dict[str, object]] = []
+        shares: list[str] = []
         for _, row in cells.iterrows():
             withheld = bool(row.get("suppressed", False))
             share = 0.0 if withheld else float(row.get("weight", 0.0) or 0.0) / max(top, 1e-9)
-            rows = {
+            rows: dict[str, object] = {
                 _t("hh", lang): _t("suppressed", lang) if withheld else int(row["households"]),
                 _t("weight", lang): "-" if withheld else f"{float(row['weight']):.0f}",
             }
+            if by_url(cells):
+                rows_by_url.append(rows)
+                shares.append(f"{round(share * 10)}")  # opacity in tenths: few styles
+                continue
             folium.GeoJson(
                 row.geometry.__geo_interface__,
                 style_function=lambda _f, s=share: {
@@ -102,12 +117,45 @@ def siting_map(
                     "fillOpacity": 0.05 + 0.5 * s,
                 },
             ).add_child(popup_table(rows)).add_to(group)
+        if to := by_url(cells):
+            frame, popup = popup_frame(cells.geometry, rows_by_url, s=shares)
+            add_remote_layer(
+                group,
+                frame,
+                remote=to,
+                key="demand",
+                styles={
+                    str(k): {
+                        "color": _COLORS["demand"],
+                        "weight": 0.5,
+                        "fillColor": _COLORS["demand"],
+                        "fillOpacity": 0.05 + 0.05 * k,
+                    }
+                    for k in range(11)
+                },
+                style="s",
+                popup=popup,
+            )
         group.add_to(m)
 
     for key in ("reach_before", "reach_after"):
         edges: gpd.GeoDataFrame = getattr(result, key)
         group = folium.FeatureGroup(name=_t(key, lang))
-        if len(edges):
+        if to := by_url(edges):
+            add_remote_layer(
+                group,
+                edges[[edges.geometry.name]],
+                remote=to,
+                key=key,
+                styles={
+                    "": {
+                        "color": _COLORS[key],
+                        "weight": 7 if key == "reach_before" else 4,
+                        "opacity": 0.7,
+                    }
+                },
+            )
+        elif len(edges):
             color = _COLORS[key]
             folium.GeoJson(
                 edges[[edges.geometry.name]].to_crs(WGS84).to_json(),
@@ -135,7 +183,23 @@ def siting_map(
 
     group = folium.FeatureGroup(name=_t("candidates", lang), show=True)
     cands = result.candidates.loc[~result.candidates["chosen"]].to_crs(WGS84)
-    for _, row in cands.iterrows():
+    if to := by_url(cands):
+        add_remote_layer(
+            group,
+            cands[["geometry"]].assign(tip=cands["site_id"].astype(str)),
+            remote=to,
+            key="candidates",
+            styles={
+                "": {
+                    "radius": 3,
+                    "color": _COLORS["candidates"],
+                    "fill": True,
+                    "fillOpacity": 0.8,
+                }
+            },
+            tooltip="tip",
+        )
+    for _, row in [] if to else cands.iterrows():
         folium.CircleMarker(
             [row.geometry.y, row.geometry.x],
             radius=3,
@@ -175,7 +239,24 @@ def siting_map(
         ).add_to(group)
     group.add_to(m)
 
-    if authorised and len(result.households):
+    if authorised and (to := by_url(result.households)):
+        group = folium.FeatureGroup(name=_t("households", lang), show=False)
+        hh = result.households
+        add_remote_layer(
+            group,
+            hh[[hh.geometry.name]].assign(
+                s=["after" if c else "not" for c in hh["covered_after"].astype(bool)]
+            ),
+            remote=to,
+            key="households",
+            styles={
+                "after": {"radius": 2, "color": _COLORS["reach_after"]},
+                "not": {"radius": 2, "color": "#000000"},
+            },
+            style="s",
+        )
+        group.add_to(m)
+    elif authorised and len(result.households):
         group = folium.FeatureGroup(name=_t("households", lang), show=False)
         cluster = plugins.MarkerCluster().add_to(group)
         for _, row in result.households.to_crs(WGS84).iterrows():

@@ -51,7 +51,7 @@ def test_totals_are_preserved_without_suppression() -> None:
     cells = aggregate_households(
         _households(pts, children),
         columns=["children"],
-        settings=PrivacySettings(cell_m=400, min_households=1),
+        settings=PrivacySettings(cell_m=400, min_households=1, min_children=1),
     )
     assert cells["households"].sum() == 300
     assert cells["children"].sum() == sum(children)
@@ -63,3 +63,28 @@ def test_refuses_degrees() -> None:
     hh = gpd.GeoDataFrame({"children": [1]}, geometry=[Point(113, 29.8)], crs=4326)
     with pytest.raises(CRSError):
         aggregate_households(hh, columns=["children"], settings=PrivacySettings())
+
+
+def test_cells_with_few_children_are_suppressed() -> None:
+    # five households with one child between them (suppressed: 1 child < 5), six with six
+    # children (shown) and, far away, five households without children (shown: no child to reveal)
+    near = [(i * 5.0, 0.0) for i in range(5)]
+    mid = [(3000.0 + i * 5.0, 0.0) for i in range(6)]
+    far = [(6000.0 + i * 5.0, 0.0) for i in range(5)]
+    hh = _households(near + mid + far, [1, 0, 0, 0, 0] + [1] * 6 + [0] * 5)
+    hh["left_behind"] = hh["children"]
+    cells = aggregate_households(
+        hh, columns=["children"], settings=PrivacySettings(cell_m=500, min_households=5)
+    ).sort_values("households", na_position="first")
+    assert cells["suppressed"].tolist() == [True, False, False]
+    assert cells["children"].isna().tolist() == [True, False, False]
+    # the left-behind column alone counts as children too
+    only_lb = aggregate_households(
+        hh, columns=["left_behind"], settings=PrivacySettings(cell_m=500, min_households=5)
+    )
+    assert int(only_lb["suppressed"].sum()) == 1
+    # a lower threshold shows the cell
+    shown = aggregate_households(
+        hh, columns=["children"], settings=PrivacySettings(min_households=5, min_children=1)
+    )
+    assert not shown["suppressed"].any()

@@ -47,3 +47,18 @@ def browser() -> Iterator[object]:
         b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield b
         b.close()
+
+
+#: A small threshold, so the sample's larger layers (risk spots, cells, waters...) go by URL.
+REMOTE_MAX = 40
+
+
+@pytest.fixture(scope="session")
+def remote_server_url() -> Iterator[str]:
+    """A map server sending every layer of more than ``REMOTE_MAX`` features by URL."""
+    from api.server import create_app
+    from geo.settings import Settings
+
+    app = create_app(settings=Settings(basemap="blank", map_inline_max_features=REMOTE_MAX))
+    with live_server(app) as url:
+        yield url

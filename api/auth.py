@@ -1,0 +1,101 @@
+"""Who is asking: roles, what each may do, and the token check (issue 9).
+
+Roles (``tongan user add NAME --role ROLE`` creates a token):
+
+============== =========================================================================
+admin          everything, the audit log included
+civil_affairs  households and children's data; imports the household, facility, school
+               and area layers; records inspections
+river_chief    waters, equipment, spots and inspections; imports the water, equipment,
+               spot and incident layers; households only as aggregates
+viewer         aggregates and public layers; no writes
+============== =========================================================================
+
+A request without a token gets ``settings.api.anonymous_role`` (viewer by default;
+``tongan serve --authorised`` makes it civil_affairs for a single-user desktop). A wrong token is
+refused (401), never downgraded silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from geo.errors import TonganError
+from geo.settings import Role
+
+#: Roles that may see household-level locations and children's personal data.
+HOUSEHOLD_ROLES: frozenset[Role] = frozenset({"admin", "civil_affairs"})
+
+#: Roles that may record inspections.
+INSPECTION_ROLES: frozenset[Role] = frozenset({"admin", "civil_affairs", "river_chief"})
+
+#: Which roles may import each layer (admin may import every layer).
+IMPORT_ROLES: dict[str, frozenset[Role]] = {
+    "households": frozenset({"civil_affairs"}),
+    "facilities": frozenset({"civil_affairs"}),
+    "schools": frozenset({"civil_affairs"}),
+    "areas": frozenset({"civil_affairs"}),
+    "waters": frozenset({"river_chief"}),
+    "equipment": frozenset({"river_chief"}),
+    "known_spots": frozenset({"river_chief"}),
+    "incidents": frozenset({"river_chief", "civil_affairs"}),
+    "hazards": frozenset({"river_chief", "civil_affairs"}),
+    "roads": frozenset(),
+}
+
+
+class AuthError(TonganError):
+    """The token is wrong (401) or the role may not do this (403)."""
+
+    status = 401
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The user behind a request (``anonymous`` without a token)."""
+
+    name: str
+    role: Role
+
+    @property
+    def sees_households(self) -> bool:
+        """Whether household-level locations may be shown to this user."""
+        return self.role in HOUSEHOLD_ROLES
+
+    def require(self, allowed: frozenset[Role], action: str) -> None:
+        """Raise :class:`AuthError` (403) unless the role is admin or in ``allowed``."""
+        if self.role != "admin" and self.role not in allowed:
+            roles = ", ".join(sorted({"admin", *allowed}))
+            msg = f"the role {self.role!r} may not {action}; it needs one of: {roles}"
+            raise AuthError(msg, status=403)
+
+
+bearer = HTTPBearer(
+    auto_error=False,
+    description="A token from `tongan user add NAME --role ROLE`; without one you are a viewer.",
+)
+
+
+def current_principal(
+    request: Request,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    """The principal the server's middleware resolved for this request."""
+    principal: Principal = request.state.principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def token_of(request: Request) -> str | None:
+    """The bearer token of a request (``Authorization: Bearer ...``), if any."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
