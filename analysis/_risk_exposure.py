@@ -94,20 +94,22 @@ def pair_walking_distances(
         sub = csr[nodes][:, nodes]
         src_global = np.unique(np.concatenate([su[tspots], sv[tspots]]))
         src_global = src_global[local[src_global] >= 0]
-        dist = dijkstra(sub, directed=True, indices=local[src_global], limit=limit_m)
         best = np.full(len(ps), np.inf)
-        for s_node, s_off in ((su[ps], sou[ps]), (sv[ps], sov[ps])):
-            row = np.searchsorted(src_global, s_node)
-            row_ok = (row < len(src_global)) & (
-                src_global[np.minimum(row, len(src_global) - 1)] == s_node
-            )
-            row = np.minimum(row, len(src_global) - 1)
-            for p_node, p_off in ((pu[pp], pou[pp]), (pv[pp], pov[pp])):
-                col = local[p_node]
-                ok = row_ok & (col >= 0)
-                d = np.full(len(ps), np.inf)
-                d[ok] = s_off[ok] + dist[row[ok], col[ok]] + p_off[ok]
-                np.minimum(best, d, out=best)
+        # no end node of these spots' edges within reach (a long edge): only same-edge pairs
+        if len(src_global):
+            dist = dijkstra(sub, directed=True, indices=local[src_global], limit=limit_m)
+            for s_node, s_off in ((su[ps], sou[ps]), (sv[ps], sov[ps])):
+                row = np.searchsorted(src_global, s_node)
+                row_ok = (row < len(src_global)) & (
+                    src_global[np.minimum(row, len(src_global) - 1)] == s_node
+                )
+                row = np.minimum(row, len(src_global) - 1)
+                for p_node, p_off in ((pu[pp], pou[pp]), (pv[pp], pov[pp])):
+                    col = local[p_node]
+                    ok = row_ok & (col >= 0)
+                    d = np.full(len(ps), np.inf)
+                    d[ok] = s_off[ok] + dist[row[ok], col[ok]] + p_off[ok]
+                    np.minimum(best, d, out=best)
         same = sedge[ps] == pedge[pp]
         best[same] = np.minimum(best[same], np.abs(sou[ps][same] - pou[pp][same]))
         total = best + sconn[ps] + pconn[pp]

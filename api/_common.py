@@ -60,18 +60,23 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-@contextmanager
-def progress_steps(total: int, description: str) -> Iterator[Callable[[str], None]]:
-    """A rich progress bar advanced once per named step."""
-    with Progress(
+def progress_bar(*, transient: bool = True) -> Progress:
+    """The progress bar every command shows on stderr: spinner, label, bar, count, time."""
+    return Progress(
         SpinnerColumn(),
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(),
         console=err_console(),
-        transient=True,
-    ) as bar:
+        transient=transient,
+    )
+
+
+@contextmanager
+def progress_steps(total: int, description: str) -> Iterator[Callable[[str], None]]:
+    """A rich progress bar advanced once per named step."""
+    with progress_bar() as bar:
         task = bar.add_task(description, total=total)
 
         def step(name: str) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from api._common import (
@@ -17,6 +17,7 @@ from api._common import (
     handle_errors,
     out_console,
     parse_date,
+    progress_bar,
     resolve_lang,
 )
 from geo.settings import Language
@@ -199,14 +200,7 @@ def province(
         n = len(client.scheduler_info(n_workers=-1)["workers"])
         where = scheduler or _t("local", language)
         err_console().print(_t("cluster", language, where=where, n=n), highlight=False)
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(),
-            console=err_console(),
-        ) as bar:
+        with progress_bar(transient=False) as bar:
             result = run_province(
                 layers,
                 out_dir,

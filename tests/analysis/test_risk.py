@@ -356,3 +356,26 @@ def test_empty_water_layer_is_a_clear_error(tiny: dict[str, gpd.GeoDataFrame]) -
     tiny["waters"] = tiny["waters"].iloc[0:0]
     with pytest.raises(LayerError, match="waters layer is empty"):
         _run(tiny)
+
+
+def test_pairs_on_one_long_road_far_from_its_ends() -> None:
+    # a single 4 km road: both end nodes lie 2 km from the spot, beyond the 1,000 m limit, so
+    # only the stretch along the shared edge can count (it used to raise an IndexError)
+    from analysis._risk_exposure import pair_walking_distances
+    from geo.network import build_network, snap_points
+
+    roads = gpd.GeoDataFrame(
+        {"id": ["R1"], "kind": ["village_road"]},
+        geometry=[LineString([(0, 0), (4000, 0)])],
+        crs=32649,
+    )
+    net = build_network(roads)
+    spot = snap_points(net, gpd.GeoSeries([Point(2000, 10)], crs=32649), limit_m=300)
+    people = snap_points(
+        net, gpd.GeoSeries([Point(2300, -20), Point(2990, 5)], crs=32649), limit_m=300
+    )
+    d = pair_walking_distances(
+        net, spot, people, np.array([0, 0]), np.array([0, 1]), limit_m=1000, tile_m=500
+    )
+    assert d[0] == pytest.approx(10 + 300 + 20)
+    assert math.isinf(d[1])  # 10 + 990 + 5 > 1,000 m
