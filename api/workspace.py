@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,6 +70,7 @@ class Workspace:
         self._snapshot: Snapshot | None = None
         self._revision: int | None = None
         self._known: tuple[set[str], set[str]] | None = None  # equipment and water ids
+        self._polled: tuple[float, int] | None = None  # (when, revision) of the last question
 
     @property
     def writable(self) -> bool:
@@ -76,8 +78,21 @@ class Workspace:
         return self.store is not None
 
     def revision(self) -> int:
-        """The database revision (0 without a database)."""
-        return self.store.revision() if self.store is not None else 0
+        """The database revision (0 without a database).
+
+        Asked of the database at most every ``settings.database.revision_poll_s`` seconds, so a
+        busy read-only load does not query it on every request; this server's own writes reset
+        the clock, so they are seen at once.
+        """
+        if self.store is None:
+            return 0
+        now = time.monotonic()
+        polled = self._polled
+        if polled is not None and now - polled[0] < self.settings.database.revision_poll_s:
+            return polled[1]
+        revision = self.store.revision()
+        self._polled = (now, revision)
+        return revision
 
     def snapshot(self) -> Snapshot:
         """The current layers, rebuilt when the database changed since the last call."""
@@ -184,6 +199,7 @@ class Workspace:
             msg = f"layer {name!r} from {filename!r} was not imported; nothing was changed"
             raise LayerError(msg, problems=lines)
         version = store.replace_layer(name, layers[name], user=user)
+        self._polled = None
         warnings = [p.line(self.settings.language) for p in problems if p in report.warnings]
         return ImportReport(name, len(layers[name]), version, warnings)
 
@@ -219,6 +235,7 @@ class Workspace:
             msg = "the inspection was not recorded: " + "; ".join(problems)
             raise InputError(msg, status=422)
         stored = store.add_inspection(record, user=user)
+        self._polled = None
         with self._lock:
             equipment_ids.update(i.id for i in record.items if i.id is not None)
         return stored

@@ -527,6 +527,14 @@ class DatabaseSettings(BaseModel):
     busy_timeout_ms: int = Field(
         30_000, gt=0, description="How long a SQLite writer waits for the lock before failing."
     )
+    revision_poll_s: float = Field(
+        1.0,
+        ge=0,
+        description=(
+            "How often a server asks the database whether another process wrote to it (its own "
+            "writes count at once); 0 asks on every request."
+        ),
+    )
 
 
 class ApiSettings(BaseModel):
