@@ -125,7 +125,7 @@ def suppress_small_counts(frame: pd.DataFrame, *, settings: PrivacySettings) -> 
     if count_col is None:
         return frame
     kids = pd.to_numeric(frame[count_col], errors="coerce")
-    small = ((kids > 0) & (kids < settings.min_children)).to_numpy()
+    small = ((kids > 0) & (kids < settings.min_children)).fillna(False).to_numpy(dtype=bool)
     if not small.any():
         return frame
     out = frame.copy()

@@ -7,6 +7,7 @@ parameters, so a repeat is instant. Every asset the pages use is served from thi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -28,6 +29,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from analysis.privacy import suppress_small_counts
 from api.auth import AuthError, Principal, token_of
 from api.data_api import api_router
 from api.ogc import Collection, ogc_router
@@ -276,6 +278,12 @@ def create_app(
             layer_url(params, lang, basemap),  # large layers go by URL: see map_layer
         )
         result = page.build(ctx, params)
+        if not sees:  # downloads and the data API alike: small groups of children withheld
+            tables = {
+                name: suppress_small_counts(frame, settings=settings.privacy)
+                for name, frame in result.tables.items()
+            }
+            result = dataclasses.replace(result, tables=tables)
 
         def html() -> str:
             add_village_search(result.map, snap.layers.areas, lang=lang)

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from analysis.privacy import _hex_ids, _hexagon, aggregate_households
+from analysis.privacy import _hex_ids, _hexagon, aggregate_households, suppress_small_counts
 from geo.errors import CRSError
 from geo.settings import PrivacySettings
 
@@ -88,3 +88,20 @@ def test_cells_with_few_children_are_suppressed() -> None:
         hh, columns=["children"], settings=PrivacySettings(min_households=5, min_children=1)
     )
     assert not shown["suppressed"].any()
+
+
+def test_small_rows_are_withheld_and_withheld_rows_stay_so() -> None:
+    villages = pd.DataFrame(
+        {
+            "code": ["V1", "V2", "V3", "V4"],
+            "children": pd.array([3, 12, 0, pd.NA], dtype="Int64"),  # V4 already withheld
+            "left_behind_covered": [2, 7, 0, 1],
+            "share_children": [0.5, 0.4, 0.0, 0.1],
+            "median_dist_m": [300.0, 500.0, 0.0, 100.0],
+        }
+    )
+    out = suppress_small_counts(villages, settings=PrivacySettings())
+    assert out["children"].isna().tolist() == [True, False, False, True]
+    assert out["left_behind_covered"].isna().tolist() == [True, False, False, False]
+    assert out["share_children"].isna().tolist() == [True, False, False, False]
+    assert out["median_dist_m"].tolist() == [300.0, 500.0, 0.0, 100.0]  # not a count
