@@ -16,21 +16,19 @@ from typing import Annotated, Any, Literal
 
 import geopandas as gpd
 import pandas as pd
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, Field, create_model
 
-from analysis.privacy import suppress_small_counts
 from api.auth import IMPORT_ROLES, INSPECTION_ROLES, CurrentPrincipal, Principal
 from api.ogc import geojson_features, id_column_of, json_value
 from api.pages import PAGES, Page, PageResult, PlanDate
 from api.responses import ERROR_RESPONSES
-from api.workspace import Workspace
+from api.workspace import Workspace, require_layer
 from geo.crs import WGS84
 from geo.errors import InputError
-from geo.schemas import SCHEMAS
 from geo.settings import Language, Settings
-from geo.storage import Inspection, InspectionIn
+from geo.storage import Inspection, InspectionIn, Store
 
 #: API path of each analysis -> the map page that computes it.
 ANALYSES: dict[str, str] = {
@@ -85,8 +83,14 @@ class Me(BaseModel):
     sees_households: bool
 
 
-class AuditEntry(BaseModel):
-    model_config = ConfigDict(extra="allow")
+def inspection_store(request: Request, principal: CurrentPrincipal) -> Store:
+    """The workspace database, for a role that may read inspection records."""
+    principal.require(INSPECTION_ROLES, "read inspection records")
+    workspace: Workspace = request.app.state.workspace
+    return workspace.require_store()
+
+
+InspectionStore = Annotated[Store, Depends(inspection_store)]
 
 
 def _table_json(frame: pd.DataFrame) -> Any:
@@ -165,13 +169,11 @@ def api_router(result: ResultFn, workspace: Workspace, settings: Settings) -> AP
         summary="Inspections recorded, newest last",
     )
     def list_inspections(
-        principal: CurrentPrincipal,
+        store: InspectionStore,
         since: Annotated[PlanDate | None, Query(description="only from this date on")] = None,
         limit: Annotated[int, Query(ge=1, le=10_000)] = 1_000,
         offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     ) -> list[Inspection]:
-        principal.require(INSPECTION_ROLES, "read inspection records")
-        store = workspace.require_store()
         return store.inspections(since=since, limit=limit, offset=offset)
 
     @router.get(
@@ -181,11 +183,9 @@ def api_router(result: ResultFn, workspace: Workspace, settings: Settings) -> AP
         responses={200: {"content": {"text/csv": {}}}},
     )
     def export_inspections(
-        principal: CurrentPrincipal,
+        store: InspectionStore,
         since: Annotated[PlanDate | None, Query(description="only from this date on")] = None,
     ) -> Response:
-        principal.require(INSPECTION_ROLES, "read inspection records")
-        store = workspace.require_store()
         rows = [
             {
                 **r.model_dump(exclude={"items"}),
@@ -243,9 +243,7 @@ def api_router(result: ResultFn, workspace: Workspace, settings: Settings) -> AP
     ) -> ImportOut:
         from starlette.concurrency import run_in_threadpool
 
-        if name not in SCHEMAS:
-            msg = f"unknown layer {name!r}; expected one of {', '.join(SCHEMAS)}"
-            raise InputError(msg, status=404)
+        require_layer(name)  # 404 before the role check, which depends on the layer
         principal.require(IMPORT_ROLES.get(name, frozenset()), f"import the {name} layer")
         data = await file.read(cap + 1)
         if len(data) > cap:
@@ -293,14 +291,7 @@ def _analysis_endpoint(
         lang = values.pop("lang")
         page_params = page.params.model_validate(values)
         out = result(page, page_params, lang, principal)
-        tables = {
-            name: _table_json(
-                frame
-                if principal.sees_households
-                else suppress_small_counts(frame, settings=settings.privacy)
-            )
-            for name, frame in out.tables.items()
-        }
+        tables = {name: _table_json(frame) for name, frame in out.tables.items()}
         return AnalysisOut(
             analysis=path,
             parameters=json.loads(page_params.model_dump_json()),

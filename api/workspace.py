@@ -25,6 +25,13 @@ from geo.settings import Settings
 from geo.storage import Inspection, InspectionIn, Store
 
 
+def require_layer(name: str) -> None:
+    """Raise :class:`InputError` (404) unless ``name`` is a layer of the schema."""
+    if name not in SCHEMAS:
+        msg = f"unknown layer {name!r}; expected one of {', '.join(SCHEMAS)}"
+        raise InputError(msg, status=404)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """The layers at one database revision: WGS84, projected, and their cache version."""
@@ -180,9 +187,7 @@ class Workspace:
         from geo.validate import validate_layers
 
         store = self.require_store()
-        if name not in SCHEMAS:
-            msg = f"unknown layer {name!r}; expected one of {', '.join(SCHEMAS)}"
-            raise InputError(msg, status=404)
+        require_layer(name)
         suffix = Path(filename).suffix.lower()
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"upload{suffix}"
