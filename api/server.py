@@ -41,7 +41,7 @@ from geo.layers import Layers
 from geo.settings import Language, Settings, get_settings
 from geo.storage import Store
 from maps.base import add_village_search
-from maps.chinese_tiles import choose_basemap
+from maps.chinese_tiles import Basemap, choose_basemap
 from maps.offline import local_file, localise
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
@@ -60,6 +60,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "back": "返回首页",
         "not_found": "没有这张地图:{name}。可选:{names}",
         "bad_param": "参数 {field} 有误:{msg}",
+        "tianditu_key": "天地图底图需要密钥,请设置 TONGAN_TIANDITU_KEY(天地图控制台免费申请)",
         "unknown_param": "未知参数 {field};本地图接受:{allowed}",
         "no_download": "本地图没有 {fmt} 格式的下载",
         "page_missing": "页面不存在:{path}",
@@ -76,6 +77,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "back": "Back to the index",
         "not_found": "No such map: {name}. Available: {names}",
         "bad_param": "Parameter {field} is wrong: {msg}",
+        "tianditu_key": "the Tianditu basemap needs a key: set TONGAN_TIANDITU_KEY (free from the Tianditu console)",
         "unknown_param": "Unknown parameter {field}; this map takes: {allowed}",
         "no_download": "This map has no {fmt} download",
         "page_missing": "No such page: {path}",
@@ -161,6 +163,7 @@ def create_app(
     from geo.validate import validate_layers
 
     settings = settings or get_settings()
+    tianditu_key = settings.tianditu_key.get_secret_value() if settings.tianditu_key else None
     if source is None:
         from sample_layers.generate import SAMPLE_PATH
 
@@ -254,7 +257,7 @@ def create_app(
     def compute(request: Request, page: Page) -> tuple[_Rendered, BaseModel]:
         params = parse_params(request, page)
         lang = _lang(request)
-        basemap = _basemap(request, settings.basemap)
+        basemap = _basemap(request, settings)
         principal: Principal = request.state.principal
         return render_page(page, params, lang, basemap, principal.sees_households), params
 
@@ -287,7 +290,7 @@ def create_app(
 
         def html() -> str:
             add_village_search(result.map, snap.layers.areas, lang=lang)
-            choose_basemap(result.map, basemap, lang=lang)
+            choose_basemap(result.map, basemap, lang=lang, tianditu_key=tianditu_key)
             return localise(result.map.get_root().render())
 
         rendered = _Rendered(result, html)
@@ -391,7 +394,7 @@ def create_app(
         if remote is None or key not in remote.frames:
             lang = _lang(request)
             raise PageError(404, TEXT[lang]["page_missing"].format(path=request.url.path))
-        amap = _basemap(request, settings.basemap) == "amap"
+        amap = _basemap(request, settings) == "amap"
         body = remote.geojson(key, offset="gcj02" if amap else "wgs84")
         return Response(body, media_type="application/geo+json")
 
@@ -514,16 +517,15 @@ aggregates and public layers only. Errors are JSON: `{"code": ..., "description"
 _COMMON = {"lang", "basemap"}  # query parameters every page takes
 
 
-Basemap = Literal["osm", "blank", "amap"]
-
-
-def _basemap(request: Request, default: str) -> Basemap:
-    value = request.query_params.get("basemap", default)
-    if value not in {"osm", "blank", "amap"}:
+def _basemap(request: Request, settings: Settings) -> Basemap:
+    value = request.query_params.get("basemap", settings.basemap)
+    choices = ["osm", "blank", "amap", *(["tianditu"] if settings.tianditu_key else [])]
+    if value not in choices:
         lang = _lang(request)
-        raise PageError(
-            422, TEXT[lang]["bad_param"].format(field="basemap", msg="osm | blank | amap")
-        )
+        reason = " | ".join(choices)
+        if value == "tianditu":
+            reason = TEXT[lang]["tianditu_key"]
+        raise PageError(422, TEXT[lang]["bad_param"].format(field="basemap", msg=reason))
     return value  # type: ignore[return-value]
 
 

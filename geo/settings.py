@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Language = Literal["zh", "en"]
@@ -302,6 +302,11 @@ class SitingSettings(BaseModel):
         gt=0,
         description="Generated candidates (road nodes in villages without a home) are thinned to this spacing (ours).",
     )
+    max_candidates: int = Field(
+        2_000,
+        gt=0,
+        description="Most generated candidates: when the spacing gives more, it is doubled until they fit, and the result reports the spacing used; a candidates layer is never thinned (ours: a county at 300 m gives about 28,000).",
+    )
     exact_max_nnz: int = Field(
         2_000_000,
         ge=0,
@@ -320,6 +325,11 @@ class SitingSettings(BaseModel):
         10_000.0,
         gt=0,
         description="p-median: walking distances are searched up to this far; demand no new or existing site reaches within it costs this distance (ours).",
+    )
+    pmedian_max_pairs: int = Field(
+        2_000_000,
+        gt=0,
+        description="p-median: most (site, household) pairs within pmedian_limit_m the model may hold; more is refused with the fix (mclp, fewer candidates, a shorter limit) (ours: memory and HiGHS time).",
     )
     lscp_share: float = Field(
         1.0,
@@ -631,11 +641,30 @@ class Settings(BaseSettings):
         "zh", description="Language of user-facing text: Simplified Chinese (zh) or English (en)."
     )
 
-    basemap: Literal["osm", "blank"] = Field(
+    basemap: Literal["osm", "blank", "tianditu"] = Field(
         "osm",
         description=(
-            "Basemap shown first on every map: OpenStreetMap tiles (needs the internet) or a plain "
-            "offline background; both are always in the layer control."
+            "Basemap shown first on every map: OpenStreetMap tiles (needs the internet), a plain "
+            "offline background, or Tianditu (天地图; needs `tianditu_key`). OpenStreetMap and the "
+            "plain background are always in the layer control; Amap is chosen per page "
+            "(`?basemap=amap`), as its tiles need every overlay moved to GCJ-02."
+        ),
+    )
+    tianditu_key: SecretStr | None = Field(
+        None,
+        description=(
+            "Key of the Tianditu (天地图) tile service (free from https://console.tianditu.gov.cn). "
+            "With a key, Tianditu's map, imagery and labels join every map's layer control; "
+            "without one they are not offered. Never logged or shown."
+        ),
+    )
+    map_simplify_m: float = Field(
+        1.0,
+        ge=0,
+        description=(
+            "Lines and polygons the browser fetches by URL are simplified to this tolerance (m) "
+            "before they are sent (ours: under a screen pixel up to zoom 17), which cuts a "
+            "county's road and service-area vertices several-fold; 0 sends them as they are."
         ),
     )
     map_inline_max_features: int = Field(
@@ -744,6 +773,16 @@ class Settings(BaseSettings):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
     province: ProvinceSettings = Field(default_factory=ProvinceSettings)
+
+    @model_validator(mode="after")
+    def _tianditu_needs_a_key(self) -> Settings:
+        if self.basemap == "tianditu" and not self.tianditu_key:
+            msg = (
+                "basemap 'tianditu' needs a Tianditu key: set TONGAN_TIANDITU_KEY (free from "
+                "https://console.tianditu.gov.cn) or choose osm or blank"
+            )
+            raise ValueError(msg)
+        return self
 
 
 @lru_cache(maxsize=1)

@@ -18,6 +18,7 @@ from folium import plugins
 
 from geo.crs import WGS84
 from geo.settings import Language, get_settings
+from maps.chinese_tiles import choose_basemap
 
 # A 1x1 light-grey PNG, repeated as every tile: a plain background that needs no network.
 _BLANK_TILE = (
@@ -40,7 +41,7 @@ def base_map(
     bounds: gpd.GeoDataFrame | gpd.GeoSeries,
     *,
     lang: Language = "zh",
-    basemap: Literal["osm", "blank"] | None = None,
+    basemap: Literal["osm", "blank", "tianditu"] | None = None,
 ) -> folium.Map:
     """A map fitted to ``bounds`` with OpenStreetMap and an offline plain background.
 
@@ -51,10 +52,12 @@ def base_map(
     lang
         Language of the controls' labels.
     basemap
-        The basemap shown first (``osm`` or the offline ``blank``); the ``basemap`` setting by
-        default. Both are listed in the layer control.
+        The basemap shown first (``osm``, the offline ``blank`` or ``tianditu``); the
+        ``basemap`` setting by default. All are listed in the layer control, Tianditu's when
+        the ``tianditu_key`` setting holds a key (:mod:`maps.chinese_tiles`).
     """
-    first = basemap or get_settings().basemap
+    settings = get_settings()
+    first = basemap or settings.basemap
     minx, miny, maxx, maxy = bounds.to_crs(WGS84).total_bounds
     m = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
@@ -69,6 +72,9 @@ def base_map(
     folium.TileLayer(
         tiles=_BLANK_TILE, attr="Tongan", name=label("blank", lang), show=first == "blank"
     ).add_to(m)
+    key = settings.tianditu_key.get_secret_value() if settings.tianditu_key else None
+    if key:
+        choose_basemap(m, first, lang=lang, tianditu_key=key)
     plugins.Fullscreen(position="topleft").add_to(m)
     plugins.MeasureControl(
         position="topleft", primary_length_unit="meters", primary_area_unit="sqmeters"

@@ -1,9 +1,14 @@
-"""Amap (高德) basemaps, with every overlay moved into GCJ-02 so it lines up with the tiles.
+"""Chinese basemaps: Amap (高德), with every overlay moved into GCJ-02, and Tianditu (天地图).
 
 Amap's tiles are drawn in GCJ-02, offset from WGS84 by hundreds of metres. Leaflet cannot
 reproject, so a map meant for Amap tiles gets all its overlay coordinates converted WGS84 ->
 GCJ-02 (prcoords, see :mod:`geo.crs`) after it is built: markers, lines, polygons, GeoJSON and
 the fitted bounds. The map builders stay unaware of it.
+
+Tianditu, the national platform of the Ministry of Natural Resources, draws in CGCS2000, which
+agrees with WGS84 to centimetres: its tiles take the overlays as they are. It needs a key (free,
+from https://console.tianditu.gov.cn); with the ``tianditu_key`` setting its map, its imagery and
+its labels join every map's layer control.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import Any, Literal
 
 import folium
 import prcoords
+import xyzservices
 import xyzservices.providers as xyz
 from branca.element import Element
 
@@ -23,6 +29,64 @@ _NAMES: dict[str, dict[Language, str]] = {
     "Normal": {"zh": "高德地图", "en": "Amap"},
     "Satellite": {"zh": "高德卫星图", "en": "Amap satellite"},
 }
+
+
+#: Tianditu layers (Web Mercator tile matrix ``w``): key -> (layer, names, base layer or overlay)
+_TIANDITU: dict[str, tuple[str, dict[Language, str], bool]] = {
+    "tianditu": ("vec", {"zh": "天地图", "en": "Tianditu"}, False),
+    "tianditu_img": ("img", {"zh": "天地图影像", "en": "Tianditu imagery"}, False),
+    "tianditu_labels": ("cva", {"zh": "天地图注记", "en": "Tianditu labels"}, True),
+}
+_TIANDITU_ATTR = '&copy; <a href="https://www.tianditu.gov.cn/">天地图</a> 国家地理信息公共服务平台'
+Basemap = Literal["osm", "blank", "amap", "tianditu"]
+
+
+def tianditu_provider(layer: str, key: str) -> xyzservices.TileProvider:
+    """The xyzservices provider of a Tianditu WMTS layer (``vec``, ``img``, ``cva``...)."""
+    return xyzservices.TileProvider(
+        name=f"Tianditu.{layer}",
+        url=(
+            "https://t{s}.tianditu.gov.cn/" + layer + "_w/wmts?SERVICE=WMTS&REQUEST=GetTile"
+            "&VERSION=1.0.0&LAYER=" + layer + "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+            "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={tk}"
+        ),
+        attribution=_TIANDITU_ATTR,
+        subdomains="01234567",
+        max_zoom=18,
+        tk=key,
+    )
+
+
+def add_tianditu(m: folium.Map, key: str, *, lang: Language = "zh") -> folium.Map:
+    """Add Tianditu's map and imagery (base layers) and its labels (an overlay) to ``m``, hidden.
+
+    The tile layers go right after the map's other base layers, before the overlays; a map
+    that has them already is left as it is.
+    """
+    if any(getattr(c, "_tongan_basemap", None) for c in m._children.values()):
+        return m
+    layers = []
+    for tag, (layer, names, overlay) in _TIANDITU.items():
+        provider = tianditu_provider(layer, key)
+        tiles = folium.TileLayer(
+            tiles=provider.build_url(),
+            attr=provider.attribution,
+            name=names[lang],
+            subdomains=provider.subdomains,
+            max_zoom=provider.max_zoom,
+            show=False,
+            overlay=overlay,
+            control=True,
+        )
+        tiles._tongan_basemap = tag  # type: ignore[attr-defined]
+        tiles._parent = m
+        layers.append((tiles.get_name(), tiles))
+    children = list(m._children.items())
+    last_tiles = max(
+        (i for i, (_, c) in enumerate(children) if isinstance(c, folium.TileLayer)), default=-1
+    )
+    m._children = OrderedDict([*children[: last_tiles + 1], *layers, *children[last_tiles + 1 :]])
+    return m
 
 
 def _shift(lat: float, lon: float) -> tuple[float, float]:
@@ -125,13 +189,28 @@ def use_amap(m: folium.Map, *, lang: Language = "zh") -> folium.Map:
 
 
 def choose_basemap(
-    m: folium.Map, basemap: Literal["osm", "blank", "amap"], *, lang: Language = "zh"
+    m: folium.Map,
+    basemap: Basemap,
+    *,
+    lang: Language = "zh",
+    tianditu_key: str | None = None,
 ) -> folium.Map:
-    """Show ``basemap`` first: OpenStreetMap, the offline background, or Amap (overlays to GCJ-02)."""
+    """Show ``basemap`` first: OpenStreetMap, the offline background, Amap (overlays moved to
+    GCJ-02) or Tianditu (with its labels).
+
+    With ``tianditu_key`` Tianditu's layers join the layer control whatever is shown first;
+    ``basemap="tianditu"`` without a key raises ``ValueError``.
+    """
+    if basemap == "tianditu" and not tianditu_key:
+        raise ValueError("the Tianditu basemap needs a key: set TONGAN_TIANDITU_KEY")
+    if tianditu_key:
+        add_tianditu(m, tianditu_key, lang=lang)
     if basemap == "amap":
         return use_amap(m, lang=lang)
     for child in m._children.values():
         if isinstance(child, folium.TileLayer):
-            is_blank = str(child.tiles).startswith("data:")
-            child.show = is_blank if basemap == "blank" else not is_blank
+            tag = getattr(child, "_tongan_basemap", None)
+            if tag is None:
+                tag = "blank" if str(child.tiles).startswith("data:") else "osm"
+            child.show = tag == basemap or (basemap == "tianditu" and tag == "tianditu_labels")
     return m

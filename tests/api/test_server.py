@@ -88,3 +88,17 @@ def test_cached_repeat_is_fast(client: TestClient) -> None:
     a = client.get("/maps/overview/map").text
     b = client.get("/maps/overview/map").text
     assert a == b
+
+
+def test_tianditu_basemap_needs_a_key(client: TestClient) -> None:
+    r = client.get("/maps/overview/map?basemap=tianditu")
+    assert r.status_code == 422 and "TONGAN_TIANDITU_KEY" in r.text
+    assert "tianditu.gov.cn" not in client.get("/maps/overview/map").text
+    with pytest.raises(ValueError, match="TONGAN_TIANDITU_KEY"):
+        Settings(basemap="tianditu")
+    keyed = Settings(tianditu_key="K1", basemap="blank")
+    with TestClient(create_app(settings=keyed)) as c:
+        r = c.get("/maps/overview/map?basemap=tianditu")
+        assert r.status_code == 200 and "tianditu.gov.cn/vec_w/wmts" in r.text and "tk=K1" in r.text
+        # offered in the control of every map, shown first only when asked for
+        assert "tianditu.gov.cn/vec_w/wmts" in c.get("/maps/overview/map").text

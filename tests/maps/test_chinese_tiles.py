@@ -50,3 +50,34 @@ def test_choose_basemap_toggles_layers() -> None:
     assert blank.show and not osm.show
     choose_basemap(m, "osm")
     assert osm.show and not blank.show
+
+
+def test_tianditu_joins_the_control_with_a_key_and_keeps_overlays_in_wgs84() -> None:
+    m = _map()
+    choose_basemap(m, "tianditu", tianditu_key="KEY123")
+    children = list(m._children.values())
+    tiles = [c for c in children if isinstance(c, folium.TileLayer)]
+    names = {t.layer_name: t for t in tiles}
+    assert set(names) == {"osm", "天地图", "天地图影像", "天地图注记"}
+    assert names["天地图"].show and names["天地图注记"].show and names["天地图注记"].overlay
+    assert not names["osm"].show and not names["天地图影像"].show
+    # tile layers before the overlays (Leaflet draws in order), and the overlays not moved
+    kinds = [isinstance(c, folium.TileLayer) for c in children]
+    assert kinds == sorted(kinds, reverse=True)
+    marker = next(c for c in children if isinstance(c, folium.Marker))
+    assert marker.location == pytest.approx(list(WGS), abs=1e-12)
+    html = m.get_root().render()
+    assert "tianditu.gov.cn/vec_w/wmts" in html and "tk=KEY123" in html
+    # added once however often the basemap is chosen; OSM first again hides Tianditu
+    choose_basemap(m, "osm", tianditu_key="KEY123")
+    tiles = [c for c in m._children.values() if isinstance(c, folium.TileLayer)]
+    assert len(tiles) == 4
+    assert [t.layer_name for t in tiles if t.show] == ["osm"]
+
+
+def test_tianditu_without_a_key_is_refused() -> None:
+    with pytest.raises(ValueError, match="TONGAN_TIANDITU_KEY"):
+        choose_basemap(_map(), "tianditu")
+    m = _map()
+    choose_basemap(m, "osm")
+    assert "tianditu" not in m.get_root().render()
