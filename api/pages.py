@@ -81,7 +81,11 @@ class Context:
         """Where this page's large layers go, or ``None`` to inline them all."""
         if self.layer_url is None:
             return None
-        return RemoteLayers(self.layer_url, self.settings.map_inline_max_features)
+        return RemoteLayers(
+            self.layer_url,
+            self.settings.map_inline_max_features,
+            simplify_m=self.settings.map_simplify_m,
+        )
 
 
 def layer_url(params: BaseModel, lang: Language, basemap: str) -> Callable[[str], str]:

@@ -75,8 +75,16 @@ _COUNT = """() => {
   const icons = document.querySelectorAll(".leaflet-marker-pane > *").length;
   const canvas = document.querySelectorAll(".leaflet-overlay-pane canvas").length;
   let byUrl = 0, failed = 0;
-  if (t) for (const k in t.layers) { byUrl += t.layers[k].count; failed += t.layers[k].failed ? 1 : 0; }
-  return {svg, icons, canvas, byUrl, failed};
+  const layers = {};
+  if (t) for (const k in t.layers) {
+    const l = t.layers[k];
+    byUrl += l.count; failed += l.failed ? 1 : 0;
+    if (l.ms !== null) layers[k] = [l.count, l.ms / 1000];
+  }
+  const nav = performance.getEntriesByType("navigation")[0];
+  const dcl = nav ? nav.domContentLoadedEventEnd / 1000 : null;
+  const load = nav ? nav.loadEventEnd / 1000 : null;
+  return {svg, icons, canvas, byUrl, failed, layers, dcl, load};
 }"""
 
 
@@ -222,6 +230,15 @@ def main() -> None:
                     f"{row['warm_s']:7.2f} "
                     f"{row['geojson_mb']:11.2f} {row['byUrl']:11,} {row['svg']:7,} "
                     f"{row['icons']:6,} {row['canvas']:6}  {verdict}",
+                    flush=True,
+                )
+                steps = ", ".join(
+                    f"{k} {n:,} at {ms:.2f}"
+                    for k, (n, ms) in sorted(row["layers"].items(), key=lambda kv: kv[1][1])
+                )
+                print(
+                    f"          first visit: DOM ready {row['dcl']:.2f} s, load {row['load']:.2f} s; "
+                    f"by-URL layers drawn (features at s): {steps or 'none'}",
                     flush=True,
                 )
                 if row["errors"]:

@@ -45,6 +45,8 @@ __all__ = ["RemoteGeoJson", "RemoteLayers", "add_remote_layer", "geojson_bytes",
 PRECISION = 6
 #: A layer with more coordinates than this times ``inline_max`` also goes by URL.
 COORDINATES_PER_FEATURE = 20
+#: Metres in a degree of latitude (a degree of longitude is at most this long).
+METRES_PER_DEGREE = 111_320.0
 #: Suffix of the key of a layer's popup tables (a collection of its own, fetched after drawing).
 DETAILS = ".popup"
 
@@ -190,10 +192,14 @@ class RemoteLayers:
         ``/maps/{name}/layers/{key}.geojson`` with the page's query string).
     inline_max
         A layer with more features than this is sent by URL; smaller ones stay in the HTML.
+    simplify_m
+        Lines and polygons sent by URL are simplified to this tolerance in metres (topology
+        kept, so polygons stay valid); ``0`` sends them as they are. Points are never moved.
     """
 
     url: Callable[[str], str]
     inline_max: int
+    simplify_m: float = 0.0
     frames: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     _bytes: dict[tuple[str, str], bytes] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -338,7 +344,7 @@ def add_remote_layer(
         raise KeyError(f"layer {key!r} has no column(s) {sorted(missing)}")
     geometry = frame.geometry.name
     shown = sorted(c for c in (style, tooltip) if c)
-    remote.frames[key] = frame[[*shown, geometry]].to_crs(WGS84)
+    remote.frames[key] = _simplified(frame[[*shown, geometry]].to_crs(WGS84), remote.simplify_m)
     details = None
     if popup or title:
         # popup tables in a companion collection (null geometries, same order): the map is
@@ -366,6 +372,26 @@ def add_remote_layer(
     element = RemoteGeoJson(spec, cluster=cluster)
     group.add_child(element)
     return element
+
+
+def _simplified(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
+    """``frame`` (WGS84) with its lines and polygons simplified to ``tolerance_m``.
+
+    The tolerance is taken as ``tolerance_m / METRES_PER_DEGREE`` degrees, which moves no
+    vertex farther than ``tolerance_m`` on the ground (a degree of longitude is shorter than
+    one of latitude).
+    """
+    if tolerance_m <= 0 or not len(frame):
+        return frame
+    geoms = frame.geometry.to_numpy()
+    shaped = shapely.get_type_id(geoms) > 0  # not a point (0) nor missing (-1)
+    if not shaped.any():
+        return frame
+    out = geoms.copy()
+    out[shaped] = shapely.simplify(
+        geoms[shaped], tolerance_m / METRES_PER_DEGREE, preserve_topology=True
+    )
+    return frame.set_geometry(gpd.GeoSeries(out, index=frame.index, crs=frame.crs))
 
 
 def popup_frame(

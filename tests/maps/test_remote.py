@@ -7,15 +7,16 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import folium
 import geopandas as gpd
 import pytest
 from fastapi.testclient import TestClient
-from shapely.geometry import Point
+from shapely.geometry import LineString, Point
 
 from api.pages import PAGES
 from api.server import create_app
 from geo.settings import Settings
-from maps.remote import DETAILS, RemoteLayers, geojson_bytes
+from maps.remote import DETAILS, RemoteLayers, add_remote_layer, geojson_bytes
 
 DATE = "date=2026-07-15"
 
@@ -112,3 +113,28 @@ def test_geojson_bytes_rounds_and_keeps_order_and_nulls() -> None:
 def test_threshold_decides_by_feature_count() -> None:
     remote = RemoteLayers(lambda key: f"layers/{key}.geojson", 40)
     assert not remote.by_url(40) and remote.by_url(41)
+
+
+def test_lines_and_polygons_by_url_are_simplified_within_the_tolerance() -> None:
+    # 1e-5 degrees of latitude is 1.11 m: a vertex 0.56 m off the straight line goes, one
+    # 3.3 m off stays, with a 1 m tolerance; points are never moved
+    d = 1 / 111_320.0
+    line = LineString([(114.0, 30.0), (114.001, 30.0 + 0.5 * d), (114.002, 30.0)])
+    kink = LineString([(114.0, 30.0), (114.001, 30.0 + 3 * d), (114.002, 30.0)])
+    ring = Point(114.0, 30.0).buffer(0.001, quad_segs=16)
+    point = Point(114.0005, 30.0001)
+    frame = gpd.GeoDataFrame({"k": ["a", "b", "c", "d"]}, geometry=[line, kink, ring, point])
+    remote = RemoteLayers(lambda key: f"layers/{key}.geojson", 0, simplify_m=1.0)
+    add_remote_layer(
+        folium.FeatureGroup(), frame.set_crs(4326), remote=remote, key="x", styles={"": {}}
+    )
+    sent = remote.frames["x"].geometry.to_numpy()
+    assert len(sent[0].coords) == 2 and len(sent[1].coords) == 3
+    assert sent[2].is_valid and 4 <= len(sent[2].exterior.coords) < len(ring.exterior.coords)
+    assert sent[2].hausdorff_distance(ring) <= d
+    assert sent[3].equals(point)
+    plain = RemoteLayers(lambda key: f"layers/{key}.geojson", 0)
+    add_remote_layer(
+        folium.FeatureGroup(), frame.set_crs(4326), remote=plain, key="x", styles={"": {}}
+    )
+    assert len(plain.frames["x"].geometry.iloc[0].coords) == 3
