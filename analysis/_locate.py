@@ -2,8 +2,10 @@
 
 Like spopt's ``from_cost_matrix``, every model here takes matrices, never layers: a boolean
 coverage matrix ``a`` (candidates x demand, ``a[j, i]`` true when site ``j`` reaches demand
-point ``i`` within the standard) or a cost matrix ``d`` (walking metres, ``inf`` where unreachable)
-and a weight per demand point. :mod:`analysis.siting` builds them from the layers.
+point ``i`` within the standard) or a cost matrix ``d`` (walking metres, ``inf`` where unreachable;
+or sparse, its stored entries the reachable pairs) and a weight per demand point. Both may be
+scipy sparse matrices, so a county's sites and households never make a dense matrix.
+:mod:`analysis.siting` builds them from the layers.
 
 Models (``x_j`` = 1 when site ``j`` is open; sites in ``fixed`` are open already):
 
@@ -871,8 +873,36 @@ def lscp(
 # --------------------------------------------------------------------------------------------
 
 
+def _cost_pairs(d: object) -> tuple[IntArray, IntArray, FloatArray, tuple[int, int]]:
+    """Row, column and value of the finite entries of a cost matrix, sorted by row then column.
+
+    A dense array lists its finite entries; a scipy sparse matrix its **stored** entries
+    (explicit zeros included: 0 m is a distance), the ``inf`` or NaN ones left out.
+    """
+    if sp.issparse(d):
+        coo = sp.coo_matrix(d)
+        coo.sum_duplicates()  # sorts by row, then column
+        row = coo.row.astype(np.int64)
+        col = coo.col.astype(np.int64)
+        val = np.asarray(coo.data, dtype=np.float64)
+        shape = (int(coo.shape[0]), int(coo.shape[1]))
+    else:
+        dense = np.asarray(d, dtype=np.float64)
+        if dense.ndim != 2:
+            msg = f"the cost matrix must be 2-D, got shape {dense.shape}"
+            raise ValueError(msg)
+        row, col = np.nonzero(np.isfinite(dense))
+        row, col = row.astype(np.int64), col.astype(np.int64)
+        val = dense[row, col]
+        shape = (int(dense.shape[0]), int(dense.shape[1]))
+    ok = np.isfinite(val)
+    if not ok.all():
+        row, col, val = row[ok], col[ok], val[ok]
+    return row, col, val, shape
+
+
 def pmedian(
-    d: FloatArray,
+    d: object,
     weights: FloatArray,
     k: int,
     *,
@@ -888,7 +918,10 @@ def pmedian(
     Parameters
     ----------
     d
-        ``(n_cand, n_dem)`` distances (m), ``inf`` where a site cannot serve a demand point.
+        ``(n_cand, n_dem)`` distances (m): a dense array, ``inf`` where a site cannot serve a
+        demand point; or a scipy sparse matrix whose **stored** entries are the pairs that can
+        be served (an explicit 0 is a distance of 0 m, an absent entry cannot be served), e.g.
+        :meth:`geo.network.DistancePairs.to_csr`. The model only ever holds those pairs.
     weights
         Demand weights.
     k
@@ -915,32 +948,40 @@ def pmedian(
     -----
     Without capacity the fixed sites collapse into one option per demand point at the distance
     of its nearest fixed site, and a new site is a variable for that point only when it is
-    nearer (the others can never serve it in an optimum).
+    nearer (the others can never serve it in an optimum). Dense and sparse inputs with the same
+    finite entries give the same model, variable for variable.
     """
     t0 = time.perf_counter()
-    dmat = np.asarray(d, dtype=np.float64)
-    n_cand, n_dem = dmat.shape
+    p_row, p_col, p_val, (n_cand, n_dem) = _cost_pairs(d)
     w = np.asarray(weights, dtype=np.float64)
     fx = _fixed_mask(fixed, n_cand)
     groups = [np.asarray(g, dtype=np.int64) for g in groups]
     _check(n_cand, n_dem, w, fx, k, groups)
-    reach = np.isfinite(dmat)
-    reach_any = reach.any(axis=0)
+    reach_any = np.bincount(p_col, minlength=n_dem) > 0
     uncoverable = np.flatnonzero(~reach_any)
     dem = np.flatnonzero(reach_any & (w > 0))
-    dd, wd = dmat[:, dem], w[dem]
+    wd = w[dem]
+    m = len(dem)
+    # the pairs of the demand points in the model, columns renumbered 0..m-1 (order kept)
+    dem_pos = np.full(n_dem, -1, dtype=np.int64)
+    dem_pos[dem] = np.arange(m)
+    in_dem = dem_pos[p_col] >= 0
+    p_row, p_col, p_val = p_row[in_dem], dem_pos[p_col[in_dem]], p_val[in_dem]
     free = np.flatnonzero(~fx)
+    fixed_min = np.full(m, np.inf)
+    at_fixed = fx[p_row]
+    np.minimum.at(fixed_min, p_col[at_fixed], p_val[at_fixed])
     if capacity is None:
-        fixed_best = dd[fx].min(axis=0) if fx.any() else np.full(len(dem), np.inf)
-        allowed = np.isfinite(dd) & (dd < fixed_best[None, :]) & ~fx[:, None]
+        fixed_best = fixed_min
+        allowed = (p_val < fixed_best[p_col]) & ~at_fixed
     else:
-        fixed_best = np.full(len(dem), np.inf)
-        allowed = np.isfinite(dd)
-    site, col = np.nonzero(allowed)
+        fixed_best = np.full(m, np.inf)
+        allowed = np.ones(len(p_val), dtype=bool)
+    site, col, dist = p_row[allowed], p_col[allowed], p_val[allowed]
     nz = len(site)
     has_fix = np.isfinite(fixed_best)
     fcol = np.flatnonzero(has_fix)
-    ucol = np.arange(len(dem)) if unassigned_cost is not None else np.empty(0, np.int64)
+    ucol = np.arange(m) if unassigned_cost is not None else np.empty(0, np.int64)
     nf, nu = len(fcol), len(ucol)
     nv = n_cand + nz + nf + nu
     zi = n_cand + np.arange(nz)
@@ -949,12 +990,11 @@ def pmedian(
     cost = np.concatenate(
         [
             np.zeros(n_cand),
-            wd[col] * dd[site, col],
+            wd[col] * dist,
             wd[fcol] * fixed_best[fcol],
             wd[ucol] * (unassigned_cost or 0.0),
         ]
     )
-    m = len(dem)
     assign_rows = np.concatenate([col, fcol, ucol])
     assign_cols = np.concatenate([zi, fi, ui])
     one_each = sp.csr_matrix((np.ones(len(assign_rows)), (assign_rows, assign_cols)), shape=(m, nv))
@@ -1004,24 +1044,45 @@ def pmedian(
     sel = np.flatnonzero((x[:n_cand] > 0.5) & ~fx)
     open_mask = fx.copy()
     open_mask[sel] = True
-    # rank by weighted distance saved, greedily from the fixed sites
+    # rank by weighted distance saved, greedily from the fixed sites; a site's distances as a
+    # dense row over the m demand points (k rows, never the whole matrix)
+    row_start = _row_pointer(p_row, n_cand)
+    big = float(p_val.max()) if len(p_val) else 0.0  # "no site yet" costs the longest distance
+
+    def dense_row(s: int) -> FloatArray:
+        out = np.full(m, np.inf)
+        lo, hi = row_start[s], row_start[s + 1]
+        out[p_col[lo:hi]] = p_val[lo:hi]
+        return out
+
+    def fin(x: FloatArray) -> FloatArray:
+        return np.where(np.isfinite(x), x, big)
+
     penalty = np.inf if unassigned_cost is None else float(unassigned_cost)
-    cur = np.minimum(fixed_best if capacity is None else _min_rows(dd, fx), penalty)
+    cur = np.minimum(fixed_min, penalty)
     order: list[int] = []
     gains: list[float] = []
-    left = list(sel)
+    left = [int(s) for s in sel]
+    rows_of = {s: dense_row(s) for s in left}
     while left:
-        sv = [float(np.sum(wd * np.maximum(_fin(cur, dd) - _fin(dd[s], dd), 0.0))) for s in left]
+        sv = [
+            float(np.sum(wd * np.maximum(np.subtract(fin(cur), fin(rows_of[s])), 0.0)))
+            for s in left
+        ]
         b = int(np.argmax(sv))
         s = left.pop(b)
-        order.append(int(s))
+        order.append(s)
         gains.append(sv[b])
-        cur = np.minimum(cur, dd[s])
+        cur = np.minimum(cur, rows_of[s])
+    # each demand point to its nearest open site (the lowest row among equally near ones)
     assign = np.full(n_dem, -1, dtype=np.int64)
-    rows = np.flatnonzero(open_mask)
-    near = rows[np.argmin(dd[rows], axis=0)]
-    ok = np.isfinite(dd[near, np.arange(len(dem))])
-    assign[dem[ok]] = near[ok]
+    at_open = open_mask[p_row]
+    o_row, o_col, o_val = p_row[at_open], p_col[at_open], p_val[at_open]
+    by_col = np.lexsort((o_row, o_val, o_col))
+    o_row, o_col = o_row[by_col], o_col[by_col]
+    first = np.ones(len(o_col), dtype=bool)
+    first[1:] = o_col[1:] != o_col[:-1]
+    assign[dem[o_col[first]]] = o_row[first]
     bound = fun if status == "optimal" else dual
     return LocateResult(
         model="pmedian",
@@ -1039,12 +1100,8 @@ def pmedian(
     )
 
 
-def _min_rows(dmat: FloatArray, mask: BoolArray) -> FloatArray:
-    return dmat[mask].min(axis=0) if mask.any() else np.full(dmat.shape[1], np.inf)
-
-
-def _fin(x: FloatArray, d: FloatArray) -> FloatArray:
-    """Infinite distances as the longest finite one of ``d``: what "no site yet" costs in gains."""
-    finite = d[np.isfinite(d)]
-    big = float(finite.max()) if len(finite) else 0.0
-    return np.where(np.isfinite(x), x, big)
+def _row_pointer(rows: IntArray, n: int) -> IntArray:
+    """CSR row pointer of ``n`` rows holding the (sorted) ``rows`` entries."""
+    out = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=out[1:])
+    return out

@@ -547,6 +547,16 @@ def _siting(ctx: Context, params: SitingParams) -> tuple[Layers, SitingResult]:
     )
 
 
+def _candidate_text(result: SitingResult, zh: bool) -> str:
+    n, was = len(result.candidates), result.candidates_thinned_from
+    if was is None or result.candidate_spacing_m is None:
+        return f"{n:,}"
+    spacing = result.candidate_spacing_m
+    if zh:
+        return f"{n:,}(原 {was:,} 个,网格放大到 {spacing:,.0f} 米)"
+    return f"{n:,} (of {was:,}; grid widened to {spacing:,.0f} m)"
+
+
 @page(
     "siting",
     title={"zh": "儿童之家选址", "en": "Siting children's homes"},
@@ -568,6 +578,7 @@ def siting(ctx: Context, params: BaseModel) -> PageResult:
         ("覆盖率(前)" if zh else "Coverage before", f"{result.coverage_before:.1%}"),
         ("覆盖率(后)" if zh else "Coverage after", f"{result.coverage_after:.1%}"),
         ("仍未覆盖户数" if zh else "Households still uncovered", str(len(result.uncovered))),
+        ("候选站点" if zh else "Candidate sites", _candidate_text(result, zh)),
         (
             "求解" if zh else "Solver",
             f"{result.solver} {result.status}, gap {result.gap:.2%}, {result.time_s:.2f} s",

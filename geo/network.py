@@ -2,8 +2,10 @@
 
 The roads layer is turned once into a :class:`RoadNetwork`; households, children's homes and water
 spots are then snapped onto its edges (:func:`snap_points`) and walking distances are computed
-with one multi-source Dijkstra run (:func:`distances_from`) or one many-to-many run
-(:func:`distance_matrix`).
+with one multi-source Dijkstra run (:func:`distances_from`), one many-to-many run
+(:func:`distance_matrix`, dense: small inputs), or many-to-many runs in blocks of sources that
+keep only the pairs within a limit (:func:`distance_pairs`, sparse: a county's candidate sites
+and households).
 
 Topology rules (:func:`build_network`)
 --------------------------------------
@@ -48,11 +50,13 @@ from geo.errors import CRSError, NetworkError
 
 __all__ = [
     "SNAP_REASONS",
+    "DistancePairs",
     "NearestSource",
     "RoadNetwork",
     "SnapResult",
     "build_network",
     "distance_matrix",
+    "distance_pairs",
     "distances_from",
     "snap_points",
 ]
@@ -80,6 +84,9 @@ _SNAP_K = (6, 16, 64)
 #: Points per block of the vectorised candidate search: the temporary ``(block, k)`` arrays stay
 #: in the CPU cache, and blocks are shared among the threads (one per core).
 _SNAP_CHUNK = 1 << 14
+#: Distances per block of :func:`distance_pairs`' many-to-many Dijkstra (``chunk x n_nodes``,
+#: 128 MB): the sources are run in blocks this large.
+_PAIRS_BLOCK = 1 << 24
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -270,6 +277,82 @@ class NearestSource:
             },
             index=self.index,
         )
+
+
+@dataclass(frozen=True, eq=False)
+class DistancePairs:
+    """Walking distances of the (source, target) pairs within a limit, as a sparse list.
+
+    A sparse many-to-many answer with no ambiguity about zero: a pair is listed when its walking
+    distance is finite and within the limit, whatever its value (0 m included, a source and a
+    target at the same place); a pair not listed is farther than the limit, in another connected
+    part of the network, or has an unsnapped point. Made by :func:`distance_pairs`.
+
+    Attributes
+    ----------
+    source
+        ``(n_pairs,)`` row position of the source in ``sources.table``.
+    target
+        ``(n_pairs,)`` row position of the target in ``targets.table``.
+    distance_m
+        ``(n_pairs,)`` walking distance in metres, finite, ``<= limit_m``.
+    shape
+        ``(n_sources, n_targets)``: the rows of both tables, snapped or not.
+    limit_m
+        The limit searched (``None``: none).
+
+    Notes
+    -----
+    Pairs are sorted by source, then target, and each occurs once.
+    """
+
+    source: IntArray
+    target: IntArray
+    distance_m: FloatArray
+    shape: tuple[int, int]
+    limit_m: float | None
+
+    def __len__(self) -> int:
+        return len(self.distance_m)
+
+    def to_dense(self) -> FloatArray:
+        """The ``(n_sources, n_targets)`` matrix, ``inf`` for the pairs not listed (as
+        :func:`distance_matrix` returns it); only for small inputs."""
+        out = np.full(self.shape, np.inf)
+        out[self.source, self.target] = self.distance_m
+        return out
+
+    def to_csr(self) -> csr_matrix:
+        """The pairs as a CSR matrix whose **stored** entries are the distances.
+
+        A stored 0 is a real distance of 0 m and an absent entry means "not within the limit":
+        read ``indptr``/``indices``/``data`` (or :meth:`scipy.sparse.csr_matrix.tocoo`), never
+        ``toarray()`` or ``min()``, which read absent entries as 0.
+        """
+        return csr_matrix(
+            (self.distance_m, self.target, _indptr(self.source, self.shape[0])), shape=self.shape
+        )
+
+    def within(self, distance_m: float) -> csr_matrix:
+        """Boolean ``(n_sources, n_targets)`` CSR matrix of the pairs within ``distance_m``: the
+        coverage matrix of the location models."""
+        ok = self.distance_m <= distance_m
+        return csr_matrix(
+            (
+                np.ones(int(ok.sum()), dtype=bool),
+                self.target[ok],
+                _indptr(self.source[ok], self.shape[0]),
+            ),
+            shape=self.shape,
+        )
+
+    def nearest(self, select: NDArray[np.bool_] | None = None) -> FloatArray:
+        """Distance from every target to its nearest source among ``select`` (a mask over the
+        sources; ``None`` for all), ``inf`` when none is listed."""
+        out = np.full(self.shape[1], np.inf)
+        keep = slice(None) if select is None else np.asarray(select, dtype=bool)[self.source]
+        np.minimum.at(out, self.target[keep], self.distance_m[keep])
+        return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -1167,6 +1250,13 @@ class _Augmented:
     target_connector: FloatArray
 
 
+def _indptr(rows: IntArray, n: int) -> IntArray:
+    """CSR row pointer of ``n`` rows holding ``rows`` (sorted) entries."""
+    out = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=out[1:])
+    return out
+
+
 def _check(network: RoadNetwork, snap: SnapResult, what: str) -> None:
     if snap.network_key != network.key:
         msg = f"the {what} were snapped onto another road network; snap them onto this one"
@@ -1310,7 +1400,8 @@ class _OnEdges:
 
 @dataclass(frozen=True)
 class _NearestRuns:
-    """Sources and targets placed once on the network; one Dijkstra run per subset of sources.
+    """Sources and targets placed once on the network; one Dijkstra run per subset of sources
+    (:meth:`run`, the nearest source), or one per block of sources (:meth:`pairs`, every pair).
 
     The graph is the road network (:attr:`RoadNetwork.csr`) plus one stub node per snapped
     source, ``n + i`` for the ``i``-th, with two outgoing edges: to ``u`` of the source's edge,
@@ -1328,6 +1419,7 @@ class _NearestRuns:
     pair_s: IntArray
     pair_d: FloatArray
     targets: SnapResult
+    sources: SnapResult
 
     @classmethod
     def build(cls, network: RoadNetwork, sources: SnapResult, targets: SnapResult) -> _NearestRuns:
@@ -1366,7 +1458,7 @@ class _NearestRuns:
         rank = np.arange(len(pair_t)) - np.repeat(np.cumsum(count) - count, count)
         pair_s = by_edge[np.repeat(lo, count) + rank]
         pair_d = start[pair_s] + np.abs(tgt.to_u[pair_t] - src.to_u[pair_s])
-        return cls(network, graph, src, tgt, pair_t, pair_s, pair_d, targets)
+        return cls(network, graph, src, tgt, pair_t, pair_s, pair_d, targets, sources)
 
     def run(self, select: NDArray[np.bool_] | None, limit_m: float | None) -> NearestSource:
         """Nearest source of every target among the sources ``select`` (a mask over the rows of
@@ -1430,6 +1522,109 @@ class _NearestRuns:
             reason[unsnapped] = tab["reason"].iloc[unsnapped].to_numpy(dtype=object)
         return NearestSource(distance_m=out, nearest_source=nearest, reason=reason, index=tab.index)
 
+    def pairs(
+        self, limit_m: float | None, *, chunk: int | None, max_pairs: int | None
+    ) -> DistancePairs:
+        """Every (source, target) pair within ``limit_m`` (see :func:`distance_pairs`)."""
+        src, tgt = self.src, self.tgt
+        n = self.network.n_nodes
+        m, nt = len(src.pos), len(tgt.pos)
+        shape = (len(self.sources.table), len(self.targets.table))
+        empty = DistancePairs(
+            source=np.empty(0, dtype=np.int64),
+            target=np.empty(0, dtype=np.int64),
+            distance_m=np.empty(0, dtype=np.float64),
+            shape=shape,
+            limit_m=limit_m,
+        )
+        if m == 0 or nt == 0:
+            return empty
+        # node -> the targets on its edges, with the way along the edge (one entry per end; a
+        # self-loop's single end takes the shorter way round)
+        loop = tgt.u == tgt.v
+        ent_node = np.concatenate([tgt.u, tgt.v[~loop]])
+        ent_t = np.concatenate([np.arange(nt, dtype=np.int64), np.flatnonzero(~loop)])
+        ent_off = np.concatenate(
+            [np.where(loop, np.minimum(tgt.to_u, tgt.to_v), tgt.to_u), tgt.to_v[~loop]]
+        )
+        by_node = np.argsort(ent_node, kind="stable")
+        ent_t, ent_off = ent_t[by_node], ent_off[by_node]
+        per_node = np.bincount(ent_node, minlength=n)
+        node_start = _indptr(ent_node, n)[:-1]
+        # (target, source) pairs on one edge, sorted by source so a block takes a slice
+        by_src = np.argsort(self.pair_s, kind="stable")
+        same_s, same_t, same_d = self.pair_s[by_src], self.pair_t[by_src], self.pair_d[by_src]
+
+        limit = np.inf if limit_m is None else float(limit_m) + _STUB_SHIFT
+        step = chunk if chunk is not None else max(1, _PAIRS_BLOCK // (n + m))
+        out_s: list[IntArray] = []
+        out_t: list[IntArray] = []
+        out_d: list[FloatArray] = []
+        found = 0
+        for a in range(0, m, step):
+            b = min(a + step, m)
+            dist = dijkstra(
+                self.graph,
+                directed=True,
+                indices=n + np.arange(a, b),
+                limit=limit,
+                min_only=False,
+            )
+            # reached road nodes (a flat scan of the contiguous block: 5x faster than a 2-D
+            # nonzero); stubs have no incoming edge, so of them only each row's own is reached
+            flat = np.flatnonzero(dist < np.inf)
+            d_node = dist.ravel()[flat]
+            del dist
+            row, node = np.divmod(flat, n + m)
+            road = node < n
+            row, node, d_node = row[road], node[road], d_node[road]
+            # expand each reached node to the targets on its edges
+            count = per_node[node]
+            rows = np.repeat(row, count)
+            start = np.repeat(node_start[node] - (np.cumsum(count) - count), count)
+            ent = start + np.arange(len(rows))
+            t = ent_t[ent]
+            d = np.repeat(d_node, count)
+            d += ent_off[ent]
+            # or directly along the edge from a source on it
+            lo, hi = np.searchsorted(same_s, [a, b])
+            if hi > lo:
+                rows = np.concatenate([rows, same_s[lo:hi] - a])
+                t = np.concatenate([t, same_t[lo:hi]])
+                d = np.concatenate([d, same_d[lo:hi]])
+            d -= _STUB_SHIFT
+            d += tgt.connector[t]
+            if limit_m is not None:
+                ok = d <= limit_m
+                rows, t, d = rows[ok], t[ok], d[ok]
+            # the shortest way per pair
+            key = rows * nt + t
+            order = np.lexsort((d, key))
+            key, d = key[order], d[order]
+            first = np.ones(len(key), dtype=bool)
+            first[1:] = key[1:] != key[:-1]
+            key, d = key[first], d[first]
+            out_s.append(src.pos[a + key // nt])
+            out_t.append(tgt.pos[key % nt])
+            out_d.append(d)
+            found += len(d)
+            if max_pairs is not None and found > max_pairs:
+                within = "are connected" if limit_m is None else f"lie within {limit_m:g} m"
+                msg = (
+                    f"more than {max_pairs:,} (source, target) pairs {within} (after "
+                    f"{b:,} of {m:,} sources); lower the limit or give fewer sources"
+                )
+                raise NetworkError(msg)
+        if not out_d:
+            return empty
+        return DistancePairs(
+            source=np.concatenate(out_s),
+            target=np.concatenate(out_t),
+            distance_m=np.concatenate(out_d),
+            shape=shape,
+            limit_m=limit_m,
+        )
+
 
 def distances_from(
     network: RoadNetwork,
@@ -1489,6 +1684,86 @@ def distances_from(
     return _NearestRuns.build(network, sources, targets).run(None, limit_m)
 
 
+def distance_pairs(
+    network: RoadNetwork,
+    sources: SnapResult,
+    targets: SnapResult,
+    *,
+    limit_m: float | None,
+    chunk: int | None = None,
+    max_pairs: int | None = None,
+) -> DistancePairs:
+    """Walking distance of every (source, target) pair within ``limit_m``, as a sparse list.
+
+    The many-to-many answer of :func:`distance_matrix` without its dense ``n_sources x
+    n_targets`` array: only the pairs within the limit are kept, so a county's candidate sites
+    and households fit in memory.
+
+    Parameters
+    ----------
+    network
+        The road network both point sets were snapped onto.
+    sources, targets
+        Snapped points (e.g. candidate sites and households).
+    limit_m
+        Keep the pairs whose total walking distance (connectors included) is at most this;
+        ``None`` for every connected pair (then the answer grows as ``n_sources x n_targets``).
+    chunk
+        Sources per Dijkstra call; ``None`` for as many as keep the call's ``chunk x (n_nodes +
+        n_sources)`` block of distances within 128 MB.
+    max_pairs
+        Raise :class:`~geo.errors.NetworkError` once more pairs than this are found (checked
+        after each block of sources), before they fill the memory; ``None`` for no bound.
+
+    Returns
+    -------
+    DistancePairs
+        ``source``, ``target`` (row positions in the two tables) and ``distance_m`` of the
+        pairs within the limit, sorted by source then target; a distance of 0 is a pair like
+        any other.
+
+    Raises
+    ------
+    NetworkError
+        A point set was snapped onto another network, or more than ``max_pairs`` pairs.
+
+    Notes
+    -----
+    The graph is the one of :func:`distances_from`: the road network plus a stub node per
+    snapped source, with two edges to the ends ``u`` and ``v`` of the source's edge
+    (``connector + offset`` and ``connector + (length - offset)``); no target is inserted.
+    ``dijkstra(min_only=False, limit=limit_m)`` runs from blocks of ``chunk`` stubs and gives,
+    per source ``s``, the distance ``D_s(n)`` of every road node within the limit. A target at
+    ``offset`` on the edge ``(u, v)`` of length ``L`` then gets, from ``s``,
+
+    .. math:: \\min\\big(D_s(u) + \\text{offset},\\; D_s(v) + L - \\text{offset},\\;
+              c(s) + |\\text{offset} - \\text{offset}(s)| \\text{ if } s
+              \\text{ is on the same edge}\\big) + c(\\text{target})
+
+    for the reason given in :func:`distances_from` (a walk reaches a point inside an edge
+    through one of its ends, or along the edge from a point on it). An index from each road
+    node to the targets on its edges (built once) turns the reached nodes of a block into
+    candidate pairs, and the minimum per pair is kept. Positions are rounded as in
+    :func:`distance_matrix`, so both agree to floating-point summation order (below 1e-9 m).
+
+    Memory: one block of ``chunk x (n_nodes + n_sources)`` distances and the candidate pairs of
+    that block at a time, plus 24 bytes per pair kept. Time: each source costs its Dijkstra
+    search within the limit plus a pass over its row of the block. On the synthetic county
+    (250,000 road nodes, 200,000 households), 1,764 sites within 1,000 m take about 2 s.
+    """
+    if limit_m is not None and not limit_m >= 0:
+        msg = f"limit_m must be >= 0 or None, got {limit_m}"
+        raise ValueError(msg)
+    if chunk is not None and chunk < 1:
+        msg = f"chunk must be >= 1, got {chunk}"
+        raise ValueError(msg)
+    if max_pairs is not None and max_pairs < 0:
+        msg = f"max_pairs must be >= 0, got {max_pairs}"
+        raise ValueError(msg)
+    runs = _NearestRuns.build(network, sources, targets)
+    return runs.pairs(limit_m, chunk=chunk, max_pairs=max_pairs)
+
+
 def distance_matrix(
     network: RoadNetwork,
     sources: SnapResult,
@@ -1518,8 +1793,9 @@ def distance_matrix(
     One ``dijkstra(indices=<source stubs>, min_only=False)`` call on the graph with every
     snapped point inserted as a node splitting its edge (:func:`_augment`; the positions are
     those :func:`distances_from` uses, so both agree); memory grows as
-    ``n_sources x n_nodes``, so keep the sources to the candidate sites (tens to a few
-    hundred).
+    ``n_sources x (n_nodes + n_targets)``, so keep it to small inputs (tens to a few hundred
+    sources, thousands of targets). :func:`distance_pairs` gives the same distances as a
+    sparse list of the pairs within a limit, in bounded memory.
     """
     aug = _augment(network, sources, targets)
     out = np.full((len(sources), len(targets)), np.inf)

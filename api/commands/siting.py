@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -20,6 +20,9 @@ from api._common import (
     resolve_lang,
 )
 from geo.settings import Language
+
+if TYPE_CHECKING:
+    from analysis.siting import SitingResult
 
 
 class ModelChoice(StrEnum):
@@ -50,6 +53,10 @@ _TXT: dict[str, dict[str, str]] = {
     "cov_after": {"zh": "覆盖率(新建后,加权)", "en": "Coverage after (weighted)"},
     "uncovered": {"zh": "仍未覆盖家庭", "en": "Households still uncovered"},
     "candidates": {"zh": "候选站点数", "en": "Candidate sites"},
+    "thinned": {
+        "zh": "{n:,}(原网格 {was:,} 个过多,间距放大到 {spacing:,.0f} 米)",
+        "en": "{n:,} (the grid gave {was:,}: too many, spacing widened to {spacing:,.0f} m)",
+    },
     "solver": {"zh": "求解器 / 状态", "en": "Solver / status"},
     "objective": {"zh": "目标值", "en": "Objective"},
     "gap": {"zh": "最优性间隙", "en": "Optimality gap"},
@@ -87,6 +94,16 @@ _HEADERS: dict[str, dict[str, str]] = {
 
 def _t(key: str, lang: Language) -> str:
     return _TXT[key][lang]
+
+
+def _candidates(result: SitingResult, lang: Language) -> str:
+    """How many candidate sites, and how their grid was widened when there were too many."""
+    n = len(result.candidates)
+    if result.candidates_thinned_from is None or result.candidate_spacing_m is None:
+        return f"{n:,}"
+    return _t("thinned", lang).format(
+        n=n, was=result.candidates_thinned_from, spacing=result.candidate_spacing_m
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -205,7 +222,7 @@ def site(
     for key, value in (
         ("model", result.model),
         ("standard", f"{result.standard_m:g}"),
-        ("candidates", str(len(result.candidates))),
+        ("candidates", _candidates(result, language)),
         ("cov_before", f"{100 * result.coverage_before:.1f}%"),
         ("cov_after", f"{100 * result.coverage_after:.1f}%"),
         ("uncovered", str(len(result.uncovered))),

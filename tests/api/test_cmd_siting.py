@@ -89,3 +89,19 @@ def test_site_bad_input_exits_2(tiny: Path, tmp_path: Path, args: list[str], mes
     result = runner.invoke(app, ["site", str(tiny), *args, "--lang", "en", "--out", str(tmp_path)])
     assert result.exit_code == 2, result.output
     assert message in result.output
+
+
+def test_site_reports_a_widened_candidate_grid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from geo.settings import get_settings
+
+    monkeypatch.setenv("TONGAN_SITING__MAX_CANDIDATES", "10")
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["site", "-k", "2", "--out", str(tmp_path)])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    # the sample's 300 m grid gives 60 candidates; 600, 1,200 m still give more than 10
+    assert "9(原网格 60 个过多,间距放大到 2,400 米)" in result.output
