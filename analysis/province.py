@@ -575,7 +575,7 @@ def local_cluster_client(
             threads_per_worker=ps.threads_per_worker,
             processes=True,
             memory_limit=memory,
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: two clusters on one machine do not clash
             silence_logs=logging.ERROR,
             scheduler_kwargs={"allowed_failures": ps.allowed_worker_deaths},
         ) as cluster,
