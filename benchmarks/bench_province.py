@@ -124,10 +124,10 @@ def main() -> None:
             + f"; partitioning {partition_per_county:.2f} s per county"
         )
         rounds = math.ceil(TARGET_COUNTIES / TARGET_WORKERS)
-        for label, factor in (
-            (f"scale {args.scale}", 1.0),
-            ("full county (x1/scale)", 1 / args.scale),
-        ):
+        sizes = [(f"scale {args.scale}", 1.0)]
+        if args.scale != 1.0:
+            sizes.append(("full county (x1/scale)", 1 / args.scale))
+        for label, factor in sizes:
             c, p = county_s * factor, partition_per_county * factor
             ideal = (TARGET_COUNTIES * c + TARGET_COUNTIES * p) / TARGET_WORKERS
             whole = rounds * c + TARGET_COUNTIES * p / TARGET_WORKERS
