@@ -44,6 +44,40 @@ def _hexagon(q: int, r: int, size: float) -> Polygon:
     return Polygon(np.c_[cx + size * np.cos(angles), cy + size * np.sin(angles)])
 
 
+def hexagon_counts(
+    points: gpd.GeoDataFrame, *, columns: Sequence[str], cell_m: float
+) -> gpd.GeoDataFrame:
+    """Count points and sum ``columns`` in hexagonal cells of ``cell_m`` (flat-to-flat).
+
+    Parameters
+    ----------
+    points
+        Points in a metric CRS.
+    columns
+        Numeric columns to sum per cell (missing values count 0).
+    cell_m
+        Flat-to-flat width of a cell (m).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per non-empty cell: ``count`` and the summed columns; hexagon polygons in the
+        points' CRS, ordered by cell.
+    """
+    require_metric(points, layer="points")
+    size = cell_m / _SQRT3  # circumradius from the flat-to-flat width
+    q, r = _hex_ids(points.geometry.x.to_numpy(), points.geometry.y.to_numpy(), size)
+    frame = pd.DataFrame({"q": q, "r": r})
+    for col in columns:
+        frame[col] = pd.to_numeric(points[col], errors="coerce").fillna(0).to_numpy()
+    grouped = frame.groupby(["q", "r"], sort=True)
+    cells = grouped[list(columns)].sum()
+    cells.insert(0, "count", grouped.size())
+    cells = cells.reset_index()
+    geoms = [_hexagon(int(a), int(b), size) for a, b in zip(cells["q"], cells["r"], strict=True)]
+    return gpd.GeoDataFrame(cells.drop(columns=["q", "r"]), geometry=geoms, crs=points.crs)
+
+
 def aggregate_households(
     households: gpd.GeoDataFrame,
     *,
@@ -71,15 +105,8 @@ def aggregate_households(
         suppressed) and ``suppressed``; hexagon polygons in the households' CRS.
     """
     require_metric(households, layer="households")
-    size = settings.cell_m / _SQRT3  # circumradius from the flat-to-flat width
-    q, r = _hex_ids(households.geometry.x.to_numpy(), households.geometry.y.to_numpy(), size)
-    frame = pd.DataFrame({"q": q, "r": r})
-    for col in columns:
-        frame[col] = pd.to_numeric(households[col], errors="coerce").fillna(0).to_numpy()
-    grouped = frame.groupby(["q", "r"], sort=True)
-    cells = grouped[list(columns)].sum()
-    cells.insert(0, "households", grouped.size())
-    cells = cells.reset_index()
+    cells = hexagon_counts(households, columns=columns, cell_m=settings.cell_m)
+    cells = cells.rename(columns={"count": "households"})
     suppressed = cells["households"] < settings.min_households
     kids = children_in(cells, columns)
     if kids is not None:
@@ -87,8 +114,7 @@ def aggregate_households(
     cells["suppressed"] = suppressed
     for col in [*columns, "households"]:
         cells[col] = cells[col].astype("Float64").mask(suppressed)
-    geoms = [_hexagon(int(a), int(b), size) for a, b in zip(cells["q"], cells["r"], strict=True)]
-    return gpd.GeoDataFrame(cells.drop(columns=["q", "r"]), geometry=geoms, crs=households.crs)
+    return cells[["households", *columns, "suppressed", cells.geometry.name]]
 
 
 CHILD_COLUMNS = ("left_behind", "in_difficulty")

@@ -191,7 +191,13 @@ def overview(ctx: Context, _params: BaseModel) -> PageResult:
     cells_out = cells.drop(columns=[]).copy()
     remote = ctx.remote()
     return PageResult(
-        overview_map(ctx.layers, cells=cells, lang=ctx.lang, remote=remote),
+        overview_map(
+            ctx.layers,
+            cells=cells,
+            lang=ctx.lang,
+            remote=remote,
+            detail_zoom=ctx.settings.map_detail_zoom,
+        ),
         figures,
         {"layers": table, "cells": cells_out},
         remote=remote,
@@ -313,6 +319,23 @@ def _risk(ctx: Context, day: dt.date) -> tuple[Layers, RiskResult]:
     return metric, assess_risk(metric, settings=ctx.settings, date=day)
 
 
+def _spot_cells(ctx: Context, spots: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Risk spots per class counted in hexagons for the zoomed-out map (no personal data: no
+    suppression), ``privacy.cell_m`` wide or coarser when there would be more than
+    ``MAP_MAX_CELLS``."""
+    from analysis.privacy import hexagon_counts
+
+    flags = spots[["geometry"]].assign(
+        **{c: (spots["risk_class"] == c).astype(int) for c in _RISK_CLASSES}
+    )
+    cell_m = ctx.settings.privacy.cell_m
+    cells = hexagon_counts(flags, columns=list(_RISK_CLASSES), cell_m=cell_m)
+    while len(cells) > MAP_MAX_CELLS:
+        cell_m *= 2
+        cells = hexagon_counts(flags, columns=list(_RISK_CLASSES), cell_m=cell_m)
+    return cells
+
+
 @page(
     "risk",
     title={"zh": "溺水风险点与“四个一”排查", "en": "Drowning-risk spots and the four-ones audit"},
@@ -347,6 +370,8 @@ def risk(ctx: Context, params: BaseModel) -> PageResult:
         authorised=ctx.authorised,
         child_cells=cells,
         remote=remote,
+        spot_cells=_spot_cells(ctx, spots),
+        detail_zoom=ctx.settings.map_detail_zoom,
     )
     tables = {
         "spots": spots,

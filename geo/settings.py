@@ -667,6 +667,16 @@ class Settings(BaseSettings):
             "county's road and service-area vertices several-fold; 0 sends them as they are."
         ),
     )
+    map_detail_zoom: int = Field(
+        13,
+        ge=0,
+        le=19,
+        description=(
+            "On the map server, when a county's risk spots are too many to inline, they are "
+            "drawn one by one from this zoom level on (a township: about 23 km across a "
+            "1,400-pixel screen at zoom 13), and counted per hexagon below it (ours)."
+        ),
+    )
     map_inline_max_features: int = Field(
         1000,
         ge=0,

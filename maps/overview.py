@@ -6,6 +6,7 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import numpy as np
 from folium import plugins
 
 from geo.crs import WGS84
@@ -19,6 +20,10 @@ _T: dict[str, dict[Language, str]] = {
     "areas": {"zh": "行政区划", "en": "Areas"},
     "waters": {"zh": "水域", "en": "Waters"},
     "roads": {"zh": "道路", "en": "Roads"},
+    "local_roads": {
+        "zh": "村道、机耕道、小路放大到第 {z} 级显示",
+        "en": "village roads, tracks and paths from zoom {z}",
+    },
     "schools": {"zh": "学校", "en": "Schools"},
     "facilities": {"zh": "儿童服务设施", "en": "Child facilities"},
     "equipment": {"zh": "救生设施", "en": "Rescue equipment"},
@@ -55,6 +60,8 @@ def _by_url(remote: RemoteLayers | None, frame: gpd.GeoDataFrame) -> RemoteLayer
 
 
 _AREA_WEIGHTS = {"county": 3, "township": 2}
+#: Road kinds drawn only when zoomed in, when the roads go by URL.
+_LOCAL_ROADS = ("village_road", "track", "path")
 _EQUIPMENT_COLORS = {"ok": "green", "damaged": "orange", "missing": "red"}
 
 
@@ -64,11 +71,15 @@ def overview_map(
     cells: gpd.GeoDataFrame | None = None,
     lang: Language = "zh",
     remote: RemoteLayers | None = None,
+    detail_zoom: int = 13,
 ) -> folium.Map:
     """Draw every layer; households only as the aggregated ``cells`` (see analysis.privacy).
 
     ``remote`` (the map server's) sends the layers with many features by URL
-    (:mod:`maps.remote`); without it every feature is written into the HTML.
+    (:mod:`maps.remote`); without it every feature is written into the HTML. Roads sent by
+    URL are drawn in two layers: the through roads (primary to tertiary, bridges) at every
+    zoom, the village roads, tracks and paths from ``detail_zoom`` on, as on any web map
+    (a county's 15,000 village roads are a grey mat at county zoom and cost seconds to draw).
     """
     wgs = layers.to_crs(WGS84)
     m = base_map(wgs.areas if len(wgs.areas) else wgs.households, lang=lang)
@@ -145,19 +156,33 @@ def overview_map(
     group = folium.FeatureGroup(name=_t("roads", lang), show=True)
     if by_url := _by_url(remote, wgs.roads):
         kinds = wgs.roads["kind"].astype(str)
-        add_remote_layer(
-            group,
-            wgs.roads[["geometry"]].assign(
-                s=["minor" if k in {"track", "path"} else "road" for k in kinds]
-            ),
-            remote=by_url,
-            key="roads",
-            styles={
-                "minor": {"color": "#8c6d31", "weight": 1},
-                "road": {"color": "#636363", "weight": 2},
-            },
-            style="s",
+        styled = wgs.roads[["geometry"]].assign(
+            s=["minor" if k in {"track", "path"} else "road" for k in kinds]
         )
+        styles = {
+            "minor": {"color": "#8c6d31", "weight": 1},
+            "road": {"color": "#636363", "weight": 2},
+        }
+        local = kinds.isin(_LOCAL_ROADS).to_numpy()
+        parts: list[tuple[str, np.ndarray, int | None]] = [
+            ("roads", ~local, None),
+            ("roads_local", local, detail_zoom),
+        ]
+        for key, mask, least in parts:
+            if mask.any():
+                add_remote_layer(
+                    group,
+                    styled.loc[mask],
+                    remote=by_url,
+                    key=key,
+                    styles=styles,
+                    style="s",
+                    min_zoom=least,
+                )
+        if local.any():
+            add_legend(
+                m, _t("roads", lang), [("#636363", _t("local_roads", lang).format(z=detail_zoom))]
+            )
     elif len(wgs.roads):
         folium.GeoJson(
             wgs.roads[["kind", "geometry"]].to_json(),

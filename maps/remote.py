@@ -131,20 +131,39 @@ function tonganRemote(map, group, spec) {
     });
   }
   state.layer = layer;
+  // a layer with minZoom / maxZoom is drawn only within those zooms (details when zoomed in,
+  // a summary when zoomed out), and fetched when first needed
+  function zoomOk() {
+    var z = map.getZoom();
+    return (spec.minZoom === null || spec.minZoom === undefined || z >= spec.minZoom) &&
+      (spec.maxZoom === null || spec.maxZoom === undefined || z <= spec.maxZoom);
+  }
+  var shown = null;  // what is added to the group: the layer, or its cluster
+  function sync() {
+    if (!map.hasLayer(group)) { return; }
+    if (!zoomOk()) {
+      if (shown && group.hasLayer(shown)) { group.removeLayer(shown); }
+      return;
+    }
+    if (!state.started) { all.pending += 1; load(); return; }
+    if (shown && !group.hasLayer(shown)) { group.addLayer(shown); }
+  }
   function draw(data) {
     layer.addData(data);
     state.count = layer.getLayers().length;
     return new Promise(function (done) {
+      var visible = zoomOk();  // the map may have been zoomed while the data came
       if (spec.cluster) {
-        var cluster = L.markerClusterGroup({
+        shown = L.markerClusterGroup({
           chunkedLoading: true,
           chunkProgress: function (processed, total) { if (processed >= total) { done(); } }
         });
-        group.addLayer(cluster);
-        cluster.addLayers(layer.getLayers());
-        if (!state.count) { done(); }
+        if (visible) { group.addLayer(shown); }
+        shown.addLayers(layer.getLayers());
+        if (!state.count || !visible) { done(); }
       } else {
-        group.addLayer(layer);
+        shown = layer;
+        if (visible) { group.addLayer(layer); }
         done();
       }
     }).then(function () {
@@ -164,11 +183,13 @@ function tonganRemote(map, group, spec) {
       })
       .finally(function () { all.pending -= 1; });
   }
-  // the group is added to the map after this script: decide once the page's scripts have run
+  // the group is added to the map after this script: decide once the page's scripts have run;
+  // a hidden layer, or one outside its zooms, is fetched when first shown
   setTimeout(function () {
-    if (map.hasLayer(group)) { load(); return; }
-    all.pending -= 1;  // hidden: fetched when first shown
-    group.once("add", function () { all.pending += 1; load(); });
+    all.pending -= 1;  // counted again by sync() if it loads now
+    group.on("add", sync);
+    map.on("zoomend", sync);
+    sync();
   }, 0);
 }
 </script>
@@ -306,6 +327,8 @@ def add_remote_layer(
     width: int = 300,
     marker: Literal["circle", "icon"] = "circle",
     cluster: bool = False,
+    min_zoom: int | None = None,
+    max_zoom: int | None = None,
 ) -> RemoteGeoJson:
     """Send ``frame`` by URL and draw it in ``group`` once the browser has fetched it.
 
@@ -335,6 +358,9 @@ def add_remote_layer(
         Points as canvas circles (``"circle"``) or as icon markers (``"icon"``).
     cluster
         Cluster the markers (Leaflet.markercluster), for many icon markers.
+    min_zoom, max_zoom
+        Draw the layer only from / up to these zoom levels (both included), fetching it when
+        first needed: the details of a county when zoomed in, a summary when zoomed out.
     """
     if key in remote.frames:
         raise ValueError(f"layer key {key!r} is used twice on this map")
@@ -368,6 +394,8 @@ def add_remote_layer(
         "width": width,
         "marker": marker,
         "cluster": cluster,
+        "minZoom": min_zoom,
+        "maxZoom": max_zoom,
     }
     element = RemoteGeoJson(spec, cluster=cluster)
     group.add_child(element)

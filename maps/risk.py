@@ -69,6 +69,19 @@ T: dict[str, dict[str, str]] = {
     "legend_eq": {"zh": "救生设施", "en": "Equipment"},
     "legend_density": {"zh": "儿童数(每格)", "en": "Children per cell"},
     "children_col": {"zh": "儿童数", "en": "Children"},
+    "spot_cells": {
+        "zh": "风险点(缩小时按格汇总)",
+        "en": "Risk spots (summed per cell when zoomed out)",
+    },
+    "legend_cells": {"zh": "风险点(每格)", "en": "Risk spots per cell"},
+    "zoom_in": {
+        "zh": "放大到第 {z} 级显示单个风险点",
+        "en": "zoom in to level {z} for single spots",
+    },
+    "cell_tip": {
+        "zh": "红 {red} · 黄 {yellow} · 绿 {green}",
+        "en": "red {red} · yellow {yellow} · green {green}",
+    },
     "households_col": {"zh": "户数", "en": "Households"},
 }
 
@@ -187,12 +200,73 @@ def _remote_equipment(
     )
 
 
+#: Circle radius (px) of a summary cell by its red + yellow spots: (at least, radius).
+CELL_RADII = ((0, 3), (1, 5), (5, 7), (10, 9), (25, 12))
+
+
+def _spot_summary(
+    m: folium.Map,
+    cells: gpd.GeoDataFrame,
+    lang: Language,
+    remote: RemoteLayers,
+    detail_zoom: int,
+) -> tuple[str, list[tuple[str, str]]]:
+    """Spots counted per hexagon, drawn as circles (worst class, sized by red + yellow) until
+    ``detail_zoom``; returns the legend."""
+    counts = {c: cells[c].fillna(0).astype(int).to_numpy() for c in CLASS_COLORS}
+    urgent = counts["red"] + counts["yellow"]
+    worst = np.where(counts["red"] > 0, "red", np.where(counts["yellow"] > 0, "yellow", "green"))
+    size = np.zeros(len(cells), dtype=int)
+    for i, (least, _) in enumerate(CELL_RADII):
+        size[urgent >= least] = i
+    centres = cells.geometry.centroid.to_crs(WGS84)  # hexagons in a metric CRS
+    frame = gpd.GeoDataFrame(
+        {
+            "s": [f"{w}{k}" for w, k in zip(worst, size, strict=True)],
+            "tip": [
+                T["cell_tip"][lang].format(red=r, yellow=y, green=g)
+                for r, y, g in zip(counts["red"], counts["yellow"], counts["green"], strict=True)
+            ],
+        },
+        geometry=centres.to_numpy(),
+        crs=WGS84,
+    )
+    styles = {
+        f"{cls}{k}": {
+            "radius": radius,
+            "color": "#333333",
+            "weight": 1,
+            "fill": True,
+            "fillColor": color,
+            "fillOpacity": 0.85,
+        }
+        for cls, color in CLASS_COLORS.items()
+        for k, (_, radius) in enumerate(CELL_RADII)
+    }
+    group = folium.FeatureGroup(name=_t("spot_cells", lang))
+    add_remote_layer(
+        group,
+        frame,
+        remote=remote,
+        key="spot_cells",
+        styles=styles,
+        style="s",
+        tooltip="tip",
+        max_zoom=detail_zoom - 1,
+    )
+    group.add_to(m)
+    items = [(CLASS_COLORS[c], _t(c, lang)) for c in CLASS_COLORS]
+    items.append(("#ffffff", T["zoom_in"][lang].format(z=detail_zoom)))
+    return _t("legend_cells", lang), items
+
+
 def _remote_spots(
     group: folium.FeatureGroup,
     spots: gpd.GeoDataFrame,
     cls: str,
     lang: Language,
     remote: RemoteLayers,
+    min_zoom: int | None = None,
 ) -> None:
     """One class of spots by URL: canvas circles, popups built in the browser."""
     described = [_spot_rows(row, lang) for _, row in spots.iterrows()]
@@ -228,6 +302,7 @@ def _remote_spots(
         title="title",
         tooltip="tip",
         width=380,
+        min_zoom=min_zoom,
     )
 
 
@@ -239,6 +314,8 @@ def risk_map(
     authorised: bool = False,
     child_cells: gpd.GeoDataFrame | None = None,
     remote: RemoteLayers | None = None,
+    spot_cells: gpd.GeoDataFrame | None = None,
+    detail_zoom: int = 13,
 ) -> folium.Map:
     """Draw the risk analysis: waters, spots by class, equipment present, child density.
 
@@ -258,6 +335,13 @@ def risk_map(
     remote
         Where layers with many features go by URL (:mod:`maps.remote`; the map server's);
         ``None`` writes every feature into the HTML.
+    spot_cells
+        Spots counted per hexagon (:func:`analysis.privacy.hexagon_counts` of ``red``,
+        ``yellow`` and ``green`` indicator columns). When the spots go by URL, these are drawn
+        instead of the single spots below ``detail_zoom`` (a county's 20,000 spots are a blur at
+        county zoom and cost the browser seconds).
+    detail_zoom
+        The zoom level from which single spots are drawn when ``spot_cells`` stand in for them.
     """
     waters = layers_metric.waters.to_crs(WGS84)
     m = base_map(waters if len(waters) else result.spots, lang=lang)
@@ -356,11 +440,15 @@ def risk_map(
         ).add_to(m)
 
     spots = result.spots.to_crs(WGS84)
+    summary = remote is not None and spot_cells is not None and remote.by_url(spots)
+    if summary:
+        assert remote is not None and spot_cells is not None
+        legends.append(_spot_summary(m, spot_cells, lang, remote, detail_zoom))
     for cls in ("green", "yellow", "red"):
         group = folium.FeatureGroup(name=f"{_t('spots', lang)}:{_t(cls, lang)}")
         sub = spots.loc[spots["risk_class"] == cls]
-        if remote is not None and remote.by_url(sub):
-            _remote_spots(group, sub, cls, lang, remote)
+        if remote is not None and (summary or remote.by_url(sub)):
+            _remote_spots(group, sub, cls, lang, remote, detail_zoom if summary else None)
             group.add_to(m)
             continue
         for _, row in sub.iterrows():

@@ -6,7 +6,13 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from analysis.privacy import _hex_ids, _hexagon, aggregate_households, suppress_small_counts
+from analysis.privacy import (
+    _hex_ids,
+    _hexagon,
+    aggregate_households,
+    hexagon_counts,
+    suppress_small_counts,
+)
 from geo.errors import CRSError
 from geo.settings import PrivacySettings
 
@@ -105,3 +111,20 @@ def test_small_rows_are_withheld_and_withheld_rows_stay_so() -> None:
     assert out["left_behind_covered"].isna().tolist() == [True, False, False, False]
     assert out["share_children"].isna().tolist() == [True, False, False, False]
     assert out["median_dist_m"].tolist() == [300.0, 500.0, 0.0, 100.0]  # not a count
+
+
+def test_hexagon_counts_counts_every_point_once() -> None:
+    import shapely
+
+    # three points in the cell round (0, 0), one 1 km east: two cells of 500 m
+    pts = gpd.GeoDataFrame(
+        {"red": [1, 0, 1, 1]},
+        geometry=shapely.points([(0, 0), (50, 20), (-40, -60), (1000, 0)]),
+        crs=32649,
+    )
+    cells = hexagon_counts(pts, columns=["red"], cell_m=500.0)
+    assert sorted(cells["count"]) == [1, 3] and cells["red"].sum() == 3
+    for cell, n in zip(cells.geometry, cells["count"], strict=True):
+        assert int(shapely.contains(cell, pts.geometry.to_numpy()).sum()) == n
+    # flat-to-flat width 500 m: area = sqrt(3)/2 * 500^2
+    assert cells.geometry.area.to_numpy() == pytest.approx(3**0.5 / 2 * 500**2)

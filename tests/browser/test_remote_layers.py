@@ -136,3 +136,65 @@ def test_a_hidden_layer_by_url_loads_when_shown(browser: Any, remote_server_url:
     assert page.locator(".marker-cluster, .awesome-marker").count() > 0
     page.close()
     assert errors == [], errors
+
+
+_ZOOM = """z => new Promise(done => {
+  const m = window.tonganLayers.map;
+  if (m.getZoom() === z) { done(); return; }
+  m.once("zoomend", () => done());
+  m.setZoom(z, {animate: false});
+})"""
+_SETTLED = "() => window.tonganLayers.pending === 0"
+
+
+def test_zoomed_out_the_risk_map_sums_spots_per_cell_and_zoomed_in_draws_them(
+    browser: Any, remote_server_url: str
+) -> None:
+    # the sample's spots go by URL on this server (inline_max 40): single spots from zoom 13
+    page, errors = _open(browser, f"{remote_server_url}/maps/risk/map?{DATE}")
+    assert page.evaluate("() => window.tonganLayers.map.getZoom()") >= 13
+    state = page.evaluate(_STATE)
+    assert state["spots_red"]["drawn"] == state["spots_red"]["count"] > 0
+    assert not state["spot_cells"]["started"]  # a summary is not needed up close
+
+    page.evaluate(_ZOOM, 11)
+    page.wait_for_function(_SETTLED, timeout=30_000)
+    page.evaluate(_FRAMES)
+    state = page.evaluate(_STATE)
+    assert all(state[f"spots_{c}"]["drawn"] == 0 for c in ("red", "yellow", "green"))
+    cells = state["spot_cells"]
+    assert cells["loaded"] and cells["drawn"] == cells["count"] > 0
+    # every spot is counted in one cell: the cells' tooltips add up to the spots
+    served = _served(
+        f"{remote_server_url}/maps/risk/map", f"layers/spot_cells.geojson?{DATE}&lang=zh&basemap=blank"
+    )
+    total = 0
+    for feature in served["features"]:
+        numbers = [int(n) for n in feature["properties"]["tip"].split() if n.isdigit()]
+        total += sum(numbers)
+    spots = sum(state[f"spots_{c}"]["count"] for c in ("red", "yellow", "green"))
+    assert total == spots
+
+    page.evaluate(_ZOOM, 14)
+    page.wait_for_function(_SETTLED, timeout=30_000)
+    state = page.evaluate(_STATE)
+    assert state["spots_red"]["drawn"] == state["spots_red"]["count"]
+    assert state["spot_cells"]["drawn"] == 0
+    page.close()
+    assert errors == [], errors
+
+
+def test_overview_draws_village_roads_only_when_zoomed_in(
+    browser: Any, remote_server_url: str
+) -> None:
+    page, errors = _open(browser, f"{remote_server_url}/maps/overview/map")
+    state = page.evaluate(_STATE)
+    local = state["roads_local"]
+    assert local["drawn"] == local["count"] > 0
+    page.evaluate(_ZOOM, 11)
+    page.wait_for_function(_SETTLED, timeout=30_000)
+    state = page.evaluate(_STATE)
+    assert state["roads_local"]["drawn"] == 0
+    assert state["roads"]["drawn"] == state["roads"]["count"] > 0  # through roads stay
+    page.close()
+    assert errors == [], errors
