@@ -55,3 +55,18 @@ def test_map_page_in_chromium(browser: Any, server_url: str, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"))
     page.close()
     assert errors == [], errors
+
+
+def test_opening_a_map_says_it_is_computing(browser: Any, server_url: str) -> None:
+    page = browser.new_page()
+    page.goto(f"{server_url}/?lang=zh", wait_until="load")
+    assert not page.locator("#busy").is_visible()
+    # the click's handler runs before the browser leaves the page: the notice is up at once
+    shown = page.evaluate(
+        """() => { document.querySelector("a.open").click();
+                   return document.getElementById("busy").classList.contains("on"); }"""
+    )
+    assert shown
+    assert "正在计算" in page.locator("#busy").inner_text()
+    page.wait_for_url("**/maps/**", timeout=60_000)
+    page.close()
