@@ -31,7 +31,7 @@ from geo.schemas import (
     SPOT_KINDS,
     WATER_KINDS,
 )
-from geo.settings import RiskSettings, Settings
+from geo.settings import Language, RiskSettings, Settings
 
 __all__ = ["CLASSES", "PROCURED", "RiskResult", "assess_risk"]
 
@@ -59,7 +59,8 @@ class RiskResult:
         ``mitigation``, ``risk`` (0-100), ``risk_class``, ``children_near``,
         ``weighted_children``, ``near_households``, ``schools_near``, ``pupils_near``,
         ``incidents_near``, ``has_<item>`` for the four items, ``fenced``, ``missing_items``,
-        ``n_missing``, ``fence_needed_m``, ``last_inspected``, ``explanation``.
+        ``n_missing``, ``fence_needed_m``, ``last_inspected``, ``explanation`` (Chinese) and
+        ``explanation_en`` (English; :func:`geo.i18n.in_language` keeps the one asked for).
     reaches
         The reach lines of the reach spots, with ``spot_id``, ``water_id``, ``length_m``.
     summary_village, summary_township, summary_chief
@@ -230,9 +231,10 @@ def _classify(risk: FloatArray, rs: RiskSettings) -> NDArray[np.object_]:
 _CLASS_ZH = {"red": "红", "yellow": "黄", "green": "绿"}
 
 
-def _explain(spots: pd.DataFrame, factors: list[str]) -> list[str]:
-    """The Chinese explanation of every spot: risk, the hazard factors, exposure, what is missing."""
-    labels = {c: value_label(c) for c in PROCURED}
+def _explain(spots: pd.DataFrame, factors: list[str], lang: Language = "zh") -> list[str]:
+    """The explanation of every spot in ``lang``: risk, the hazard factors, exposure, what is
+    missing."""
+    labels = {c: value_label(c, lang) for c in PROCURED}
     out = []
     for risk, cls, hazard, exposure, children, near, schools, mitigation, missing, fac in zip(
         spots["risk"].to_numpy(),
@@ -248,6 +250,18 @@ def _explain(spots: pd.DataFrame, factors: list[str]) -> list[str]:
         strict=True,
     ):
         codes = [c for c in str(missing).split(";") if c]
+        if lang == "en":
+            lack = (
+                "lacks " + ", ".join(labels[c] for c in codes)
+                if codes
+                else "all four-ones and a fence"
+            )
+            out.append(
+                f"risk {risk:.0f} ({cls}): hazard {hazard:.2f} ({fac}); exposure {exposure:.1f}: "
+                f"{int(children)} children within walking distance ({int(near)} households near "
+                f"the water), {int(schools)} schools; mitigation {mitigation:.2f}: {lack}"
+            )
+            continue
         lack = "缺" + "、".join(labels[c] for c in codes) if codes else "四个一及防护栏齐全"
         out.append(
             f"风险 {risk:.0f}({_CLASS_ZH[str(cls)]}):危险度 {hazard:.2f}({fac});"
@@ -562,8 +576,10 @@ def assess_risk(
         geometry=gpd.GeoSeries(spot_point, crs=crs),
         crs=crs,
     )
-    factor_text = _factor_texts(waters, rs, has_water, sw, ks_kind, n_r, inc_count, season)
-    spots["explanation"] = _explain(spots, factor_text)
+    languages: tuple[tuple[str, Language], ...] = (("explanation", "zh"), ("explanation_en", "en"))
+    for column, lang in languages:
+        factor_text = _factor_texts(waters, has_water, sw, ks_kind, n_r, inc_count, season, lang)
+        spots[column] = _explain(spots, factor_text, lang)
     spots = spots.sort_values(["risk", "spot_id"], ascending=[False, True]).reset_index(drop=True)
 
     reaches = gpd.GeoDataFrame(
@@ -590,17 +606,30 @@ def assess_risk(
     )
 
 
+_FACTOR_TEXT: dict[str, dict[Language, str]] = {
+    "entries": {"zh": "下水点{n}处", "en": "{n} entry points"},
+    "flood": {"zh": "汛期", "en": "flood season"},
+    "summer": {"zh": "暑假", "en": "summer holidays"},
+    "unknown_water": {"zh": "未知水域", "en": "unknown water"},
+    "known": {"zh": "已登记{kind}", "en": "registered {kind}"},
+    "incidents": {"zh": "附近曾发生溺水事件{n}起", "en": "{n} drowning incidents nearby"},
+}
+
+
 def _factor_texts(
     waters: gpd.GeoDataFrame,
-    rs: RiskSettings,
     has_water: NDArray[np.bool_],
     sw: IntArray,
     ks_kind: NDArray[np.object_],
     n_r: int,
     inc_count: IntArray,
     season: object,
+    lang: Language = "zh",
 ) -> list[str]:
-    """The hazard factors of each spot in Chinese, e.g. '坑塘、深、陡坡、游泳、汛期'."""
+    """The hazard factors of each spot, e.g. '坑塘、深、陡坡、游泳、汛期' ('pond, deep, steep,
+    swimming, flood season' in English)."""
+    text = {k: v[lang] for k, v in _FACTOR_TEXT.items()}
+    sep = "、" if lang == "zh" else ", "
     kind = _text(waters, "kind")
     depth = _text(waters, "depth_class", "unknown")
     cur = _text(waters, "current", "unknown")
@@ -609,27 +638,31 @@ def _factor_texts(
     entries = _number(waters, "entry_points")
     per_water = []
     for w in range(len(waters)):
-        parts = [value_label(str(kind[w]))]
+        parts = [value_label(str(kind[w]), lang)]
         parts += [
-            value_label(str(v)) for v in (depth[w], cur[w], bank[w]) if v not in ("unknown", "")
+            value_label(str(v), lang)
+            for v in (depth[w], cur[w], bank[w])
+            if v not in ("unknown", "")
         ]
         if entries[w] > 0:
-            parts.append(f"下水点{int(entries[w])}处")
+            parts.append(text["entries"].format(n=int(entries[w])))
         parts += [
-            value_label(u) for u in str(use[w]).split(";") if u and u not in ("unknown", "none")
+            value_label(u, lang)
+            for u in str(use[w]).split(";")
+            if u and u not in ("unknown", "none")
         ]
-        per_water.append("、".join(parts))
+        per_water.append(sep.join(parts))
     flood = bool(getattr(season, "flood_season", False))
     summer = bool(getattr(season, "summer_holiday", False))
-    tail = (["汛期"] if flood else []) + (["暑假"] if summer else [])
+    tail = ([text["flood"]] if flood else []) + ([text["summer"]] if summer else [])
     out = []
     for k in range(len(has_water)):
-        parts = [per_water[sw[k]] if has_water[k] else "未知水域"]
+        parts = [per_water[sw[k]] if has_water[k] else text["unknown_water"]]
         if k >= n_r:
-            parts.append("已登记" + value_label(str(ks_kind[k - n_r])))
+            parts.append(text["known"].format(kind=value_label(str(ks_kind[k - n_r]), lang)))
         if inc_count[k]:
-            parts.append(f"附近曾发生溺水事件{int(inc_count[k])}起")
-        out.append("、".join(parts + tail))
+            parts.append(text["incidents"].format(n=int(inc_count[k])))
+        out.append(sep.join(parts + tail))
     return out
 
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shapely.geometry import Point
 
 from geo.errors import InputError
+from geo.i18n import in_language
 from geo.layers import Layers
 from geo.settings import Language, Settings
 from maps.remote import RemoteLayers
@@ -374,7 +375,7 @@ def risk(ctx: Context, params: BaseModel) -> PageResult:
         detail_zoom=ctx.settings.map_detail_zoom,
     )
     tables = {
-        "spots": spots,
+        "spots": in_language(spots, ctx.lang),
         "villages": result.summary_village,
         "townships": result.summary_township,
         "chiefs": result.summary_chief,

@@ -6,6 +6,8 @@ both languages side by side here keeps them in step.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from geo.settings import Language
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -183,3 +185,29 @@ def value_label(code: str, lang: Language = "zh") -> str:
     if lang == "en":
         return code.replace("_", " ")
     return VALUE_LABELS_ZH.get(code, code)
+
+
+#: Suffix of a column holding the English text of the column without it.
+ENGLISH = "_en"
+
+
+def in_language(frame: pd.DataFrame, lang: Language) -> pd.DataFrame:
+    """``frame`` with its text in ``lang``: a column ``X`` with an English twin ``X_en`` takes
+    the twin's text in English, and the twins are dropped.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"explanation": ["红"], "explanation_en": ["red"], "n": [1]})
+    >>> in_language(f, "en").to_dict("records"), in_language(f, "zh").to_dict("records")
+    ([{'explanation': 'red', 'n': 1}], [{'explanation': '红', 'n': 1}])
+    """
+    twins = [
+        c for c in frame.columns if str(c).endswith(ENGLISH) and str(c)[: -len(ENGLISH)] in frame
+    ]
+    if not twins:
+        return frame
+    out = frame.copy()
+    if lang == "en":
+        for twin in twins:
+            out[str(twin)[: -len(ENGLISH)]] = out[twin]
+    return out.drop(columns=twins)

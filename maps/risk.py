@@ -116,14 +116,15 @@ def _spot_rows(row: pd.Series, lang: Language) -> tuple[str, dict[str, object]]:
         _t("children", lang): int(row["children_near"]),
         _t("near", lang): int(row["near_households"]),
         _t("schools", lang): int(row["schools_near"]),
-        _t("missing", lang): "、".join(missing) if missing else _t("none", lang),
+        _t("missing", lang): ("、" if lang == "zh" else ", ").join(missing) or _t("none", lang),
         _t("water", lang): water,
         _t("village", lang): row["village_name"] or row["village_code"] or "-",
         _t("chief", lang): row["river_chief"] or "-",
         _t("inspected", lang): "-" if pd.isna(last) else pd.Timestamp(last).date().isoformat(),
     }
-    if lang == "zh":
-        rows[_t("explanation", lang)] = row["explanation"]
+    explanation = row.get("explanation_en" if lang == "en" else "explanation")
+    if explanation:
+        rows[_t("explanation", lang)] = explanation
     return str(row["name"] or row["spot_id"]), rows
 
 

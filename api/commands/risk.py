@@ -144,6 +144,7 @@ def risk(
     from analysis.privacy import aggregate_households
     from analysis.risk import assess_risk
     from geo.export import write_tables
+    from geo.i18n import in_language
     from geo.network import build_network
     from geo.settings import get_settings
     from maps.risk import risk_map
@@ -159,7 +160,7 @@ def risk(
         result = assess_risk(metric, settings=settings, date=day, network=network)
         step("spots")
         tables = {
-            "spots": result.spots,
+            "spots": in_language(result.spots, language),
             "reaches": result.reaches,
             "villages": result.summary_village,
             "townships": result.summary_township,

@@ -164,6 +164,12 @@ def test_tiny_hand_computed(tiny: dict[str, gpd.GeoDataFrame]) -> None:
     assert (river["township_code"], river["river_chief"]) == ("11", "张河长")
     assert result.spots.crs == CRS
     assert isinstance(river["explanation"], str) and "缺" in river["explanation"]
+    # the same figures in English, for --lang en
+    en, zh = river["explanation_en"], river["explanation"]
+    assert en.startswith(f"risk {river['risk']:.0f} (yellow): hazard {river['hazard']:.2f} (")
+    assert "3 children within walking distance (0 households near the water), 1 schools" in en
+    assert "lacks " in en and not any("\u4e00" <= ch <= "\u9fff" for ch in en)
+    assert zh.startswith(f"风险 {river['risk']:.0f}(黄)")
     assert "incidents layer absent: no hazard is raised by past incidents" in result.notes
     assert result.reaches.geom_type.eq("LineString").all()
     assert result.reaches["length_m"].tolist() == pytest.approx([80.0, 80.0])

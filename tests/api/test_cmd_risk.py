@@ -55,6 +55,11 @@ def test_english_output_without_equipment_on_a_small_set(
     assert "Spots by class" in result.output and "Procurement" in result.output
     assert "equipment layer absent: every spot lacks all four items" in result.output
     assert (tmp_path / "o" / "risk.html").exists()
+    # the spots' explanations are English too, in one column
+    spots = pd.read_csv(tmp_path / "o" / "risk_spots.csv")
+    assert "explanation_en" not in spots
+    assert spots["explanation"].str.startswith("risk ").all()
+    assert spots["explanation"].str.contains("lacks warning sign").all()
 
 
 def test_bad_date_exits_2(tmp_path: Path) -> None:
