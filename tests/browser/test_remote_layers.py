@@ -166,7 +166,8 @@ def test_zoomed_out_the_risk_map_sums_spots_per_cell_and_zoomed_in_draws_them(
     assert cells["loaded"] and cells["drawn"] == cells["count"] > 0
     # every spot is counted in one cell: the cells' tooltips add up to the spots
     served = _served(
-        f"{remote_server_url}/maps/risk/map", f"layers/spot_cells.geojson?{DATE}&lang=zh&basemap=blank"
+        f"{remote_server_url}/maps/risk/map",
+        f"layers/spot_cells.geojson?{DATE}&lang=zh&basemap=blank",
     )
     total = 0
     for feature in served["features"]:
