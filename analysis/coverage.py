@@ -557,23 +557,25 @@ def _gap_areas(
             **{c: gone[c].to_numpy(dtype=np.int64) for c in _COUNTS},
         }
     )
-    rows: list[dict[str, object]] = []
-    geoms: list[shapely.Geometry] = []
-    for lab, g in frame.groupby("label", sort=True):
-        by_village = g.groupby("village_code")["children"].sum()
-        code = str(by_village.idxmax())
-        rows.append(
-            {
-                "label": lab,
-                "households": len(g),
-                **{c: int(g[c].sum()) for c in _COUNTS},
-                "village_code": code,
-                "village_name": village_names.get(code, code),
-                "small": len(g) < min_households,
-            }
-        )
-        geoms.append(shapely.union_all(circles[g.index.to_numpy()]))
-    out = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=geoms, crs=h.crs)
+    # per cluster: its size, its counts, and the village holding most of its children (the
+    # first village code in order on a tie), in one groupby each
+    sums = frame.groupby("label", sort=True)[list(_COUNTS)].sum()
+    per_village = frame.groupby(["label", "village_code"], sort=True)["children"].sum()
+    code = per_village.groupby(level="label").idxmax().map(lambda key: str(key[1]))
+    rows = pd.DataFrame(
+        {
+            "label": sums.index.to_numpy(),
+            "households": frame.groupby("label", sort=True).size().to_numpy(),
+            **{c: sums[c].to_numpy(dtype=np.int64) for c in _COUNTS},
+            "village_code": code.loc[sums.index].to_numpy(dtype=object),
+        }
+    )
+    rows["village_name"] = [village_names.get(c, c) for c in rows["village_code"]]
+    rows["small"] = rows["households"] < min_households
+    order = np.argsort(label, kind="stable")
+    members = np.split(order, np.flatnonzero(np.diff(label[order])) + 1)
+    geoms = [shapely.union_all(circles[m]) for m in members]
+    out = gpd.GeoDataFrame(rows, geometry=geoms, crs=h.crs)
     out = out.sort_values(["children", "households", "label"], ascending=[False, False, True])
     out.insert(0, "gap_id", [f"G{i + 1:03d}" for i in range(len(out))])
     return out.drop(columns=["label"]).reset_index(drop=True)
