@@ -93,11 +93,17 @@ IntArray = NDArray[np.int64]
 
 
 def _cores() -> int:
-    """CPU cores this process may run on (threads of the snapping search)."""
+    """Threads of the snapping search: the CPU cores this process may run on, or fewer when
+    ``OMP_NUM_THREADS`` says so (as Dask's workers do: ``1`` each, so that the workers of a
+    machine do not run more threads than it has cores)."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    limit = os.environ.get("OMP_NUM_THREADS", "")
+    if limit.isdigit() and int(limit) > 0:
+        cores = min(cores, int(limit))
+    return cores
 
 
 # --------------------------------------------------------------------------------------------

@@ -712,3 +712,15 @@ def test_snap_no_point(square: RoadNetwork) -> None:
 
 def _sub_empty(net: RoadNetwork) -> SnapResult:
     return snap_points(net, gpd.GeoSeries([], crs=CRS), limit_m=50)
+
+
+def test_snapping_threads_follow_omp_num_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    from geo.network import _cores
+
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    every = _cores()
+    assert every >= 1
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")  # what Dask's nanny sets in each worker
+    assert _cores() == 1
+    monkeypatch.setenv("OMP_NUM_THREADS", "not a number")
+    assert _cores() == every
