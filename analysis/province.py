@@ -517,8 +517,8 @@ class ProvinceResult:
         ``township_code``, ``township_name`` and the figures of every stage.
     workers
         One row per worker process that ran a county task or is alive at the end: ``worker``,
-        ``tasks`` (county tasks), ``peak_mb`` (peak resident memory of the process),
-        ``limit_mb`` (its memory limit; NaN when unlimited or unknown), ``alive`` (False for a
+        ``tasks`` (county tasks), ``busy_s`` (seconds spent in them), ``peak_mb`` (peak
+        resident memory of the process), ``limit_mb`` (its memory limit; NaN when unlimited or unknown), ``alive`` (False for a
         worker that died, e.g. past its limit).
     chunks
         One row per layer: ``layer``, ``chunks``, ``rows`` read, ``written`` (rows in all the
@@ -848,24 +848,26 @@ def _worker_table(
     rows: dict[str, dict[str, float]] = {}
     for r in reports:
         if r.worker:
-            row = rows.setdefault(r.worker, {"tasks": 0, "peak_mb": 0.0})
+            row = rows.setdefault(r.worker, {"tasks": 0, "peak_mb": 0.0, "busy_s": 0.0})
             row["tasks"] += 1
+            row["busy_s"] += r.seconds
             row["peak_mb"] = max(row["peak_mb"], r.peak_mb)
     for address, peak in live.items():
-        row = rows.setdefault(address, {"tasks": 0, "peak_mb": 0.0})
+        row = rows.setdefault(address, {"tasks": 0, "peak_mb": 0.0, "busy_s": 0.0})
         row["peak_mb"] = max(row["peak_mb"], float(peak))
     table = pd.DataFrame(
         [
             {
                 "worker": address,
                 "tasks": int(row["tasks"]),
+                "busy_s": round(row["busy_s"], 1),
                 "peak_mb": round(row["peak_mb"], 1),
                 "limit_mb": limits.get(address, math.nan),
                 "alive": address in live,
             }
             for address, row in sorted(rows.items())
         ],
-        columns=["worker", "tasks", "peak_mb", "limit_mb", "alive"],
+        columns=["worker", "tasks", "busy_s", "peak_mb", "limit_mb", "alive"],
     )
     return table
 

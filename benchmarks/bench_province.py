@@ -107,7 +107,7 @@ def main() -> None:
                 limit = f"{w['limit_mb']:,.0f} MiB" if pd.notna(w["limit_mb"]) else "none"
                 print(
                     f"    worker {w['worker']}: peak RSS {w['peak_mb']:,.0f} MiB "
-                    f"({w['tasks']} county tasks, limit {limit})"
+                    f"({w['tasks']} county tasks, busy {w['busy_s']:,.1f} s, limit {limit})"
                 )
         print(f"speed-up 1 -> 2 workers: {walls[1] / walls[2]:.2f}x (target >= 1.6x)")
 
