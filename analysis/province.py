@@ -576,7 +576,9 @@ def local_cluster_client(
             processes=True,
             memory_limit=memory,
             dashboard_address=":0",  # any free port: two clusters on one machine do not clash
-            silence_logs=logging.ERROR,
+            # failures reach the user as county reasons (a task error, a worker killed); the
+            # workers' own logs would add tracebacks, e.g. of a heartbeat racing the shutdown
+            silence_logs=logging.CRITICAL,
             scheduler_kwargs={"allowed_failures": ps.allowed_worker_deaths},
         ) as cluster,
         Client(cluster) as client,
