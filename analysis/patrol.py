@@ -42,7 +42,7 @@ from analysis.season import season_on
 from geo.crs import require_metric
 from geo.errors import InputError, NetworkError
 from geo.i18n import value_label
-from geo.network import RoadNetwork, SnapResult, distance_matrix, snap_points
+from geo.network import RoadNetwork, SnapResult, distance_matrix, distance_pairs, snap_points
 from geo.schemas import CONDITIONS, EQUIPMENT_KINDS
 from geo.settings import InspectionSettings, Settings
 
@@ -285,13 +285,21 @@ def _concat(a: SnapResult, b: SnapResult) -> SnapResult:
 def _travel_matrix(
     network: RoadNetwork, points: SnapResult, *, limit_m: float | None, chunk: int
 ) -> FloatArray:
-    """Symmetric walking distances among ``points`` (row 0 unlimited, the rest within ``limit_m``)."""
+    """Symmetric walking distances among ``points`` (row 0 unlimited, the rest within ``limit_m``).
+
+    The rows come from :func:`geo.network.distance_pairs` (no point inserted into the graph,
+    each Dijkstra stopped at the limit), in blocks of ``chunk`` sources.
+    """
     n = len(points)
     out = np.full((n, n), np.inf)
-    out[0, :] = distance_matrix(network, _subset(points, np.array([0])), points)[0]
+    out[0, :] = distance_pairs(
+        network, _subset(points, np.array([0])), points, limit_m=None
+    ).to_dense()[0]
     for lo in range(1, n, chunk):
         rows = np.arange(lo, min(lo + chunk, n))
-        out[rows, :] = distance_matrix(network, _subset(points, rows), points, limit_m=limit_m)
+        out[rows, :] = distance_pairs(
+            network, _subset(points, rows), points, limit_m=limit_m, chunk=len(rows)
+        ).to_dense()
     out[:, 0] = out[0, :]
     out = np.minimum(out, out.T)  # walking is symmetric; guard float noise
     np.fill_diagonal(out, 0.0)
@@ -500,7 +508,7 @@ def plan_patrols(
     Per day, ``maximise sum(priority_i) s.t. travel + stops <= hours`` over a closed tour
     (:func:`analysis._routing.solve_orienteering`). Candidates are the spots that fit a round
     trip from the start alone, at most ``max_candidates`` of highest priority; their walking
-    distances come from chunked many-to-many Dijkstra runs (:func:`geo.network.distance_matrix`),
+    distances come from chunked many-to-many Dijkstra runs (:func:`geo.network.distance_pairs`),
     legs longer than ``max_leg_minutes`` left out.
     """
     ins = settings.inspection

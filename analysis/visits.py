@@ -318,7 +318,10 @@ def plan_visits(
     pos = np.flatnonzero(snap.snapped)
     points = _concat(depot_snap, _subset(snap, pos))
     budget = 60.0 * ins.visit_hours
-    dist = _travel_matrix(network, points, limit_m=None, chunk=ins.matrix_chunk)
+    # a round trip using a leg a -> b walks at least twice its length (d(depot, a) + d(b,
+    # depot) >= d(a, b)): legs longer than half the day's walk are never used, so the searches
+    # stop there (exact, and a village's searches no longer cross the whole county)
+    dist = _travel_matrix(network, points, limit_m=budget * speed / 2, chunk=ins.matrix_chunk)
     sub = due.iloc[pos]
     prize = np.concatenate(
         [
