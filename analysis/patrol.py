@@ -39,7 +39,7 @@ from shapely.ops import substring
 
 from analysis._routing import solve_orienteering
 from analysis.season import season_on
-from geo.crs import require_metric
+from geo.crs import metric_crs_for, require_metric
 from geo.errors import InputError, NetworkError
 from geo.i18n import value_label
 from geo.network import RoadNetwork, SnapResult, distance_matrix, distance_pairs, snap_points
@@ -662,6 +662,64 @@ def plan_patrols(
 # --------------------------------------------------------------------------------------------
 # recording what a patrol found
 # --------------------------------------------------------------------------------------------
+
+
+#: The condition a fence line takes from an inspection's fence state ("none": no fence there).
+FENCE_CONDITION = {"ok": "ok", "damaged": "damaged", "missing": "missing", "none": "missing"}
+
+
+def apply_fence_records(
+    equipment: gpd.GeoDataFrame, records: pd.DataFrame, *, radius_m: float
+) -> tuple[gpd.GeoDataFrame, int]:
+    """Give the fence lines near each inspection the fence state it reported.
+
+    Parameters
+    ----------
+    equipment
+        The equipment layer, any CRS (fences are its ``kind == "fence"`` lines; distances are
+        taken in its metric CRS, :func:`geo.crs.metric_crs_for`).
+    records
+        One row per inspection stating a fence, in recorded order: ``fence`` (ok / damaged /
+        missing / none), ``date``, ``lon``/``lat`` (WGS84, NaN when unknown) and ``item_id``
+        (an equipment id that locates the inspection when it has no coordinates).
+    radius_m
+        Fence lines within this distance of the inspection are the ones it saw (the
+        ``equipment_radius_m`` setting).
+
+    Returns
+    -------
+    tuple
+        A copy of ``equipment`` (fences near a located inspection take its state as
+        ``condition``, :data:`FENCE_CONDITION`, and its date as ``last_inspected``; later
+        records win) and how many records could not be located (no coordinates, no known item).
+    """
+    out = equipment.copy()
+    if not len(records):
+        return out, 0
+    if "last_inspected" not in out:
+        out["last_inspected"] = pd.NaT
+    out["last_inspected"] = pd.to_datetime(out["last_inspected"])
+    metric = metric_crs_for(out)
+    geoms = out.geometry.to_crs(metric).to_numpy()
+    fences = np.flatnonzero((out["kind"].astype(str) == "fence").to_numpy())
+    lon = pd.to_numeric(records["lon"], errors="coerce").to_numpy(float)
+    lat = pd.to_numeric(records["lat"], errors="coerce").to_numpy(float)
+    where = gpd.GeoSeries(shapely.points(lon, lat), crs="EPSG:4326").to_crs(metric).to_numpy()
+    by_id = dict(zip(out["id"].astype(str), geoms, strict=True))
+    unlocated = 0
+    dates = pd.to_datetime(records["date"])
+    for k, state in enumerate(records["fence"].astype(str)):
+        place = where[k]
+        if place is None or shapely.is_empty(place) or not np.isfinite([lon[k], lat[k]]).all():
+            item = records["item_id"].iloc[k] if "item_id" in records else None
+            place = by_id.get(str(item)) if item is not None and not pd.isna(item) else None
+        if place is None:
+            unlocated += 1
+            continue
+        near = fences[shapely.dwithin(geoms[fences], place, radius_m)]
+        out.loc[out.index[near], "condition"] = FENCE_CONDITION.get(state, "missing")
+        out.loc[out.index[near], "last_inspected"] = dates.iloc[k]
+    return out, unlocated
 
 
 def apply_patrol_records(equipment: gpd.GeoDataFrame, records: pd.DataFrame) -> gpd.GeoDataFrame:

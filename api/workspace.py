@@ -137,13 +137,18 @@ class Workspace:
         if self.store is None or revision == 0:
             layers = self.base
         else:
-            from analysis.patrol import apply_patrol_records
+            from analysis.patrol import apply_fence_records, apply_patrol_records
             from geo.validate import validate_layers
 
             frames = self._frames()
             records = self.store.equipment_records()
             if len(records):
                 frames["equipment"] = apply_patrol_records(frames["equipment"], records)
+            fences = self.store.fence_records()
+            if len(fences) and len(frames["equipment"]):
+                frames["equipment"], _ = apply_fence_records(
+                    frames["equipment"], fences, radius_m=self.settings.equipment_radius_m
+                )
             layers, report = validate_layers(frames, settings=self.settings)
             report.raise_if_fatal(self.settings.language)
         return Snapshot(layers, layers.to_metric(), f"{self.base_version}-r{revision}")

@@ -193,7 +193,14 @@ class InspectionIn(BaseModel):
         max_length=200,
         description="Items checked or installed; each updates the equipment layer.",
     )
-    fence: FenceState | None = Field(None, description="State of the fence, none if there is none.")
+    fence: FenceState | None = Field(
+        None,
+        description=(
+            "State of the fence, none if there is none. It is given to the fence lines within "
+            "equipment_radius_m of where the inspection was: lon/lat, else its first item with "
+            "a location, else its first item named by id."
+        ),
+    )
     note: str = Field("", max_length=2000, description="Free text.")
     lon: float | None = Field(None, ge=-180, le=180, description="Where (WGS84), when known.")
     lat: float | None = Field(None, ge=-90, le=90, description="Where (WGS84), when known.")
@@ -990,6 +997,56 @@ class Store:
                 "water_id": pd.Series([r.water_id for r in rows], dtype=object),
             },
             columns=list(RECORD_COLUMNS),
+        )
+
+    def fence_records(self) -> pd.DataFrame:
+        """Every inspection that stated a fence, in recorded order, as
+        ``analysis.patrol.apply_fence_records`` takes it.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``fence`` (ok / damaged / missing / none), ``date``, ``lon``, ``lat`` (where
+            the inspection was, else where its first located item is; NaN when neither) and
+            ``item_id`` (its first item naming an equipment id, to locate it by that item).
+        """
+        t = self._t
+        with self._read("reading the inspections of") as conn:
+            heads = conn.execute(
+                sa.select(
+                    t.inspections.c.id,
+                    t.inspections.c.fence,
+                    t.inspections.c.date,
+                    t.inspections.c.lon,
+                    t.inspections.c.lat,
+                )
+                .where(t.inspections.c.fence.is_not(None))
+                .order_by(t.inspections.c.id)
+            ).all()
+            items = conn.execute(
+                sa.select(t.items.c.inspection_id, t.items.c.item_id, t.items.c.lon, t.items.c.lat)
+                .where(t.items.c.inspection_id.in_([h.id for h in heads]))
+                .order_by(t.items.c.inspection_id, t.items.c.n)
+            ).all()
+        located: dict[int, tuple[float, float]] = {}
+        named: dict[int, str] = {}
+        for it in items:
+            if it.lon is not None and it.lat is not None:
+                located.setdefault(it.inspection_id, (it.lon, it.lat))
+            if it.item_id:
+                named.setdefault(it.inspection_id, it.item_id)
+        where = [
+            (h.lon, h.lat) if h.lon is not None else located.get(h.id, (None, None)) for h in heads
+        ]
+        return pd.DataFrame(
+            {
+                "fence": pd.Series([h.fence for h in heads], dtype=object),
+                "date": pd.to_datetime(pd.Series([h.date for h in heads], dtype=object)),
+                "lon": pd.Series([w[0] for w in where], dtype="float64"),
+                "lat": pd.Series([w[1] for w in where], dtype="float64"),
+                "item_id": pd.Series([named.get(h.id) for h in heads], dtype=object),
+            },
+            columns=["fence", "date", "lon", "lat", "item_id"],
         )
 
     # --- imported layers ------------------------------------------------------------------------

@@ -273,3 +273,46 @@ def test_patrol_records_reach_the_next_risk_analysis() -> None:
     assert row["has_life_buoy"] and row["has_warning_sign"]
     assert row["risk"] < spot["risk"]
     assert row["last_inspected"] == pd.Timestamp("2026-07-04")
+
+
+def test_fence_records_reach_the_fences_near_the_inspection() -> None:
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import LineString, Point
+
+    from analysis.patrol import apply_fence_records
+
+    crs = 32649  # UTM 49N, metres
+    eq = gpd.GeoDataFrame(
+        {
+            "id": ["F1", "F2", "S1"],
+            "kind": ["fence", "fence", "warning_sign"],
+            "condition": ["ok", "ok", "ok"],
+        },
+        geometry=[
+            LineString([(500_000, 3_300_000), (500_050, 3_300_000)]),
+            LineString([(501_000, 3_300_000), (501_050, 3_300_000)]),
+            Point(501_020, 3_300_030),
+        ],
+        crs=crs,
+    )
+    near_f1 = gpd.GeoSeries([Point(500_025, 3_300_060)], crs=crs).to_crs(4326).iloc[0]
+    records = pd.DataFrame(
+        {
+            "fence": ["damaged", "none", "ok"],
+            "date": pd.to_datetime(["2026-07-01", "2026-07-02", "2026-07-03"]),
+            # 60 m from F1; no place but the sign S1 (30 m from F2); nowhere at all
+            "lon": [near_f1.x, None, None],
+            "lat": [near_f1.y, None, None],
+            "item_id": [None, "S1", "nope"],
+        }
+    )
+    out, unlocated = apply_fence_records(eq, records, radius_m=100.0)
+    assert out["condition"].tolist() == ["damaged", "missing", "ok"]
+    assert out["last_inspected"].iloc[0] == pd.Timestamp("2026-07-01")
+    assert out["last_inspected"].iloc[1] == pd.Timestamp("2026-07-02")
+    assert pd.isna(out["last_inspected"].iloc[2]) and unlocated == 1
+    assert eq["condition"].tolist() == ["ok", "ok", "ok"]  # the layer given is not changed
+    # 40 m is too short to reach F1 from 60 m away
+    out, _ = apply_fence_records(eq, records.iloc[:1], radius_m=40.0)
+    assert out["condition"].tolist() == ["ok", "ok", "ok"]

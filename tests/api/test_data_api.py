@@ -181,6 +181,30 @@ def test_an_inspection_updates_equipment_and_the_next_risk(
     assert csv.status_code == 200 and "警示牌被冲走" in csv.content.decode("utf-8-sig")
 
 
+def test_a_fence_reported_damaged_unguards_the_spot(client: TestClient, store: Store) -> None:
+    before = client.get(f"/api/risk?date={DAY}").json()["tables"]["spots"]["features"]
+    fenced = [f for f in before if f["properties"]["fenced"]]
+    assert fenced
+    spot = fenced[0]
+    lon, lat = spot["geometry"]["coordinates"]
+    record = {
+        "target": "spot",
+        "target_id": spot["properties"]["spot_id"],
+        "date": DAY,
+        "inspector": "王五",
+        "fence": "damaged",
+        "lon": lon,
+        "lat": lat,
+        "note": "护栏被撞坏",
+    }
+    chief = _auth(store, "river_chief")
+    assert client.post("/api/inspections", json=record, headers=chief).status_code == 201
+    after = client.get(f"/api/risk?date={DAY}").json()["tables"]["spots"]["features"]
+    now = next(f for f in after if f["properties"]["spot_id"] == spot["properties"]["spot_id"])
+    assert now["properties"]["fenced"] is False
+    assert "fence" in now["properties"]["missing_items"]
+
+
 def test_an_inspection_naming_unknown_equipment_is_refused(
     client: TestClient, store: Store
 ) -> None:
