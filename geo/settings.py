@@ -545,6 +545,15 @@ class DatabaseSettings(BaseModel):
             "writes count at once); 0 asks on every request."
         ),
     )
+    keep_layer_versions: int = Field(
+        3,
+        ge=1,
+        description=(
+            "An imported layer keeps the features of its last this many versions; older ones "
+            "are deleted at the next import (their import records stay), so superseded "
+            "household data of minors is not kept for ever (ours; data minimisation)."
+        ),
+    )
 
 
 class ApiSettings(BaseModel):

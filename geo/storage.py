@@ -520,8 +520,15 @@ class Store:
     """
 
     def __init__(
-        self, engine: Engine, backend: Backend, url: URL, *, busy_timeout_ms: int = 30_000
+        self,
+        engine: Engine,
+        backend: Backend,
+        url: URL,
+        *,
+        busy_timeout_ms: int = 30_000,
+        keep_layer_versions: int = 3,
     ) -> None:
+        self.keep_layer_versions = keep_layer_versions
         self._engine = engine
         # Writers on SQLite take the write lock when they begin (BEGIN IMMEDIATE): a deferred
         # transaction that reads first could not wait for the lock and would fail at once.
@@ -581,7 +588,13 @@ class Store:
                 max_overflow=20,
                 connect_args={"connect_timeout": 10, "application_name": "tongan"},
             )
-        store = cls(engine, backend, url, busy_timeout_ms=settings.busy_timeout_ms)
+        store = cls(
+            engine,
+            backend,
+            url,
+            busy_timeout_ms=settings.busy_timeout_ms,
+            keep_layer_versions=settings.keep_layer_versions,
+        )
         try:
             store._migrate()
         except BaseException:
@@ -1054,6 +1067,9 @@ class Store:
     def replace_layer(self, name: str, frame: gpd.GeoDataFrame, *, user: str) -> int:
         """Store a new version of an imported layer, atomically: on any error nothing changes.
 
+        The features of versions older than the last ``keep_layer_versions`` are deleted in the
+        same transaction (their rows in ``layers``, who imported what when, stay).
+
         Parameters
         ----------
         name
@@ -1141,6 +1157,12 @@ class Store:
                         }
                     )
                 conn.execute(sa.insert(t.features), rows)
+            conn.execute(
+                sa.delete(t.features).where(
+                    t.features.c.layer == name,
+                    t.features.c.version <= version - self.keep_layer_versions,
+                )
+            )
         return version
 
     def layer_versions(self) -> dict[str, int]:

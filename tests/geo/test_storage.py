@@ -489,6 +489,33 @@ def test_replace_layer_is_atomic(store: Store) -> None:
     assert store.replace_layer("households", _layer(3), user="li") == 2  # still writable
 
 
+def test_old_layer_versions_are_pruned(store: Store) -> None:
+    # the last keep_layer_versions (3) versions keep their features; older ones lose them at
+    # the next import, but their import records stay; another layer is untouched
+    assert store.keep_layer_versions == 3
+    store.replace_layer("waters", _layer(2), user="li")
+    for n in range(1, 6):
+        assert store.replace_layer("households", _layer(n), user="li") == n
+    with store._engine.connect() as conn:
+        kept = conn.execute(
+            sa.text(
+                "SELECT layer, version, COUNT(*) FROM layer_features GROUP BY layer, version "
+                "ORDER BY layer, version"
+            )
+        ).all()
+        records = conn.execute(
+            sa.text("SELECT COUNT(*) FROM layers WHERE name = 'households'")
+        ).scalar_one()
+    assert [tuple(r) for r in kept] == [
+        ("households", 3, 3),
+        ("households", 4, 4),
+        ("households", 5, 5),
+        ("waters", 1, 2),
+    ]
+    assert records == 5
+    assert len(store.read_layers()["households"]) == 5
+
+
 def test_revision_strictly_increases(store: Store) -> None:
     seen = [store.revision()]
     store.add_inspection(_inspection(), user="a")
