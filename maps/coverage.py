@@ -123,8 +123,11 @@ def _pct(value: object) -> str:
     return f"{float(value):.0%}"  # type: ignore[arg-type]
 
 
-def _by_url(remote: RemoteLayers | None, frame: gpd.GeoDataFrame) -> RemoteLayers | None:
-    return remote if remote is not None and remote.by_url(frame) else None
+def _by_url(
+    remote: RemoteLayers | None, frame: gpd.GeoDataFrame, *, popups: bool = True
+) -> RemoteLayers | None:
+    """``remote`` when ``frame`` goes by URL on it (every layer of this map has popups)."""
+    return remote if remote is not None and remote.by_url(frame, popups=popups) else None
 
 
 def _remote(
@@ -254,9 +257,47 @@ def _service_areas(
     group.add_to(m)
 
 
-def _facilities(m: folium.Map, r: CoverageResult, lang: Language) -> list[tuple[str, str]]:
+def _facilities(
+    m: folium.Map, r: CoverageResult, lang: Language, remote: RemoteLayers | None = None
+) -> list[tuple[str, str]]:
     group = folium.FeatureGroup(name=_t("facilities", lang), show=True)
     fac = r.facilities.to_crs(WGS84)
+    if by_url := _by_url(remote, fac):
+        described = []
+        for _, f in fac.iterrows():
+            area = f.get("floor_area_m2")
+            name = str(f.get("name", f["id"]))
+            rows = {
+                _t("kind", lang): value_label(str(f["kind"]), lang),
+                _t("area", lang): _fmt(None if area is None or pd.isna(area) else area),
+            }
+            kind = str(f["kind"]) if str(f["kind"]) in KIND_STYLE else ""
+            described.append((kind, name, name, rows))
+        frame, popup = popup_frame(
+            fac.geometry,
+            [d[3] for d in described],
+            s=[d[0] for d in described],
+            tip=[d[1] for d in described],
+            title=[d[2] for d in described],
+        )
+        styles = {
+            kind: {"icon": icon, "prefix": "fa", "markerColor": colour}
+            for kind, (colour, icon) in {**KIND_STYLE, "": ("gray", "info-circle")}.items()
+        }
+        add_remote_layer(
+            group,
+            frame,
+            remote=by_url,
+            key="facilities",
+            styles=styles,
+            style="s",
+            popup=popup,
+            title="title",
+            tooltip="tip",
+            marker="icon",
+        )
+        group.add_to(m)
+        return _facility_legend(r, lang)
     for _, f in fac.iterrows():
         kind = str(f["kind"])
         colour, icon = KIND_STYLE.get(kind, ("gray", "info-sign"))
@@ -274,6 +315,10 @@ def _facilities(m: folium.Map, r: CoverageResult, lang: Language) -> list[tuple[
             ),
         ).add_to(group)
     group.add_to(m)
+    return _facility_legend(r, lang)
+
+
+def _facility_legend(r: CoverageResult, lang: Language) -> list[tuple[str, str]]:
     kinds = [k for k in KIND_FILL if (r.facilities["kind"] == k).any()]
     return [(KIND_FILL[k], value_label(k, lang)) for k in kinds]
 
@@ -487,7 +532,7 @@ def coverage_map(
         _households(m, result, lang, remote)
     elif household_cells is not None and len(household_cells):
         _cells(m, household_cells, lang, remote)
-    items += _facilities(m, result, lang)
+    items += _facilities(m, result, lang, remote)
     items.append((GAP_COLOUR, _t("gaps", lang)))
     if not authorised and household_cells is not None and len(household_cells):
         items.append((NO_DATA, f"{_t('cells', lang)}: {_t('suppressed', lang)}"))

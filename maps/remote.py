@@ -45,6 +45,8 @@ __all__ = ["RemoteGeoJson", "RemoteLayers", "add_remote_layer", "geojson_bytes",
 PRECISION = 6
 #: A layer with more coordinates than this times ``inline_max`` also goes by URL.
 COORDINATES_PER_FEATURE = 20
+#: A feature with a popup table weighs as much in the HTML as this many without.
+POPUP_WEIGHT = 4
 #: Metres in a degree of latitude (a degree of longitude is at most this long).
 METRES_PER_DEGREE = 111_320.0
 #: Suffix of the key of a layer's popup tables (a collection of its own, fetched after drawing).
@@ -225,19 +227,22 @@ class RemoteLayers:
     _bytes: dict[tuple[str, str], bytes] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def by_url(self, layer: int | gpd.GeoDataFrame | gpd.GeoSeries) -> bool:
+    def by_url(
+        self, layer: int | gpd.GeoDataFrame | gpd.GeoSeries, *, popups: bool = False
+    ) -> bool:
         """Whether a layer (or a layer of this many features) goes by URL.
 
-        A layer goes by URL when it has more than ``inline_max`` features, or more than
+        A layer goes by URL when it has more than ``inline_max`` features (``inline_max //
+        POPUP_WEIGHT`` when each feature has a popup table, which folium writes as an element of
+        its own: a county's 400 villages with popups weigh a megabyte), or more than
         ``COORDINATES_PER_FEATURE * inline_max`` coordinates (a few large polygons, such as a
         county's coverage gaps, weigh as much as thousands of points).
         """
+        most = self.inline_max // POPUP_WEIGHT if popups else self.inline_max
         if isinstance(layer, int):
-            return layer > self.inline_max
+            return layer > most
         coordinates = int(shapely.get_num_coordinates(layer.geometry.to_numpy()).sum())
-        return (
-            len(layer) > self.inline_max or coordinates > COORDINATES_PER_FEATURE * self.inline_max
-        )
+        return len(layer) > most or coordinates > COORDINATES_PER_FEATURE * self.inline_max
 
     def geojson(self, key: str, *, offset: Literal["wgs84", "gcj02"] = "wgs84") -> bytes:
         """The layer ``key`` as GeoJSON (WGS84, or GCJ-02 for Amap tiles), serialised once."""

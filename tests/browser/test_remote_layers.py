@@ -199,3 +199,29 @@ def test_overview_draws_village_roads_only_when_zoomed_in(
     assert state["roads"]["drawn"] == state["roads"]["count"] > 0  # through roads stay
     page.close()
     assert errors == [], errors
+
+
+def test_coverage_facilities_by_url_are_icon_markers_with_popups(browser: Any) -> None:
+    from api.server import create_app
+    from geo.settings import Settings
+    from tests.live_server import live_server
+
+    # 8 // 4 = 2: layers with popups of more than 2 features go by URL, facilities included
+    app = create_app(settings=Settings(basemap="blank", map_inline_max_features=8))
+    with live_server(app) as base:
+        page, errors = _open(browser, f"{base}/maps/coverage/map")
+        state = page.evaluate(_STATE)
+        fac = state["facilities"]
+        served = _served(f"{base}/maps/coverage/map", fac["url"])
+        assert fac["loaded"] and fac["drawn"] == fac["count"] == len(served["features"]) > 2
+        assert page.locator(".awesome-marker").count() >= fac["count"]
+        # a click on the first facility (the checks' markers are icons too, inline)
+        page.evaluate(
+            """() => { const f = window.tonganLayers.layers.facilities.layer.getLayers()[0];
+                       f.fire("click", {latlng: f.getLatLng()}, true); }"""
+        )
+        page.locator(".leaflet-popup-content table").first.wait_for(timeout=10_000)
+        text = page.locator(".leaflet-popup-content").first.inner_text()
+        assert "类型" in text and "面积" in text
+        page.close()
+    assert errors == [], errors

@@ -113,6 +113,8 @@ def test_geojson_bytes_rounds_and_keeps_order_and_nulls() -> None:
 def test_threshold_decides_by_feature_count() -> None:
     remote = RemoteLayers(lambda key: f"layers/{key}.geojson", 40)
     assert not remote.by_url(40) and remote.by_url(41)
+    # a feature with a popup table weighs four without: 40 // 4 = 10
+    assert not remote.by_url(10, popups=True) and remote.by_url(11, popups=True)
 
 
 def test_lines_and_polygons_by_url_are_simplified_within_the_tolerance() -> None:
