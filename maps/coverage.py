@@ -14,6 +14,7 @@ from typing import Any
 import folium
 import geopandas as gpd
 import pandas as pd
+import shapely
 from folium import plugins
 
 from analysis.coverage import CoverageResult
@@ -461,11 +462,14 @@ def _cells(
     group.add_to(m)
 
 
-def _checks(m: folium.Map, r: CoverageResult, lang: Language) -> None:
+def _checks(
+    m: folium.Map, r: CoverageResult, lang: Language, remote: RemoteLayers | None = None
+) -> None:
     group = folium.FeatureGroup(name=_t("checks", lang), show=True)
     if len(r.checks) == 0:
         group.add_to(m)
         return
+    places: list[tuple[shapely.Point, str, str, Mapping[str, object]]] = []
     areas = r.areas.set_index(r.areas["code"].astype(str)).to_crs(WGS84)
     fac = r.facilities.set_index(r.facilities["id"].astype(str)).to_crs(WGS84)
     finding_col = "finding" if lang == "zh" else "finding_en"
@@ -477,18 +481,42 @@ def _checks(m: folium.Map, r: CoverageResult, lang: Language) -> None:
             pt = areas.geometry.loc[str(code)].representative_point()
         else:
             continue
-        body = {
+        body: Mapping[str, object] = {
             f"{i + 1}. {_t('finding', lang)}": f"{f}({_t('missing', lang)}:{miss})"
             if lang == "zh"
             else f"{f} ({_t('missing', lang)}: {miss})"
             for i, (f, miss) in enumerate(zip(rows[finding_col], rows["missing"], strict=True))
         }
-        folium.Marker(
-            [pt.y, pt.x],
-            icon=folium.Icon(color=CHECK_COLOUR, icon="exclamation-triangle", prefix="fa"),
-            tooltip=f"{rows['place_name'].iloc[0]}: {len(rows)}",
-            popup=popup_table(body, title=str(rows["place_name"].iloc[0]), width=420),
-        ).add_to(group)
+        name = str(rows["place_name"].iloc[0])
+        places.append((pt, f"{name}: {len(rows)}", name, body))
+    icon = {"icon": "exclamation-triangle", "prefix": "fa", "markerColor": CHECK_COLOUR}
+    if remote is not None and remote.by_url(len(places), popups=True):
+        frame, popup = popup_frame(
+            [p[0] for p in places],
+            [p[3] for p in places],
+            tip=[p[1] for p in places],
+            title=[p[2] for p in places],
+        )
+        add_remote_layer(
+            group,
+            frame,
+            remote=remote,
+            key="checks",
+            styles={"": icon},
+            popup=popup,
+            title="title",
+            tooltip="tip",
+            width=420,
+            marker="icon",
+        )
+    else:
+        for pt, tip, name, body in places:
+            folium.Marker(
+                [pt.y, pt.x],
+                icon=folium.Icon(color=CHECK_COLOUR, icon="exclamation-triangle", prefix="fa"),
+                tooltip=tip,
+                popup=popup_table(body, title=name, width=420),
+            ).add_to(group)
     group.add_to(m)
 
 
@@ -536,7 +564,7 @@ def coverage_map(
     items.append((GAP_COLOUR, _t("gaps", lang)))
     if not authorised and household_cells is not None and len(household_cells):
         items.append((NO_DATA, f"{_t('cells', lang)}: {_t('suppressed', lang)}"))
-    _checks(m, result, lang)
+    _checks(m, result, lang, remote)
     items.append(("#d63e2a", _t("checks", lang)))
     # one legend box: maps.base places every legend at the same corner, so several would overlap
     add_legend(m, f"{label('legend', lang)}({_t('areas', lang, s=result.standard_m)})", items)

@@ -201,7 +201,7 @@ def test_overview_draws_village_roads_only_when_zoomed_in(
     assert errors == [], errors
 
 
-def test_coverage_facilities_by_url_are_icon_markers_with_popups(browser: Any) -> None:
+def test_coverage_facilities_and_findings_by_url_are_icon_markers_with_popups(browser: Any) -> None:
     from api.server import create_app
     from geo.settings import Settings
     from tests.live_server import live_server
@@ -211,10 +211,14 @@ def test_coverage_facilities_by_url_are_icon_markers_with_popups(browser: Any) -
     with live_server(app) as base:
         page, errors = _open(browser, f"{base}/maps/coverage/map")
         state = page.evaluate(_STATE)
+        for key in ("facilities", "checks"):  # the policy findings are icon markers too
+            layer = state[key]
+            served = _served(f"{base}/maps/coverage/map", layer["url"])
+            assert layer["loaded"] and layer["drawn"] == layer["count"] == len(served["features"])
         fac = state["facilities"]
-        served = _served(f"{base}/maps/coverage/map", fac["url"])
-        assert fac["loaded"] and fac["drawn"] == fac["count"] == len(served["features"]) > 2
-        assert page.locator(".awesome-marker").count() >= fac["count"]
+        assert fac["count"] > 2
+        icons = page.locator(".leaflet-marker-pane .awesome-marker").count()  # not the shadows
+        assert icons == fac["count"] + state["checks"]["count"]
         # a click on the first facility (the checks' markers are icons too, inline)
         page.evaluate(
             """() => { const f = window.tonganLayers.layers.facilities.layer.getLayers()[0];
