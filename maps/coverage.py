@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import folium
 import geopandas as gpd
@@ -138,6 +138,9 @@ def _remote(
     geometry: gpd.GeoSeries,
     described: Sequence[tuple[str, str, str, Mapping[str, object]]],
     styles: dict[str, dict[str, Any]],
+    *,
+    marker: Literal["circle", "icon"] = "circle",
+    width: int = 300,
 ) -> None:
     """Features by URL from (style key, tooltip, title, popup rows) per feature."""
     frame, popup = popup_frame(
@@ -158,6 +161,8 @@ def _remote(
         popup=popup,
         title="title",
         tooltip="tip",
+        marker=marker,
+        width=width,
     )
 
 
@@ -274,29 +279,11 @@ def _facilities(
             }
             kind = str(f["kind"]) if str(f["kind"]) in KIND_STYLE else ""
             described.append((kind, name, name, rows))
-        frame, popup = popup_frame(
-            fac.geometry,
-            [d[3] for d in described],
-            s=[d[0] for d in described],
-            tip=[d[1] for d in described],
-            title=[d[2] for d in described],
-        )
         styles = {
             kind: {"icon": icon, "prefix": "fa", "markerColor": colour}
             for kind, (colour, icon) in {**KIND_STYLE, "": ("gray", "info-circle")}.items()
         }
-        add_remote_layer(
-            group,
-            frame,
-            remote=by_url,
-            key="facilities",
-            styles=styles,
-            style="s",
-            popup=popup,
-            title="title",
-            tooltip="tip",
-            marker="icon",
-        )
+        _remote(group, by_url, "facilities", fac.geometry, described, styles, marker="icon")
         group.add_to(m)
         return _facility_legend(r, lang)
     for _, f in fac.iterrows():
@@ -489,25 +476,16 @@ def _checks(
         }
         name = str(rows["place_name"].iloc[0])
         places.append((pt, f"{name}: {len(rows)}", name, body))
-    icon = {"icon": "exclamation-triangle", "prefix": "fa", "markerColor": CHECK_COLOUR}
     if remote is not None and remote.by_url(len(places), popups=True):
-        frame, popup = popup_frame(
-            [p[0] for p in places],
-            [p[3] for p in places],
-            tip=[p[1] for p in places],
-            title=[p[2] for p in places],
-        )
-        add_remote_layer(
+        _remote(
             group,
-            frame,
-            remote=remote,
-            key="checks",
-            styles={"": icon},
-            popup=popup,
-            title="title",
-            tooltip="tip",
-            width=420,
+            remote,
+            "checks",
+            gpd.GeoSeries([p[0] for p in places], crs=WGS84),
+            [("", tip, name, body) for _, tip, name, body in places],
+            {"": {"icon": "exclamation-triangle", "prefix": "fa", "markerColor": CHECK_COLOUR}},
             marker="icon",
+            width=420,
         )
     else:
         for pt, tip, name, body in places:
