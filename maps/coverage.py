@@ -22,7 +22,7 @@ from geo.crs import WGS84
 from geo.i18n import value_label
 from geo.settings import Language
 from maps.base import add_legend, base_map, finish, label, popup_table
-from maps.remote import RemoteLayers, add_remote_layer, popup_frame
+from maps.remote import RemoteLayers, add_popup_layer
 
 __all__ = ["coverage_map"]
 
@@ -143,24 +143,17 @@ def _remote(
     width: int = 300,
 ) -> None:
     """Features by URL from (style key, tooltip, title, popup rows) per feature."""
-    frame, popup = popup_frame(
+    add_popup_layer(
+        group,
         geometry,
         [d[3] for d in described],
-        crs=geometry.crs,
-        s=[d[0] for d in described],
-        tip=[d[1] for d in described],
-        title=[d[2] for d in described],
-    )
-    add_remote_layer(
-        group,
-        frame,
         remote=remote,
         key=key,
         styles=styles,
-        style="s",
-        popup=popup,
-        title="title",
-        tooltip="tip",
+        style=[d[0] for d in described],
+        tooltip=[d[1] for d in described],
+        title=[d[2] for d in described],
+        crs=geometry.crs,
         marker=marker,
         width=width,
     )

@@ -39,7 +39,14 @@ from branca.element import Element, MacroElement, Template
 
 from geo.crs import WGS84, wgs84_to_offset
 
-__all__ = ["RemoteGeoJson", "RemoteLayers", "add_remote_layer", "geojson_bytes", "popup_frame"]
+__all__ = [
+    "RemoteGeoJson",
+    "RemoteLayers",
+    "add_popup_layer",
+    "add_remote_layer",
+    "geojson_bytes",
+    "popup_frame",
+]
 
 #: Decimal places of the coordinates sent: 1e-6 degrees is about 0.1 m.
 PRECISION = 6
@@ -425,6 +432,44 @@ def _simplified(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame
         geoms[shaped], tolerance_m / METRES_PER_DEGREE, preserve_topology=True
     )
     return frame.set_geometry(gpd.GeoSeries(out, index=frame.index, crs=frame.crs))
+
+
+def add_popup_layer(
+    group: folium.FeatureGroup,
+    geometry: gpd.GeoSeries | Sequence[Any],
+    rows: Sequence[Mapping[str, object]],
+    *,
+    remote: RemoteLayers,
+    key: str,
+    styles: Mapping[str, Mapping[str, Any]],
+    style: Sequence[str] | None = None,
+    title: Sequence[str] | None = None,
+    tooltip: Sequence[str] | None = None,
+    crs: Any = WGS84,
+    **options: Any,
+) -> RemoteGeoJson:
+    """:func:`add_remote_layer` for features given as popup tables (label -> value per feature,
+    as for :func:`maps.base.popup_table`) with, per feature, a style key, a popup title and a
+    tooltip; ``options`` are the other arguments of :func:`add_remote_layer` (``marker``,
+    ``cluster``, ``width``, ``min_zoom``...)."""
+    columns = {
+        name: list(values)
+        for name, values in (("s", style), ("title", title), ("tip", tooltip))
+        if values is not None
+    }
+    frame, popup = popup_frame(geometry, rows, crs=crs, **columns)
+    return add_remote_layer(
+        group,
+        frame,
+        remote=remote,
+        key=key,
+        styles=styles,
+        style="s" if style is not None else None,
+        popup=popup,
+        title="title" if title is not None else None,
+        tooltip="tip" if tooltip is not None else None,
+        **options,
+    )
 
 
 def popup_frame(

@@ -15,7 +15,7 @@ from geo.layers import Layers
 from geo.schemas import FOUR_ONES
 from geo.settings import Language
 from maps.base import add_legend, base_map, finish, popup_table
-from maps.remote import RemoteLayers, add_remote_layer, popup_frame
+from maps.remote import RemoteLayers, add_popup_layer, add_remote_layer
 
 CLASS_COLORS = {"red": "#d7191c", "yellow": "#fdae61", "green": "#1a9641"}
 #: Font Awesome icon and marker colour per equipment kind.
@@ -179,23 +179,16 @@ def _remote_equipment(
     group: folium.FeatureGroup, points: gpd.GeoDataFrame, lang: Language, remote: RemoteLayers
 ) -> None:
     described = [_equipment_rows(row, lang) for _, row in points.iterrows()]
-    frame, popup = popup_frame(
+    add_popup_layer(
+        group,
         points.geometry,
         [d[3] for d in described],
-        s=[d[0] for d in described],
-        tip=[d[1] for d in described],
-        title=[d[2] for d in described],
-    )
-    add_remote_layer(
-        group,
-        frame,
         remote=remote,
         key="equipment",
-        styles={key: _icon_options(key) for key in set(frame["s"])},
-        style="s",
-        popup=popup,
-        title="title",
-        tooltip="tip",
+        styles={key: _icon_options(key) for key in {d[0] for d in described}},
+        style=[d[0] for d in described],
+        tooltip=[d[1] for d in described],
+        title=[d[2] for d in described],
         marker="icon",
         cluster=True,
     )
@@ -272,16 +265,6 @@ def _remote_spots(
     """One class of spots by URL: canvas circles, popups built in the browser."""
     described = [_spot_rows(row, lang) for _, row in spots.iterrows()]
     missing = spots["missing_items"].fillna("").astype(str) != ""
-    frame, popup = popup_frame(
-        spots.geometry,
-        [rows for _, rows in described],
-        s=["missing" if m else "ok" for m in missing],
-        title=[title for title, _ in described],
-        tip=[
-            f"{sid} {_t('risk', lang)} {r:.0f}"
-            for sid, r in zip(spots["spot_id"], spots["risk"], strict=True)
-        ],
-    )
     circle = {
         "radius": 7 if cls == "red" else 5,
         "weight": 1,
@@ -289,19 +272,22 @@ def _remote_spots(
         "fillColor": CLASS_COLORS[cls],
         "fillOpacity": 0.9,
     }
-    add_remote_layer(
+    add_popup_layer(
         group,
-        frame,
+        spots.geometry,
+        [rows for _, rows in described],
         remote=remote,
         key=f"spots_{cls}",
         styles={
             "ok": {**circle, "color": CLASS_COLORS[cls]},
             "missing": {**circle, "color": "#333333"},
         },
-        style="s",
-        popup=popup,
-        title="title",
-        tooltip="tip",
+        style=["missing" if m else "ok" for m in missing],
+        title=[title for title, _ in described],
+        tooltip=[
+            f"{sid} {_t('risk', lang)} {r:.0f}"
+            for sid, r in zip(spots["spot_id"], spots["risk"], strict=True)
+        ],
         width=380,
         min_zoom=min_zoom,
     )
