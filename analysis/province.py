@@ -45,7 +45,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyproj
-import shapely
 from numpy.typing import NDArray
 
 from analysis.coverage import assess_coverage
@@ -57,6 +56,7 @@ from geo.partition import (
     ChunkCount,
     clear,
     county_reaches,
+    covering_or_nearest,
     find_province_layers,
     open_layer,
     owner_of,
@@ -284,16 +284,7 @@ def _township_of(points: gpd.GeoSeries, areas: gpd.GeoDataFrame) -> pd.DataFrame
     out = pd.DataFrame({"township_code": [""] * len(points), "township_name": [""] * len(points)})
     if not len(towns) or not len(points):
         return out
-    tree = shapely.STRtree(towns.geometry.to_numpy())
-    pts = points.to_numpy()
-    pi, ti = tree.query(pts, predicate="intersects")
-    of = np.full(len(pts), -1, dtype=np.int64)
-    first = pd.Series(ti).groupby(pi).min()
-    of[first.index.to_numpy()] = first.to_numpy()
-    rest = np.flatnonzero(of < 0)
-    if len(rest):
-        ri, rt = tree.query_nearest(pts[rest], all_matches=False)
-        of[rest[ri]] = rt
+    of = covering_or_nearest(points.to_numpy(), towns.geometry.to_numpy())
     out["township_code"] = towns["code"].astype(str).to_numpy()[of]
     out["township_name"] = towns["name"].astype(str).to_numpy()[of]
     return out

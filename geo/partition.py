@@ -277,6 +277,28 @@ def read_county_layers(root: Path, code: str) -> dict[str, gpd.GeoDataFrame]:
     return frames
 
 
+def covering_or_nearest(
+    points: NDArray[np.object_], polygons: NDArray[np.object_]
+) -> NDArray[np.int64]:
+    """Position in ``polygons`` of the first polygon covering each point, else of the nearest.
+
+    "First" is the order of ``polygons``: put them in the order that should win on a shared
+    border. All -1 when there are no polygons.
+    """
+    out = np.full(len(points), -1, dtype=np.int64)
+    if not len(points) or not len(polygons):
+        return out
+    tree = shapely.STRtree(polygons)
+    pi, ti = tree.query(points, predicate="intersects")
+    first = pd.Series(ti).groupby(pi).min()
+    out[first.index.to_numpy()] = first.to_numpy()
+    rest = np.flatnonzero(out < 0)
+    if len(rest):
+        ri, rt = tree.query_nearest(points[rest], all_matches=False)
+        out[rest[ri]] = rt
+    return out
+
+
 def owner_of(geoms: gpd.GeoSeries, counties: gpd.GeoDataFrame) -> NDArray[np.object_]:
     """The code of the county each geometry belongs to.
 
@@ -296,21 +318,12 @@ def owner_of(geoms: gpd.GeoSeries, counties: gpd.GeoDataFrame) -> NDArray[np.obj
     present = ~(geoms.isna().to_numpy() | geoms.is_empty.to_numpy())
     if not n or not present.any() or not len(counties):
         return out
+    # in code order: the smallest code wins a border point
     order = np.argsort(counties["code"].astype(str).to_numpy(), kind="stable")
     codes = counties["code"].astype(str).to_numpy()[order]
-    tree = shapely.STRtree(counties.geometry.to_numpy()[order])
     rows = np.flatnonzero(present)
     points = shapely.point_on_surface(geoms.to_numpy()[rows])
-    pi, ci = tree.query(points, predicate="intersects")
-    best = np.full(len(rows), -1, dtype=np.int64)
-    # the tree is in code order: the smallest index (= smallest code) wins a border point
-    first = pd.Series(ci).groupby(pi).min()
-    best[first.index.to_numpy()] = first.to_numpy()
-    rest = np.flatnonzero(best < 0)
-    if len(rest):
-        ri, rc = tree.query_nearest(points[rest], all_matches=False)
-        best[rest[ri]] = rc
-    out[rows] = codes[best]
+    out[rows] = codes[covering_or_nearest(points, counties.geometry.to_numpy()[order])]
     return out
 
 
