@@ -8,6 +8,7 @@ set-up (``maps/assets/package.json``, installed by ``make``) and from folium's o
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,3 +128,65 @@ def missing_assets(html: str) -> list[str]:
         ):
             missing.append(url)
     return missing
+
+
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
+
+
+def _css_refs(css: Path) -> list[str]:
+    """Relative paths of the files a style sheet refers to (fonts, images), without query strings."""
+    refs = []
+    for ref in _CSS_URL.findall(css.read_text(encoding="utf-8", errors="replace")):
+        ref = re.split(r"[?#]", ref.strip(), maxsplit=1)[0]
+        if ref and not re.match(r"^(?:[a-z]+:|/)", ref, flags=re.IGNORECASE):
+            refs.append(ref)
+    return refs
+
+
+def bundle(html: str, folder: str) -> tuple[str, dict[str, Path]]:
+    """A map page that loads its scripts and styles from a folder beside it, and the files to copy.
+
+    For maps opened from ``file://`` with no network (issue 20): every CDN address with a local
+    copy becomes ``<folder>/<root>/<path>``, relative to the page, and the files a style sheet
+    refers to (Font Awesome's fonts, Leaflet's images, with the rest of their folders) come along
+    at the same relative places.
+
+    Parameters
+    ----------
+    html
+        The rendered page (``folium.Map.get_root().render()``).
+    folder
+        The folder beside the page that will hold the files (a relative path, e.g. ``tongan-assets``).
+
+    Returns
+    -------
+    tuple
+        The rewritten page, and a mapping from each file's path relative to the page's folder to
+        the local file to copy there.
+    """
+    files: dict[str, Path] = {}
+
+    def add(dest: str, source: Path) -> None:
+        if dest in files or not dest.startswith(f"{folder}/"):
+            return
+        files[dest] = source
+        if source.suffix == ".css":
+            # the whole folder of each file referred to: Leaflet finds marker-shadow.png and
+            # marker-icon-2x.png beside the marker-icon.png its style sheet names
+            for ref in {posixpath.dirname(r) for r in _css_refs(source)}:
+                folder_path = (source.parent / ref).resolve()
+                for target in sorted(folder_path.glob("*")) if folder_path.is_dir() else []:
+                    rel = posixpath.join(posixpath.dirname(dest), ref, target.name)
+                    if target.is_file():
+                        add(posixpath.normpath(rel), target)
+
+    def swap(match: re.Match[str]) -> str:
+        asset = resolve(match.group(0))
+        source = local_file(asset.root, asset.path) if asset is not None else None
+        if asset is None or source is None:
+            return match.group(0)
+        dest = f"{folder}/{asset.root}/{asset.path}"
+        add(dest, source)
+        return dest
+
+    return _CDN.sub(swap, html), files

@@ -20,6 +20,7 @@ from api._common import (
     progress_steps,
     resolve_lang,
 )
+from api.map_files import save_map
 from geo.settings import Language
 
 #: Chinese headers of the exported tables (English headers are the column names).
@@ -201,7 +202,7 @@ def coverage(
         step("2")
         m = coverage_map(result, lang=language, authorised=authorised, household_cells=cells)
         html = out_dir / "coverage.html"
-        m.save(str(html))
+        save_map(m, html)
         step("3")
 
     out = out_console()

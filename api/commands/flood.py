@@ -24,6 +24,7 @@ from api._common import (
     progress_steps,
     resolve_lang,
 )
+from api.map_files import save_map
 from geo.errors import InputError
 from geo.i18n import value_label
 from geo.settings import Language, get_settings
@@ -235,7 +236,7 @@ def flood_review(
         report.write_text(render_report(review, lang=language), encoding="utf-8")
         step("报告" if zh else "report")
         map_path = out_dir / "flood_map.html"
-        flood_map(review, lang=language).save(str(map_path))
+        save_map(flood_map(review, lang=language), map_path)
         step("地图" if zh else "map")
 
     out = out_console()

@@ -30,6 +30,7 @@ from api._common import (
     progress_steps,
     resolve_lang,
 )
+from api.map_files import save_map
 from geo.crs import WGS84
 from geo.errors import InputError
 from geo.settings import get_settings
@@ -212,7 +213,7 @@ def patrol(
             ),
             encoding="utf-8",
         )
-        patrol_map(plan, lang=language).save(out / "patrol_map.html")
+        save_map(patrol_map(plan, lang=language), out / "patrol_map.html")
         step("write")
 
     zh = language == "zh"
@@ -315,8 +316,9 @@ def visits(
             cells = aggregate_households(
                 hh, columns=["left_behind", "in_difficulty"], settings=settings.privacy
             )
-        visits_map(plan, authorised=authorised, aggregates=cells, lang=language).save(
-            out / "visits_map.html"
+        save_map(
+            visits_map(plan, authorised=authorised, aggregates=cells, lang=language),
+            out / "visits_map.html",
         )
         step("write")
     zh = language == "zh"

@@ -22,6 +22,7 @@ from api._common import (
     progress_steps,
     resolve_lang,
 )
+from api.map_files import save_map
 from geo.i18n import value_label
 from geo.schemas import FOUR_ONES
 from geo.settings import Language
@@ -175,7 +176,7 @@ def risk(
             metric.households, columns=["children"], settings=settings.privacy
         )
         m = risk_map(result, metric, lang=language, authorised=authorised, child_cells=cells)
-        m.save(str(out_dir / "risk.html"))
+        save_map(m, out_dir / "risk.html")
         step("map")
     _print_summary(result, language, out_dir)
 

@@ -19,6 +19,7 @@ from api._common import (
     progress_steps,
     resolve_lang,
 )
+from api.map_files import save_map
 from geo.settings import Language
 
 if TYPE_CHECKING:
@@ -201,7 +202,7 @@ def site(
     )
     m = siting_map(result, demand_cells=cells, lang=language)
     html = out / "site_map.html"
-    m.save(str(html))
+    save_map(m, html)
 
     console = out_console()
     sites = Table(title=_t("sites", language))
