@@ -268,7 +268,7 @@ def flood(ctx: Context, params: BaseModel) -> PageResult:
     figures.append(("今日应开展" if ctx.lang == "zh" else "Reviews due", due))
     remote = ctx.remote()
     return PageResult(
-        flood_map(review, lang=ctx.lang, remote=remote),
+        flood_map(review, lang=ctx.lang, remote=remote, reference=ctx.layers),
         figures,
         {
             "institutions": review.institutions,
@@ -482,7 +482,9 @@ def patrol(ctx: Context, params: BaseModel) -> PageResult:
             plan.routes, plan.stops, Path(tmp) / "patrol.gpx", name="巡查路线"
         ).read_bytes()
     tables = {"stops": plan.stops, "routes": plan.routes, "checklist": plan.checklist}
-    return PageResult(patrol_map(plan, lang=ctx.lang), figures, tables, gpx=gpx)
+    return PageResult(
+        patrol_map(plan, lang=ctx.lang, reference=ctx.layers), figures, tables, gpx=gpx
+    )
 
 
 class VisitParams(BaseModel):
@@ -546,7 +548,9 @@ def visits(ctx: Context, params: BaseModel) -> PageResult:
         cells = aggregate_households(
             hh, columns=["left_behind", "in_difficulty"], settings=ctx.settings.privacy
         )
-    m = visits_map(plan, authorised=ctx.authorised, aggregates=cells, lang=ctx.lang)
+    m = visits_map(
+        plan, authorised=ctx.authorised, aggregates=cells, lang=ctx.lang, reference=ctx.layers
+    )
     # household ids and due dates are for the children's director: only authorised servers offer them
     tables = {"overdue": plan.overdue, "due_week": plan.due_week} if ctx.authorised else {}
     return PageResult(m, figures, tables)
@@ -613,7 +617,12 @@ def siting(ctx: Context, params: BaseModel) -> PageResult:
     cells = map_cells(ctx, result.households, ["weight", "covered_before", "covered_after"])
     remote = ctx.remote()
     m = siting_map(
-        result, demand_cells=cells, authorised=ctx.authorised, lang=ctx.lang, remote=remote
+        result,
+        demand_cells=cells,
+        authorised=ctx.authorised,
+        lang=ctx.lang,
+        remote=remote,
+        reference=ctx.layers,
     )
     return PageResult(
         m, figures, {"sites": result.chosen, "villages": result.villages}, remote=remote
@@ -690,7 +699,12 @@ def coverage(ctx: Context, params: BaseModel) -> PageResult:
     }
     remote = ctx.remote()
     m = coverage_map(
-        result, lang=ctx.lang, authorised=ctx.authorised, household_cells=cells, remote=remote
+        result,
+        lang=ctx.lang,
+        authorised=ctx.authorised,
+        household_cells=cells,
+        remote=remote,
+        reference=ctx.layers,
     )
     return PageResult(m, figures, tables, remote=remote)
 

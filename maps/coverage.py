@@ -20,8 +20,10 @@ from folium import plugins
 from analysis.coverage import CoverageResult
 from geo.crs import WGS84
 from geo.i18n import value_label
+from geo.layers import Layers
 from geo.settings import Language
 from maps.base import add_legend, base_map, finish, label, popup_table
+from maps.reference import add_reference
 from maps.remote import RemoteLayers, add_popup_layer
 
 __all__ = ["coverage_map"]
@@ -498,6 +500,7 @@ def coverage_map(
     authorised: bool = False,
     household_cells: gpd.GeoDataFrame | None = None,
     remote: RemoteLayers | None = None,
+    reference: Layers | None = None,
 ) -> folium.Map:
     """The interactive coverage map.
 
@@ -516,6 +519,9 @@ def coverage_map(
     remote
         Where layers with many features go by URL (:mod:`maps.remote`; the map server's);
         ``None`` writes every feature into the HTML.
+    reference
+        The workspace's layers: their boundaries, roads, waters and names are drawn beneath
+        the results (:func:`maps.reference.add_reference`); ``None`` draws none.
 
     Returns
     -------
@@ -524,6 +530,8 @@ def coverage_map(
         households (points or hexagons) and policy-check findings, with a layer control.
     """
     m = base_map(result.areas, lang=lang)
+    if reference is not None:
+        add_reference(m, reference, lang=lang, remote=remote)
     items = _villages(m, result, lang, remote)
     _service_areas(m, result, lang, remote)
     _gaps(m, result, lang, authorised, remote)

@@ -14,8 +14,10 @@ import pandas as pd
 from analysis.flood import CHECK_ITEMS, OFFICES, STATUS, FloodReview
 from geo.crs import WGS84
 from geo.i18n import value_label
+from geo.layers import Layers
 from geo.settings import Language
 from maps.base import add_legend, base_map, finish, popup_table
+from maps.reference import add_reference
 from maps.remote import RemoteLayers, add_remote_layer, popup_frame
 
 LEVEL_COLORS = {"high": "#d7191c", "medium": "#fdae61", "low": "#1a9641"}
@@ -57,7 +59,11 @@ def _level_label(level: str, lang: Language) -> str:
 
 
 def flood_map(
-    review: FloodReview, *, lang: Language = "zh", remote: RemoteLayers | None = None
+    review: FloodReview,
+    *,
+    lang: Language = "zh",
+    remote: RemoteLayers | None = None,
+    reference: Layers | None = None,
 ) -> folium.Map:
     """A folium map of the review.
 
@@ -74,6 +80,9 @@ def flood_map(
     remote
         Where layers with many features go by URL (:mod:`maps.remote`; the map server's);
         ``None`` writes every feature into the HTML.
+    reference
+        The workspace's layers: their boundaries, roads, waters and names are drawn beneath
+        the results (:func:`maps.reference.add_reference`); ``None`` draws none.
     """
 
     def by_url(frame: gpd.GeoDataFrame) -> RemoteLayers | None:
@@ -82,6 +91,8 @@ def flood_map(
     inst = review.institutions.to_crs(WGS84)
     bounds: gpd.GeoDataFrame = inst if len(inst) else review.waters
     m = base_map(bounds if len(bounds) else review.hazards, lang=lang)
+    if reference is not None:
+        add_reference(m, reference, lang=lang, remote=remote, waters=False)
 
     waters = review.waters.to_crs(WGS84)
     if len(waters):

@@ -6,7 +6,6 @@ from typing import Any
 
 import folium
 import geopandas as gpd
-import numpy as np
 from folium import plugins
 
 from geo.crs import WGS84
@@ -14,6 +13,7 @@ from geo.i18n import value_label
 from geo.layers import Layers
 from geo.settings import Language
 from maps.base import add_legend, base_map, finish, popup_table
+from maps.reference import add_reference
 from maps.remote import RemoteLayers, add_remote_layer, popup_frame
 
 _T: dict[str, dict[Language, str]] = {
@@ -59,9 +59,6 @@ def _by_url(remote: RemoteLayers | None, frame: gpd.GeoDataFrame) -> RemoteLayer
     return remote if remote is not None and remote.by_url(frame) else None
 
 
-_AREA_WEIGHTS = {"county": 3, "township": 2}
-#: Road kinds drawn only when zoomed in, when the roads go by URL.
-_LOCAL_ROADS = ("village_road", "track", "path")
 _EQUIPMENT_COLORS = {"ok": "green", "damaged": "orange", "missing": "red"}
 
 
@@ -83,36 +80,7 @@ def overview_map(
     """
     wgs = layers.to_crs(WGS84)
     m = base_map(wgs.areas if len(wgs.areas) else wgs.households, lang=lang)
-
-    group = folium.FeatureGroup(name=_t("areas", lang))
-    if by_url := _by_url(remote, wgs.areas):
-        levels = wgs.areas["level"].astype(str)
-        add_remote_layer(
-            group,
-            wgs.areas[["geometry"]].assign(
-                level=levels,
-                tip=[
-                    f"{n} ({value_label(lv, lang)})"
-                    for n, lv in zip(wgs.areas["name"], levels, strict=True)
-                ],
-            ),
-            remote=by_url,
-            key="areas",
-            styles={
-                lv: {"color": "#555", "weight": _AREA_WEIGHTS.get(lv, 1), "fill": False}
-                for lv in set(levels)
-            },
-            style="level",
-            tooltip="tip",
-        )
-    for row in [] if by_url else wgs.areas.itertuples():
-        weight = {"county": 3, "township": 2}.get(str(row.level), 1)
-        folium.GeoJson(
-            row.geometry.__geo_interface__,
-            style_function=lambda _f, w=weight: {"color": "#555", "weight": w, "fill": False},
-            tooltip=f"{row.name} ({value_label(str(row.level), lang)})",
-        ).add_to(group)
-    group.add_to(m)
+    add_reference(m, layers, lang=lang, remote=remote, detail_zoom=detail_zoom)
 
     if cells is not None and len(cells):
         group = folium.FeatureGroup(name=_t("cells", lang))
@@ -152,79 +120,6 @@ def overview_map(
             _t("cell_title", lang),
             [*zip(CELL_COLORS, labels, strict=True), ("#ddd", _t("suppressed", lang))],
         )
-
-    group = folium.FeatureGroup(name=_t("roads", lang), show=True)
-    if by_url := _by_url(remote, wgs.roads):
-        kinds = wgs.roads["kind"].astype(str)
-        styled = wgs.roads[["geometry"]].assign(
-            s=["minor" if k in {"track", "path"} else "road" for k in kinds]
-        )
-        styles = {
-            "minor": {"color": "#8c6d31", "weight": 1},
-            "road": {"color": "#636363", "weight": 2},
-        }
-        local = kinds.isin(_LOCAL_ROADS).to_numpy()
-        parts: list[tuple[str, np.ndarray, int | None]] = [
-            ("roads", ~local, None),
-            ("roads_local", local, detail_zoom),
-        ]
-        for key, mask, least in parts:
-            if mask.any():
-                add_remote_layer(
-                    group,
-                    styled.loc[mask],
-                    remote=by_url,
-                    key=key,
-                    styles=styles,
-                    style="s",
-                    min_zoom=least,
-                )
-        if local.any():
-            add_legend(
-                m, _t("roads", lang), [("#636363", _t("local_roads", lang).format(z=detail_zoom))]
-            )
-    elif len(wgs.roads):
-        folium.GeoJson(
-            wgs.roads[["kind", "geometry"]].to_json(),
-            style_function=lambda f: {
-                "color": "#8c6d31" if f["properties"]["kind"] in {"track", "path"} else "#636363",
-                "weight": 1 if f["properties"]["kind"] in {"track", "path"} else 2,
-            },
-        ).add_to(group)
-    group.add_to(m)
-
-    group = folium.FeatureGroup(name=_t("waters", lang))
-    water_style = {"color": "#2b8cbe", "weight": 2, "fillColor": "#74a9cf", "fillOpacity": 0.6}
-    if by_url := _by_url(remote, wgs.waters):
-        names = wgs.waters["name"].astype(object).fillna("")
-        kinds = [value_label(str(k), lang) for k in wgs.waters["kind"]]
-        add_remote_layer(
-            group,
-            wgs.waters[["geometry"]].assign(
-                tip=[f"{n} ({k})" if n else k for n, k in zip(names, kinds, strict=True)]
-            ),
-            remote=by_url,
-            key="waters",
-            styles={"": water_style},
-            tooltip="tip",
-        )
-    elif len(wgs.waters):
-        waters = wgs.waters[["id", "name", "kind", "geometry"]].copy()
-        waters["name"] = waters["name"].fillna("")
-        waters["kind"] = [value_label(str(k), lang) for k in waters["kind"]]
-        folium.GeoJson(
-            waters.to_json(),
-            style_function=lambda _f: {
-                "color": "#2b8cbe",
-                "weight": 2,
-                "fillColor": "#74a9cf",
-                "fillOpacity": 0.6,
-            },
-            tooltip=folium.GeoJsonTooltip(
-                fields=["name", "kind"], aliases=[_t("name", lang), _t("kind", lang)]
-            ),
-        ).add_to(group)
-    group.add_to(m)
 
     group = folium.FeatureGroup(name=_t("hazards", lang))
     if by_url := _by_url(remote, wgs.hazards):

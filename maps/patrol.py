@@ -8,8 +8,10 @@ import geopandas as gpd
 from analysis.patrol import PatrolPlan
 from geo.crs import WGS84
 from geo.i18n import value_label
+from geo.layers import Layers
 from geo.settings import Language
 from maps.base import add_legend, base_map, finish, popup_table
+from maps.reference import add_reference
 
 __all__ = ["CLASS_COLORS", "DAY_COLORS", "numbered_icon", "patrol_map"]
 
@@ -41,13 +43,21 @@ def numbered_icon(number: int, color: str) -> folium.DivIcon:
     return folium.DivIcon(html=html, icon_size=(24, 24), icon_anchor=(12, 12))
 
 
-def patrol_map(plan: PatrolPlan, *, lang: Language = "zh") -> folium.Map:
-    """One layer per day: the road route and its numbered stops (popups: the checklist)."""
+def patrol_map(
+    plan: PatrolPlan, *, lang: Language = "zh", reference: Layers | None = None
+) -> folium.Map:
+    """One layer per day: the road route and its numbered stops (popups: the checklist).
+
+    ``reference``, the workspace's layers, draws their boundaries, roads, waters and names
+    beneath (:func:`maps.reference.add_reference`).
+    """
     routes = plan.routes[~plan.routes.geometry.is_empty & plan.routes.geometry.notna()]
     bounds: gpd.GeoDataFrame = routes if len(routes) else plan.stops
     if not len(bounds):
         bounds = plan.routes
     m = base_map(bounds if len(bounds) and bounds.geometry.notna().any() else _world(), lang=lang)
+    if reference is not None:
+        add_reference(m, reference, lang=lang)
     legend: list[tuple[str, str]] = []
     stops = plan.stops.to_crs(WGS84) if len(plan.stops) else plan.stops
     for _, r in plan.routes.iterrows():

@@ -112,6 +112,7 @@ function tonganRemote(map, group, spec) {
   }
   var index = 0;
   var layer = L.geoJSON(null, {
+    interactive: spec.interactive !== false,
     style: styleOf,  // drawn by the map's canvas (preferCanvas): maps.base.finish
     pointToLayer: function (feature, latlng) {
       var s = styleOf(feature);
@@ -341,6 +342,7 @@ def add_remote_layer(
     cluster: bool = False,
     min_zoom: int | None = None,
     max_zoom: int | None = None,
+    interactive: bool = True,
 ) -> RemoteGeoJson:
     """Send ``frame`` by URL and draw it in ``group`` once the browser has fetched it.
 
@@ -373,6 +375,9 @@ def add_remote_layer(
     min_zoom, max_zoom
         Draw the layer only from / up to these zoom levels (both included), fetching it when
         first needed: the details of a county when zoomed in, a summary when zoomed out.
+    interactive
+        Whether the features take clicks and hovers; a base drawn beneath the results says
+        ``False``, so a tap always reaches the result above it.
     """
     if key in remote.frames:
         raise ValueError(f"layer key {key!r} is used twice on this map")
@@ -408,6 +413,7 @@ def add_remote_layer(
         "cluster": cluster,
         "minZoom": min_zoom,
         "maxZoom": max_zoom,
+        "interactive": interactive,
     }
     element = RemoteGeoJson(spec, cluster=cluster)
     group.add_child(element)

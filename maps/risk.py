@@ -15,6 +15,7 @@ from geo.layers import Layers
 from geo.schemas import FOUR_ONES
 from geo.settings import Language
 from maps.base import add_legend, base_map, finish, popup_table
+from maps.reference import add_reference
 from maps.remote import RemoteLayers, add_popup_layer, add_remote_layer
 
 CLASS_COLORS = {"red": "#d7191c", "yellow": "#fdae61", "green": "#1a9641"}
@@ -332,6 +333,7 @@ def risk_map(
     """
     waters = layers_metric.waters.to_crs(WGS84)
     m = base_map(waters if len(waters) else result.spots, lang=lang)
+    add_reference(m, layers_metric, lang=lang, remote=remote, detail_zoom=detail_zoom, waters=False)
     legends: list[tuple[str, list[tuple[str, str]]]] = []
 
     if child_cells is not None and len(child_cells):

@@ -8,8 +8,10 @@ from folium import plugins
 
 from analysis.siting import SitingResult
 from geo.crs import WGS84
+from geo.layers import Layers
 from geo.settings import Language
 from maps.base import add_legend, base_map, finish, popup_table
+from maps.reference import add_reference
 from maps.remote import RemoteLayers, add_remote_layer, popup_frame
 
 __all__ = ["siting_map"]
@@ -62,6 +64,7 @@ def siting_map(
     authorised: bool = False,
     lang: Language = "zh",
     remote: RemoteLayers | None = None,
+    reference: Layers | None = None,
 ) -> folium.Map:
     """Draw a siting result.
 
@@ -79,6 +82,9 @@ def siting_map(
     remote
         Where layers with many features go by URL (:mod:`maps.remote`; the map server's);
         ``None`` writes every feature into the HTML.
+    reference
+        The workspace's layers: their boundaries, roads, waters and names are drawn beneath
+        the results (:func:`maps.reference.add_reference`); ``None`` draws none.
     """
 
     def by_url(frame: gpd.GeoDataFrame) -> RemoteLayers | None:
@@ -86,6 +92,8 @@ def siting_map(
 
     bounds = result.households if len(result.households) else result.candidates
     m = base_map(bounds, lang=lang)
+    if reference is not None:
+        add_reference(m, reference, lang=lang, remote=remote)
 
     if demand_cells is not None and len(demand_cells):
         cells = demand_cells.to_crs(WGS84)

@@ -13,9 +13,11 @@ import geopandas as gpd
 
 from analysis.visits import VisitPlan
 from geo.crs import WGS84
+from geo.layers import Layers
 from geo.settings import Language
 from maps.base import add_legend, base_map, finish, popup_table
 from maps.patrol import numbered_icon
+from maps.reference import add_reference
 
 __all__ = ["STATUS_COLORS", "visits_map"]
 
@@ -44,9 +46,16 @@ def visits_map(
     authorised: bool = False,
     aggregates: gpd.GeoDataFrame | None = None,
     lang: Language = "zh",
+    reference: Layers | None = None,
 ) -> folium.Map:
-    """Home visits of one village: route and households (authorised) or aggregate counts."""
+    """Home visits of one village: route and households (authorised) or aggregate counts.
+
+    ``reference``, the workspace's layers, draws their boundaries, roads, waters and names
+    beneath (:func:`maps.reference.add_reference`).
+    """
     m = base_map(plan.schedule if len(plan.schedule) else plan.route, lang=lang)
+    if reference is not None:
+        add_reference(m, reference, lang=lang)
     if authorised:
         route = plan.route.to_crs(WGS84)
         rg = folium.FeatureGroup(name=_t("route", lang))

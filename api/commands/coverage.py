@@ -200,7 +200,13 @@ def coverage(
             tables, out_dir, stem="coverage", headers=headers, sheet_names=sheets
         )
         step("2")
-        m = coverage_map(result, lang=language, authorised=authorised, household_cells=cells)
+        m = coverage_map(
+            result,
+            lang=language,
+            authorised=authorised,
+            household_cells=cells,
+            reference=layers,
+        )
         html = out_dir / "coverage.html"
         save_map(m, html)
         step("3")

@@ -236,7 +236,7 @@ def flood_review(
         report.write_text(render_report(review, lang=language), encoding="utf-8")
         step("报告" if zh else "report")
         map_path = out_dir / "flood_map.html"
-        save_map(flood_map(review, lang=language), map_path)
+        save_map(flood_map(review, lang=language, reference=layers), map_path)
         step("地图" if zh else "map")
 
     out = out_console()

@@ -213,7 +213,7 @@ def patrol(
             ),
             encoding="utf-8",
         )
-        save_map(patrol_map(plan, lang=language), out / "patrol_map.html")
+        save_map(patrol_map(plan, lang=language, reference=layers), out / "patrol_map.html")
         step("write")
 
     zh = language == "zh"
@@ -317,7 +317,9 @@ def visits(
                 hh, columns=["left_behind", "in_difficulty"], settings=settings.privacy
             )
         save_map(
-            visits_map(plan, authorised=authorised, aggregates=cells, lang=language),
+            visits_map(
+                plan, authorised=authorised, aggregates=cells, lang=language, reference=layers
+            ),
             out / "visits_map.html",
         )
         step("write")

@@ -200,7 +200,7 @@ def site(
         stem="site",
         headers=headers,
     )
-    m = siting_map(result, demand_cells=cells, lang=language)
+    m = siting_map(result, demand_cells=cells, lang=language, reference=layers)
     html = out / "site_map.html"
     save_map(m, html)
 

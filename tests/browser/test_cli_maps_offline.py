@@ -73,9 +73,14 @@ def test_cli_map_from_file_url_offline(browser: Any, out: Path, name: str) -> No
     assert page.evaluate("typeof L !== 'undefined' && typeof jQuery !== 'undefined'")
     # layers drew: the map has a layer control and at least one vector shape or marker
     assert page.locator(".leaflet-control-layers").count() == 1
-    page.locator("path.leaflet-interactive, .leaflet-marker-icon").first.wait_for(
-        state="attached", timeout=30_000
-    )
+    # the county's own base lies beneath: boundaries, roads, waters and their names
+    overlays = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    assert {"行政区划", "道路", "地名"} <= {o.strip() for o in overlays}, overlays
+    assert "示例县" in page.locator(".tongan-label-county").all_inner_texts()
+    assert page.locator(".tongan-label-water").count() > 0
+    page.locator(
+        "path.leaflet-interactive, .leaflet-marker-icon:not(.tongan-label)"
+    ).first.wait_for(state="attached", timeout=30_000)
     # Font Awesome's font loaded from beside the page (the markers' icons)
     fonts = page.evaluate(
         "document.fonts.ready.then(() => [...document.fonts].filter(f => f.status === 'loaded')"

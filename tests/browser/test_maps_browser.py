@@ -27,6 +27,9 @@ def test_map_page_in_chromium(browser: Any, server_url: str, name: str) -> None:
     assert control.count() == 1
     overlays = frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     assert len(overlays) >= 1, overlays
+    # every map draws the county's own boundaries, roads and names beneath its results
+    assert {"行政区划", "道路", "地名"} <= {o.strip() for o in overlays}, overlays
+    assert frame.locator(".tongan-label-township").count() >= 1
     # search by village name, fullscreen and measure controls
     assert frame.locator(".leaflet-control-search").count() == 1
     assert (
@@ -37,7 +40,9 @@ def test_map_page_in_chromium(browser: Any, server_url: str, name: str) -> None:
     assert frame.locator(".tongan-legend").first.is_visible()
     # a popup opens on click of some marker or shape (not every feature has one)
     popup = frame.locator(".leaflet-popup-content")
-    candidates = frame.locator(".awesome-marker, path.leaflet-interactive, .leaflet-marker-icon")
+    candidates = frame.locator(
+        ".awesome-marker, path.leaflet-interactive, .leaflet-marker-icon:not(.tongan-label)"
+    )
     opened = False
     for i in range(min(candidates.count(), 40)):
         target = candidates.nth(i)
