@@ -578,6 +578,7 @@ def plan_patrols(
                     "date": day.isoformat(),
                     "order": k,
                     "spot_id": row["spot_id"],
+                    "place": row.get("place", row["spot_id"]),
                     "water_name": row.get("water_name"),
                     "village_code": row.get("village_code"),
                     "risk": float(row["risk"]),

@@ -60,7 +60,9 @@ class RiskResult:
         ``weighted_children``, ``near_households``, ``schools_near``, ``pupils_near``,
         ``incidents_near``, ``has_<item>`` for the four items, ``fenced``, ``missing_items``,
         ``n_missing``, ``fence_needed_m``, ``last_inspected``, ``explanation`` (Chinese) and
-        ``explanation_en`` (English; :func:`geo.i18n.in_language` keeps the one asked for).
+        ``explanation_en`` (English; :func:`geo.i18n.in_language` keeps the one asked for),
+        ``place`` and ``place_en``: where the spot is in words (its water's name, else its
+        village and the water's kind, and a reach's chainage along the water: ``清水河 1.2 km``).
     reaches
         The reach lines of the reach spots, with ``spot_id``, ``water_id``, ``length_m``.
     summary_village, summary_township, summary_chief
@@ -222,6 +224,34 @@ def _areas_of(points: NDArray[np.object_], areas: gpd.GeoDataFrame) -> pd.DataFr
     return out
 
 
+def _places(spots: pd.DataFrame, km: FloatArray, lang: Language) -> list[str]:
+    """Where each spot is, in words: its water's name (else the village and the water's kind)
+    and, for a reach, the chainage of its midpoint along the water (``清水河 1.2 km``,
+    ``荷塘 40 m``); a known spot's own name first."""
+    out = []
+    for name, water, kind, village, k in zip(
+        spots["name"],
+        spots["water_name"],
+        spots["water_kind"],
+        spots["village_name"],
+        km,
+        strict=True,
+    ):
+        if name:
+            out.append(str(name))
+            continue
+        where = str(water) if isinstance(water, str) else ""
+        village = village if isinstance(village, str) else ""
+        if not where:
+            what = value_label(str(kind), lang) if kind else ("水边" if lang == "zh" else "water")
+            where = f"{village}{what}" if lang == "zh" else f"{village} {what}".strip()
+        if not np.isfinite(k):
+            out.append(where)
+        else:  # metres to the nearest 10 below a kilometre, else kilometres to one decimal
+            out.append(f"{where} {k * 1000:.0f} m" if k < 1 else f"{where} {k:.1f} km")
+    return out
+
+
 def _classify(risk: FloatArray, rs: RiskSettings) -> NDArray[np.object_]:
     return np.where(
         risk >= rs.red_threshold, "red", np.where(risk >= rs.yellow_threshold, "yellow", "green")
@@ -371,8 +401,12 @@ def assess_risk(
     p_geoms = people.geometry.to_numpy()
     people_tree = shapely.STRtree(p_geoms)
     lines, line_water = water_lines(w_geoms)
-    reach_geoms, line_of, _ = cut_reaches(lines, settings.spot_length_m)
+    reach_geoms, line_of, rank = cut_reaches(lines, settings.spot_length_m)
     reach_water = line_water[line_of]
+    # where each reach's midpoint lies along its line (its shore, for a pond): the chainage
+    # people read on a sign, "清水河 1.2 km"
+    per_line = np.bincount(line_of, minlength=len(lines)) if len(lines) else np.zeros(0, int)
+    chainage = (rank + 0.5) * (shapely.length(lines)[line_of] / np.maximum(per_line[line_of], 1))
     # one nearest person per reach is enough to keep it (much cheaper than every match)
     near_people = people_tree.query_nearest(
         reach_geoms, max_distance=settings.exposure_distance_m, all_matches=False
@@ -383,6 +417,7 @@ def assess_risk(
     # households come and go (patrol records refer to it)
     counter = pd.Series(reach_water).groupby(reach_water).cumcount().to_numpy() + 1
     reach_geoms, reach_water, counter = reach_geoms[keep], reach_water[keep], counter[keep]
+    chainage = chainage[keep]
     w_ids = _text(waters, "id")
     reach_ids = np.array(
         [f"{w_ids[w]}-{k:03d}" for w, k in zip(reach_water, counter, strict=True)], dtype=object
@@ -576,10 +611,12 @@ def assess_risk(
         geometry=gpd.GeoSeries(spot_point, crs=crs),
         crs=crs,
     )
+    km = np.round(np.concatenate([chainage, np.full(n_k, np.nan)]), -1) / 1000
     languages: tuple[tuple[str, Language], ...] = (("explanation", "zh"), ("explanation_en", "en"))
     for column, lang in languages:
         factor_text = _factor_texts(waters, has_water, sw, ks_kind, n_r, inc_count, season, lang)
         spots[column] = _explain(spots, factor_text, lang)
+        spots[column.replace("explanation", "place")] = _places(spots, km, lang)
     spots = spots.sort_values(["risk", "spot_id"], ascending=[False, True]).reset_index(drop=True)
 
     reaches = gpd.GeoDataFrame(

@@ -413,7 +413,7 @@ def create_app(
         if fmt not in {"xlsx", "csv", "gpkg"} or not result.tables:
             raise PageError(404, TEXT[lang]["no_download"].format(fmt=fmt))
         with tempfile.TemporaryDirectory() as tmp:
-            written = write_tables(result.tables, Path(tmp), stem=name)
+            written = write_tables(result.tables, Path(tmp), stem=name, lang=lang)
             if fmt == "xlsx":
                 data, media = (
                     written.excel.read_bytes(),

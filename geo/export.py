@@ -1,7 +1,8 @@
 """Writing results: GeoPackage (WGS84), CSV (UTF-8 with BOM, opens in Excel) and an Excel workbook.
 
-Analyses return tables with English column names; ``headers`` maps them to the Chinese (or
-English) headers users read. Geometry goes to the GeoPackage only; CSV and Excel carry the
+Analyses return tables with English column names and codes; ``headers`` maps the columns to the
+Chinese (or English) headers users read, and CSV and Excel carry words for the codes and numbers
+rounded as people read them. Geometry goes to the GeoPackage only; CSV and Excel carry the
 attributes plus longitude/latitude of points.
 """
 
@@ -15,6 +16,8 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.crs import WGS84
+from geo.i18n import VALUE_LABELS_ZH, value_label
+from geo.settings import Language
 
 _SHEET_MAX = 31  # Excel's limit on sheet-name length
 
@@ -28,7 +31,36 @@ class Written:
     excel: Path
 
 
-def _plain(frame: pd.DataFrame, headers: Mapping[str, str]) -> pd.DataFrame:
+def _for_people(table: pd.DataFrame, lang: Language) -> pd.DataFrame:
+    """Codes as words (``life_buoy`` -> 救生圈, lists joined with 、), yes/no for flags, and
+    numbers rounded as people read them: lengths and areas (``_m``, ``_m2``, ``metres``) to 0.1, shares
+    to 0.001, other decimals to 0.01; longitude and latitude keep their 6 decimals."""
+    sep = "、" if lang == "zh" else ", "
+
+    def words(value: object) -> object:
+        if not isinstance(value, str) or not value:
+            return value
+        parts = value.split(";")
+        if not all(p in VALUE_LABELS_ZH for p in parts):
+            return value
+        return sep.join(value_label(p, lang) for p in parts)
+
+    for col in table.columns:
+        series = table[col]
+        name = str(col)
+        if pd.api.types.is_bool_dtype(series):
+            yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+            table[col] = series.map({True: yes, False: no})
+        elif pd.api.types.is_float_dtype(series) and name not in {"lon", "lat"}:
+            metric = name.endswith(("_m", "_m2")) or name == "metres"
+            digits = 1 if metric else 3 if name.startswith("share") else 2
+            table[col] = series.round(digits)
+        elif series.dtype == object or isinstance(series.dtype, pd.StringDtype):
+            table[col] = series.map(words)
+    return table
+
+
+def _plain(frame: pd.DataFrame, headers: Mapping[str, str], lang: Language) -> pd.DataFrame:
     table = (
         pd.DataFrame(frame.drop(columns=[frame.geometry.name]))
         if isinstance(frame, gpd.GeoDataFrame)
@@ -45,6 +77,7 @@ def _plain(frame: pd.DataFrame, headers: Mapping[str, str]) -> pd.DataFrame:
             table[col]
         ):
             table[col] = table[col].dt.date
+    table = _for_people(table, lang)
     return table.rename(columns={c: headers.get(c, c) for c in table.columns})
 
 
@@ -55,6 +88,7 @@ def write_tables(
     stem: str,
     headers: Mapping[str, str] | None = None,
     sheet_names: Mapping[str, str] | None = None,
+    lang: Language = "zh",
 ) -> Written:
     """Write each table to CSV and to one sheet of ``<stem>.xlsx``; geo-tables to ``<stem>.gpkg``.
 
@@ -70,6 +104,9 @@ def write_tables(
         Column name -> header for CSV and Excel (Chinese by default in the callers).
     sheet_names
         Table name -> sheet title in the workbook.
+    lang
+        Language of the words CSV and Excel carry for codes (``life_buoy`` -> 救生圈) and flags;
+        the GeoPackage keeps the codes, for other programs.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     headers = headers or {}
@@ -85,7 +122,7 @@ def write_tables(
             if isinstance(frame, gpd.GeoDataFrame) and len(frame):
                 frame.to_crs(WGS84).to_file(gpkg, layer=name, driver="GPKG", engine="pyogrio")
                 wrote_gpkg = True
-            plain = _plain(frame, headers)
+            plain = _plain(frame, headers, lang)
             path = out_dir / f"{stem}_{name}.csv"
             plain.to_csv(path, index=False, encoding="utf-8-sig")
             csvs.append(path)

@@ -171,6 +171,8 @@ VALUE_LABELS_ZH: dict[str, str] = {
     "path": "小路", "bridge": "桥梁",
     "swimming_hole": "野泳点", "dock": "码头", "washing_step": "洗衣台阶", "fishing_spot": "钓鱼点",
     "other": "其他",
+    "red": "红色", "yellow": "黄色", "green": "绿色",
+    "reach": "河段", "known_spot": "已知危险点",
 }  # fmt: skip
 
 

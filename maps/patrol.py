@@ -80,6 +80,7 @@ def patrol_map(
         sg = folium.FeatureGroup(name=_t("stops", lang, d=d))
         for _, s in stops[stops["day"] == d].iterrows() if len(stops) else []:
             rows = {
+                "位置" if lang == "zh" else "place": s.get("place", s["spot_id"]),
                 "编号" if lang == "zh" else "spot": s["spot_id"],
                 "水域" if lang == "zh" else "water": s["water_name"],
                 "到达" if lang == "zh" else "arrival": s["arrival"],
@@ -93,8 +94,10 @@ def patrol_map(
             folium.Marker(
                 (s.geometry.y, s.geometry.x),
                 icon=numbered_icon(int(s["order"]), CLASS_COLORS.get(str(s["risk_class"]), "#555")),
-                popup=popup_table(rows, title=f"{d}-{int(s['order'])} {s['spot_id']}"),
-                tooltip=f"{int(s['order'])}. {s['spot_id']} {s['arrival']}",
+                popup=popup_table(
+                    rows, title=f"{d}-{int(s['order'])} {s.get('place', s['spot_id'])}"
+                ),
+                tooltip=f"{int(s['order'])}. {s.get('place', s['spot_id'])} {s['arrival']}",
             ).add_to(sg)
         sg.add_to(m)
     legend += [(c, f"{_t('class', lang)}: {_t(k, lang)}") for k, c in CLASS_COLORS.items()]

@@ -126,7 +126,13 @@ def _spot_rows(row: pd.Series, lang: Language) -> tuple[str, dict[str, object]]:
     explanation = row.get("explanation_en" if lang == "en" else "explanation")
     if explanation:
         rows[_t("explanation", lang)] = explanation
-    return str(row["name"] or row["spot_id"]), rows
+    return spot_label(row, lang), rows
+
+
+def spot_label(row: pd.Series, lang: Language) -> str:
+    """A spot in words (``清水河 1.2 km``, :func:`analysis.risk.assess_risk`'s ``place``), or its id."""
+    place = row.get("place_en" if lang == "en" else "place")
+    return str(place) if isinstance(place, str) and place else str(row["name"] or row["spot_id"])
 
 
 def _plain(value: object) -> str:
@@ -286,8 +292,8 @@ def _remote_spots(
         style=["missing" if m else "ok" for m in missing],
         title=[title for title, _ in described],
         tooltip=[
-            f"{sid} {_t('risk', lang)} {r:.0f}"
-            for sid, r in zip(spots["spot_id"], spots["risk"], strict=True)
+            f"{spot_label(row, lang)} {_t('risk', lang)} {row['risk']:.0f}"
+            for _, row in spots.iterrows()
         ],
         width=380,
         min_zoom=min_zoom,
@@ -450,7 +456,7 @@ def risk_map(
                 fill_color=CLASS_COLORS[cls],
                 fill_opacity=0.9,
                 popup=_spot_popup(row, lang),
-                tooltip=f"{row['spot_id']} {_t('risk', lang)} {row['risk']:.0f}",
+                tooltip=f"{spot_label(row, lang)} {_t('risk', lang)} {row['risk']:.0f}",
             ).add_to(group)
         group.add_to(m)
     legends.append(

@@ -197,7 +197,7 @@ def coverage(
         headers = HEADERS_ZH if language == "zh" else {}
         sheets = SHEETS_ZH if language == "zh" else {}
         written = write_tables(
-            tables, out_dir, stem="coverage", headers=headers, sheet_names=sheets
+            tables, out_dir, stem="coverage", headers=headers, sheet_names=sheets, lang=language
         )
         step("2")
         m = coverage_map(

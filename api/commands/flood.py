@@ -231,6 +231,7 @@ def flood_review(
             stem="flood_review",
             headers=headers,
             sheet_names=SHEETS_ZH if zh else None,
+            lang=language,
         )
         report = out_dir / "flood_report.html"
         report.write_text(render_report(review, lang=language), encoding="utf-8")

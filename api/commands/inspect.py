@@ -38,7 +38,7 @@ from geo.settings import get_settings
 _GPX_NS = "http://www.topografix.com/GPX/1/1"
 
 HEADERS_PATROL = {
-    "day": "天", "date": "日期", "order": "顺序", "spot_id": "风险点编号", "water_name": "水域",
+    "day": "天", "date": "日期", "order": "顺序", "spot_id": "风险点编号", "place": "位置", "water_name": "水域",
     "village_code": "村代码", "risk": "风险值", "risk_class": "风险等级", "priority": "优先级",
     "overdue": "超期未查", "child_use": "儿童常去", "arrival": "到达时间",
     "arrival_min": "出发后分钟", "leg_m": "上一段距离(米)", "last_inspected": "最近检查", "checklist": "检查清单",
@@ -106,7 +106,7 @@ def write_gpx(routes: gpd.GeoDataFrame, stops: gpd.GeoDataFrame, path: Path, *, 
         wpt = ET.SubElement(
             root, f"{{{_GPX_NS}}}wpt", lat=f"{s.geometry.y:.7f}", lon=f"{s.geometry.x:.7f}"
         )
-        label = s.get("spot_id", s.get("household_id"))
+        label = s.get("place") or s.get("spot_id", s.get("household_id"))
         ET.SubElement(wpt, f"{{{_GPX_NS}}}name").text = f"{s.get('day', 1)}-{s['order']} {label}"
     wgs = routes.to_crs(WGS84)
     for _, r in wgs.iterrows():
@@ -183,8 +183,7 @@ def patrol(
         write_tables(
             {"routes": plan.routes, "stops": plan.stops, "checklist": plan.checklist,
              "unvisited_red": plan.unvisited_red},
-            out, stem="patrol", headers=HEADERS_PATROL if language == "zh" else None,
-        )  # fmt: skip
+            out, stem="patrol", headers=HEADERS_PATROL if language == "zh" else None, lang=language)  # fmt: skip
         write_gpx(plan.routes, plan.stops, out / "patrol.gpx", name="巡查路线")
         sections = []
         for _, r in plan.routes.iterrows():
@@ -286,7 +285,11 @@ def visits(
                 for k, v in tables.items()
             }
         write_tables(
-            tables, out, stem="visits", headers=HEADERS_VISITS if language == "zh" else None
+            tables,
+            out,
+            stem="visits",
+            headers=HEADERS_VISITS if language == "zh" else None,
+            lang=language,
         )
         if authorised:
             write_gpx(plan.route, plan.stops, out / "visits.gpx", name="家访路线")

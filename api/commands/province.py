@@ -226,6 +226,7 @@ def province(
         stem="province",
         headers=HEADERS_ZH if zh else {},
         sheet_names=SHEETS_ZH if zh else None,
+        lang=language,
     )
     _print_summary(result, language, [*written.csv, written.excel])
     if result.failed:

@@ -43,7 +43,7 @@ HEADERS_ZH: dict[str, str] = {
     "has_warning_sign": "有警示牌", "has_life_buoy": "有救生圈", "has_rescue_rope": "有救生绳",
     "has_rescue_pole": "有救生杆", "fenced": "有防护栏", "missing_items": "缺少设施",
     "n_missing": "缺少四个一件数", "fence_needed_m": "需防护栏长度(米)",
-    "last_inspected": "最近检查日期", "explanation": "说明", "length_m": "长度(米)",
+    "last_inspected": "最近检查日期", "explanation": "说明", "place": "位置", "length_m": "长度(米)",
     "spots": "风险点数", "red": "红色", "yellow": "黄色", "green": "绿色",
     "lacking_any": "缺少设施的风险点数", "warning_sign": "需购警示牌", "life_buoy": "需购救生圈",
     "rescue_rope": "需购救生绳", "rescue_pole": "需购救生杆", "fence_m": "需购防护栏(米)",
@@ -170,7 +170,9 @@ def risk(
         }
         headers = HEADERS_ZH if language == "zh" else {}
         sheets = SHEETS_ZH if language == "zh" else {}
-        write_tables(tables, out_dir, stem="risk", headers=headers, sheet_names=sheets)
+        write_tables(
+            tables, out_dir, stem="risk", headers=headers, sheet_names=sheets, lang=language
+        )
         step("tables")
         cells = aggregate_households(
             metric.households, columns=["children"], settings=settings.privacy
@@ -182,6 +184,8 @@ def risk(
 
 
 def _print_summary(result: RiskResult, lang: Language, out_dir: Path) -> None:
+    from maps.risk import spot_label
+
     out = out_console()
     spots = result.spots
     season = (_t("flood", lang) if result.flood_season else "") + (
@@ -209,7 +213,7 @@ def _print_summary(result: RiskResult, lang: Language, out_dir: Path) -> None:
                 value_label(c, lang) for c in str(row["missing_items"]).split(";") if c
             )
             wt.add_row(
-                str(row["spot_id"]),
+                spot_label(row, lang),
                 f"{row['risk']:.0f} {_t(str(row['risk_class']), lang)}",
                 str(row["village_name"] or row["village_code"]),
                 missing,

@@ -199,6 +199,7 @@ def site(
         out,
         stem="site",
         headers=headers,
+        lang=language,
     )
     m = siting_map(result, demand_cells=cells, lang=language, reference=layers)
     html = out / "site_map.html"

@@ -178,6 +178,18 @@ def test_tiny_hand_computed(tiny: dict[str, gpd.GeoDataFrame]) -> None:
     assert proc.loc["fence", "metres"] == pytest.approx(160.0)
 
 
+def test_spots_are_named_by_water_and_chainage(tiny: dict[str, gpd.GeoDataFrame]) -> None:
+    # the 80 m river is one reach: its midpoint lies 40 m along the river; the pond's shore
+    # (80 m) likewise
+    s = _by_id(_run(tiny))
+    assert s.loc["W1-001", "place"] == "清水河 40 m"
+    assert s.loc["W2-001", "place_en"] == "荷塘 40 m"
+    unnamed = {**tiny, "waters": tiny["waters"].assign(name=["", "荷塘"])}
+    s = _by_id(_run(unnamed))
+    assert s.loc["W1-001", "place"] == "东村河流 40 m"
+    assert s.loc["W1-001", "place_en"] == "东村 river 40 m"
+
+
 def test_tiny_in_wgs84_gives_the_same(tiny: dict[str, gpd.GeoDataFrame]) -> None:
     wgs = {k: v.to_crs("EPSG:4326") for k, v in tiny.items()}
     a, b = _by_id(_run(tiny)), _by_id(_run(wgs))

@@ -37,7 +37,15 @@ def test_writes_tables_workbook_and_map(run: tuple[str, Path]) -> None:
     assert {"风险点编号", "风险等级", "缺少设施", "说明"} <= set(spots.columns)
     villages = pd.read_excel(out / "risk.xlsx", sheet_name="按村汇总")
     assert villages["风险点数"].sum() == len(spots)
-    assert (spots["风险等级"] == "red").sum() == villages["红色"].sum() > 0
+    # codes are words for people, and lengths are rounded (issue 20)
+    assert (spots["风险等级"] == "红色").sum() == villages["红色"].sum() > 0
+    assert spots["缺少设施"].str.contains("警示牌").any()
+    assert set(spots["有警示牌"]) <= {"是", "否"}
+    assert spots["位置"].str.contains(r" \d+(?:\.\d)? k?m$").any()
+    procurement = pd.read_csv(out / "risk_procurement.csv")
+    assert set(procurement["物资"]) == {"警示牌", "救生圈", "救生绳", "救生杆", "防护栏"}
+    metres = procurement["长度(米)"].astype(float)
+    assert (metres.round(1) == metres).all()
     gpkg = gpd.read_file(out / "risk.gpkg", layer="spots")
     assert gpkg.crs.to_epsg() == 4326 and len(gpkg) == len(spots)
 
