@@ -102,8 +102,28 @@ def read_file(
     if suffix not in SUFFIXES:
         msg = f"cannot read {path.name!r}: expected one of {', '.join(SUFFIXES)}"
         raise InputError(msg)
-    if suffix == ".csv":
-        return _read_csv(path)
+    frame = _read_csv(path) if suffix == ".csv" else _read_vector(path, layer, encoding)
+    _refuse_nul(frame, path.name)
+    return frame
+
+
+def _refuse_nul(frame: gpd.GeoDataFrame, source: str) -> None:
+    """Refuse text holding a NUL byte (PostgreSQL cannot store one), naming column and row."""
+    for column in frame.columns:
+        values = frame[column]
+        if column == frame.geometry.name or values.dtype.kind not in "OSU":
+            continue
+        bad = values.map(lambda v: isinstance(v, str) and "\x00" in v)
+        if bad.any():
+            row = int(bad.to_numpy().argmax()) + 1
+            msg = (
+                f"{source}: column {str(column)!r} holds a NUL byte (U+0000) in row {row} "
+                f"({int(bad.sum())} row(s) in all); remove it and import again"
+            )
+            raise InputError(msg)
+
+
+def _read_vector(path: Path, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
     kwargs: dict[str, object] = {}
     if encoding:
         kwargs["encoding"] = encoding
