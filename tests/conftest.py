@@ -50,7 +50,10 @@ def database_settings(request: pytest.FixtureRequest) -> Iterator[DatabaseSettin
         return
     base = os.environ.get(POSTGRES_URL_ENV)
     if not base:
-        hint = f'{POSTGRES_URL_ENV} is unset; start a local PostGIS with eval "$(.ci/postgres.sh)"'
+        hint = (
+            f"{POSTGRES_URL_ENV} is unset and make test found no PostgreSQL; install postgresql "
+            'postgresql-postgis (make system), or start one with eval "$(.ci/postgres.sh)"'
+        )
         if os.environ.get("CI"):
             pytest.fail(f"CI must test PostgreSQL: {hint}")
         pytest.skip(hint)
