@@ -24,9 +24,9 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.responses import ERROR_RESPONSES
+from geo.bounds import NO_CONTROL
 from geo.crs import WGS84
 from geo.errors import InputError, TonganError
-from geo.text import NO_CONTROL
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 CONFORMANCE = [

@@ -35,12 +35,12 @@ from api.data_api import api_router
 from api.ogc import Collection, ogc_router
 from api.pages import PAGES, RESULT_COLLECTIONS, Context, Page, PageResult, layer_url
 from api.workspace import Workspace
+from geo.bounds import FREE_TEXT, NO_CONTROL, first_control
 from geo.errors import InputError, TonganError
 from geo.export import write_tables
 from geo.layers import Layers
 from geo.settings import Language, Settings, get_settings
 from geo.storage import Store
-from geo.text import FREE_TEXT, NO_CONTROL, first_control
 from maps.base import add_village_search
 from maps.chinese_tiles import Basemap, choose_basemap
 from maps.offline import local_file, localise

@@ -52,11 +52,11 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.types import UserDefinedType
 
+from geo.bounds import FREE_TEXT, NO_CONTROL, BoundedDate
 from geo.errors import InputError, TonganError
 from geo.schemas import CONDITIONS, EQUIPMENT_KINDS, EQUIPMENT_POINT_KINDS
 from geo.settings import DatabaseSettings
 from geo.settings import Role as Role
-from geo.text import FREE_TEXT, NO_CONTROL
 
 __all__ = [
     "DatabaseError",
@@ -189,11 +189,7 @@ class InspectionIn(BaseModel):
         pattern=NO_CONTROL,
         description="The water it lies on (waters.id).",
     )
-    date: dt.date = Field(
-        description="Date of the inspection (YYYY-MM-DD).",
-        ge=dt.date(1990, 1, 1),
-        le=dt.date(2199, 12, 31),
-    )
+    date: BoundedDate = Field(description="Date of the inspection (YYYY-MM-DD, 1990-2199).")
     inspector: str = Field(
         min_length=1,
         max_length=100,

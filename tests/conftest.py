@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,6 +58,13 @@ def database_settings(request: pytest.FixtureRequest) -> Iterator[DatabaseSettin
         if os.environ.get("CI"):
             pytest.fail(f"CI must test PostgreSQL: {hint}")
         pytest.skip(hint)
+    with postgres_schema(base) as settings:
+        yield settings
+
+
+@contextmanager
+def postgres_schema(base: str) -> Iterator[DatabaseSettings]:
+    """Settings of a new schema in the PostGIS database at ``base``, dropped afterwards."""
     import sqlalchemy as sa
     from sqlalchemy.engine import make_url
     from sqlalchemy.pool import NullPool
