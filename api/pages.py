@@ -404,7 +404,7 @@ class PatrolParams(BaseModel):
     start: str | None = Field(
         None,
         description="出发点 经度,纬度 / start LON,LAT (default: the township workstation)",
-        pattern=r"^\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*$",
+        pattern=r"^ *-?\d+(\.\d+)? *, *-?\d+(\.\d+)? *$",  # spaces, no control characters
     )
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
@@ -57,11 +58,14 @@ class Fuzzer:
     def operation(self, label: str) -> Any:
         return next(op for op in self.operations() if op.label == label)
 
-    def run(self, operation: Any, examples: int, *, keep_going: bool = False) -> None:
+    def run(
+        self, operation: Any, examples: int, *, keep_going: bool = False, seed: int | None = None
+    ) -> None:
         """Send ``examples`` generated requests to one operation and check every response.
 
         With ``keep_going`` a failed check is recorded in ``violations`` and the run goes on;
-        otherwise it raises (and hypothesis shrinks it to a minimal failing request).
+        otherwise it raises (and hypothesis shrinks it to a minimal failing request). ``seed``
+        makes the run repeatable.
         """
         excluded = [positive_data_acceptance] if operation.label in BEYOND_THE_SCHEMA else []
 
@@ -71,7 +75,6 @@ class Fuzzer:
             deadline=None,
             suppress_health_check=list(HealthCheck),
             database=None,
-            derandomize=True,
         )
         def check(case: schemathesis.Case) -> None:
             response = case.call(headers={"Authorization": f"Bearer {self.token}"})
@@ -83,6 +86,8 @@ class Fuzzer:
                     raise
                 self.violations.append(f"{operation.label}: {_summary(exc)}")
 
+        if seed is not None:
+            check = hypothesis.seed(seed)(check)
         check()
 
     def examples_for(self, operation: Any, per_operation: int, per_analysis: int) -> int:
