@@ -102,25 +102,30 @@ def read_file(
     if suffix not in SUFFIXES:
         msg = f"cannot read {path.name!r}: expected one of {', '.join(SUFFIXES)}"
         raise InputError(msg)
-    frame = _read_csv(path) if suffix == ".csv" else _read_vector(path, layer, encoding)
-    _refuse_nul(frame, path.name)
-    return frame
+    if suffix in {".csv", ".geojson", ".json"}:
+        _refuse_nul_bytes(path)
+    return _read_csv(path) if suffix == ".csv" else _read_vector(path, layer, encoding)
 
 
-def _refuse_nul(frame: gpd.GeoDataFrame, source: str) -> None:
-    """Refuse text holding a NUL byte (PostgreSQL cannot store one), naming column and row."""
-    for column in frame.columns:
-        values = frame[column]
-        if column == frame.geometry.name or values.dtype.kind not in "OSU":
-            continue
-        bad = values.map(lambda v: isinstance(v, str) and "\x00" in v)
-        if bad.any():
-            row = int(bad.to_numpy().argmax()) + 1
-            msg = (
-                f"{source}: column {str(column)!r} holds a NUL byte (U+0000) in row {row} "
-                f"({int(bad.sum())} row(s) in all); remove it and import again"
-            )
-            raise InputError(msg)
+def _refuse_nul_bytes(path: Path) -> None:
+    """Refuse a text file holding a NUL (raw, or ``\\u0000`` in JSON), naming its line.
+
+    GDAL ends a value at a NUL: the rest of the row would be lost without a word.
+    """
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        msg = f"{path.name} is saved as UTF-16; save it as UTF-8 (or GBK) and import again"
+        raise InputError(msg)
+    at = raw.find(b"\x00")
+    if at < 0 and path.suffix.lower() != ".csv":
+        at = raw.find(b"\\u0000")
+    if at >= 0:
+        line = raw.count(b"\n", 0, at) + 1
+        msg = (
+            f"{path.name}: line {line} holds a NUL character (U+0000), which GDAL and the "
+            "database cannot keep; remove it and import again"
+        )
+        raise InputError(msg)
 
 
 def _read_vector(path: Path, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:

@@ -169,3 +169,16 @@ def test_an_upload_that_states_wgs84_keeps_it_despite_crs_gcj02(
     assert feature["geometry"]["coordinates"] == pytest.approx(
         [schools.geometry.x[0], schools.geometry.y[0]], abs=1e-9
     )
+
+
+def test_an_upload_holding_a_nul_is_refused_and_changes_nothing(
+    client: TestClient, tiny: Layers
+) -> None:
+    # A NUL in a CSV cut its row short in GDAL, and the empty column then crashed validation.
+    x, y = tiny.schools.to_crs(4326).geometry.iloc[0].coords[0]
+    csv = f"id,name,kind,pupils,lon,lat\nS9,东村\x00小学,primary,120,{x},{y}\n"
+    files = {"file": ("schools.csv", csv.encode(), "text/csv")}
+    r = client.post("/api/layers/schools?crs=EPSG:4326", files=files)
+    assert r.status_code == 400, r.text
+    assert "line 2 holds a NUL character" in r.json()["description"]
+    assert [f["id"] for f in client.get(ITEMS).json()["features"]] == ["S1"]

@@ -263,3 +263,39 @@ def test_mapping_prefers_exact_names() -> None:
     frame = gpd.GeoDataFrame({"ID": ["a"], "名称": ["x"]}, geometry=[Point(0, 0)], crs=4326)
     out = apply_column_map(frame, "schools", ColumnMap())
     assert list(out.columns) == ["id", "name", "geometry"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "says"),
+    [
+        ("schools.csv", b"id,name,lon,lat\nS1,a\x00b,112.9,29.8\n", "line 2 holds a NUL"),
+        (
+            "schools.geojson",
+            b'{"type": "FeatureCollection",\n"features": [{"x": "a\\u0000"}]}',
+            "line 2 holds a NUL",
+        ),
+        ("schools.csv", "id,lon\n".encode("utf-16"), "saved as UTF-16; save it as UTF-8"),
+    ],
+)
+def test_a_nul_in_a_text_file_is_refused_naming_the_line(
+    tmp_path: Path, name: str, data: bytes, says: str
+) -> None:
+    # GDAL ends a value at a NUL, so the rest of the row was lost silently (issue 16).
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=f"{name}.*{says}"):
+        read_file(path)
+
+
+def test_an_empty_categorical_column_is_a_problem_not_a_crash(
+    frames: dict[str, gpd.GeoDataFrame], tmp_path: Path
+) -> None:
+    # pandas maps an all-empty column to a null dtype that isin could not take: a traceback.
+    (tmp_path / "schools.csv").write_text(
+        "id,name,kind,pupils,lon,lat\nS1,东村小学,,120,112.9,29.8\n", encoding="utf-8"
+    )
+    frames["schools"] = read_layers(tmp_path, crs="EPSG:4326")["schools"]
+    _, report = validate_layers(frames, today=TODAY)
+    assert [p.line("en") for p in report.errors] == [
+        "[error] schools: required column kind has 1 empty value(s) (e.g. S1)"
+    ]
