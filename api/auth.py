@@ -108,9 +108,10 @@ def token_of(request: Request) -> str | None:
         return None
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer":
-        shown = scheme[:20] or "(empty)"
+        # name a known scheme only: what else stands there may be the secret itself
+        shown = repr(scheme) if scheme.lower() in _OTHER_SCHEMES else "another scheme"
         msg = (
-            f"the Authorization header must be 'Bearer TOKEN', not the scheme {shown!r}; "
+            f"the Authorization header must be 'Bearer TOKEN', not {shown}; "
             "send the token from `tongan user add`, or no Authorization header at all"
         )
         raise AuthError(msg)
@@ -124,5 +125,7 @@ def token_of(request: Request) -> str | None:
     return token
 
 
+#: Authorization schemes a client may send by mistake (named in the 401's message).
+_OTHER_SCHEMES = frozenset({"basic", "digest", "negotiate", "ntlm", "token", "apikey", "hoba"})
 #: A bearer token (RFC 6750 ``b64token``).
 _TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")

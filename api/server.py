@@ -546,7 +546,7 @@ def _error_message(error: Any) -> str:
     pattern = (error.get("ctx") or {}).get("pattern")
     if error.get("type") == "string_pattern_mismatch" and pattern in {NO_CONTROL, FREE_TEXT}:
         where = first_control(str(error.get("input", ""))) or "a control character"
-        return f"contains the control character {where}; remove it (and NUL bytes)"
+        return f"contains the control character {where}; remove it"
     return str(error["msg"])
 
 

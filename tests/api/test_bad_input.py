@@ -133,9 +133,9 @@ def test_a_control_character_in_a_path_or_query_is_400(client: TestClient, url: 
     [
         ("Bearer", "holds no token"),
         ("Bearer   ", "holds no token"),
-        ("Basic dXNlcjpwYXNz", "must be 'Bearer TOKEN', not the scheme 'Basic'"),
-        ("garbage", "must be 'Bearer TOKEN'"),
-        ("", "must be 'Bearer TOKEN'"),
+        ("Basic dXNlcjpwYXNz", "must be 'Bearer TOKEN', not 'Basic'"),
+        ("garbage", "must be 'Bearer TOKEN', not another scheme"),
+        ("", "must be 'Bearer TOKEN', not another scheme"),
         ("Bearer a,b", "malformed"),
         ("Bearer not-a-token", "not valid"),
     ],
