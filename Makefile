@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+# Where `make test` looks for PostgreSQL (Debian's layout) before starting its throw-away cluster.
+POSTGRES_BIN ?= /usr/lib/postgresql/*/bin/postgres
 
 .PHONY: run test install lint typecheck bench sample clean system
 
@@ -44,9 +46,17 @@ run: install
 	$(VENV)/bin/tongan validate
 	$(VENV)/bin/tongan serve
 
-## Lint, type-check and the whole test suite.
+## Lint, type-check and the whole test suite, on SQLite and on PostGIS: with PostgreSQL installed
+## and TONGAN_TEST_POSTGRES_URL unset, a throw-away cluster is started (or reused) by
+## .ci/postgres.sh; without PostgreSQL the database tests on it skip, saying why (fail with CI set).
 test: install lint typecheck
-	$(PY) -m pytest
+	@if [ -z "$$TONGAN_TEST_POSTGRES_URL" ] && ls $(POSTGRES_BIN) >/dev/null 2>&1; then \
+	  if postgres_env="$$(.ci/postgres.sh)"; then eval "$$postgres_env"; export TONGAN_TEST_POSTGRES_URL; \
+	  elif [ -n "$$CI" ]; then exit 1; \
+	  else echo "make test: no PostGIS cluster (see above); the PostgreSQL tests will skip" >&2; fi; \
+	fi; \
+	if [ -n "$$TONGAN_TEST_POSTGRES_URL" ]; then echo "make test: PostgreSQL tests on $${TONGAN_TEST_POSTGRES_URL%%:*}://...@$${TONGAN_TEST_POSTGRES_URL##*@}" >&2; fi; \
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from geo.errors import LayerError, TonganError
 from geo.layers import Layers
 from geo.settings import Language, get_settings
+
+if TYPE_CHECKING:
+    from geo.load import CrsIgnored
 
 
 def out_console() -> Console:
@@ -101,7 +105,12 @@ SourceArg = Annotated[
 ]
 CrsOption = Annotated[
     str | None,
-    typer.Option(help="CRS of files that state none (CSV): EPSG:4326, EPSG:4490, gcj02 or bd09."),
+    typer.Option(
+        help=(
+            "CRS of files that state none (CSV, GeoJSON without a crs member, Shapefile without "
+            ".prj): EPSG:4326, EPSG:4490, gcj02 or bd09; files that state one keep it."
+        )
+    ),
 ]
 ColumnsOption = Annotated[
     Path | None, typer.Option(help="Column-mapping TOML file (see the README).")
@@ -125,10 +134,19 @@ def load_valid_layers(
     with progress_steps(
         len(find_sources(source)), "读取图层" if lang == "zh" else "reading"
     ) as step:
-        frames = read_layers(source, crs=crs, column_map=column_map, progress=step)
+        notes: list[CrsIgnored] = []
+        frames = read_layers(source, crs=crs, column_map=column_map, progress=step, notes=notes)
+    print_crs_notes(notes, lang)
     layers, report = validate_layers(frames, column_map=column_map)
     report.raise_if_fatal(lang)
     return layers
+
+
+def print_crs_notes(notes: Sequence[CrsIgnored], lang: Language) -> None:
+    """Say on stderr, per file, that the file's own CRS was used instead of ``--crs``."""
+    err = err_console()
+    for note in notes:
+        err.print(f"[yellow]{escape(note.line(lang))}[/]", highlight=False)
 
 
 def parse_date(value: str | None, *, option: str = "--date") -> dt.date:

@@ -13,11 +13,13 @@ viewer         aggregates and public layers; no writes
 
 A request without a token gets ``settings.api.anonymous_role`` (viewer by default;
 ``tongan serve --authorised`` makes it civil_affairs for a single-user desktop). A wrong token is
-refused (401), never downgraded silently.
+refused (401), never downgraded silently; so is a malformed ``Authorization`` header (``Bearer``
+without a token, ``Basic ...``, garbage).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -93,9 +95,37 @@ CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
 def token_of(request: Request) -> str | None:
-    """The bearer token of a request (``Authorization: Bearer ...``), if any."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        return token.strip()
-    return None
+    """The bearer token of a request (``Authorization: Bearer ...``); None without the header.
+
+    Raises
+    ------
+    AuthError
+        (401) The header is there but holds no bearer token: ``Bearer`` alone, another scheme
+        (``Basic ...``) or garbage. Such a request is refused, never served as anonymous.
+    """
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        # name a known scheme only: what else stands there may be the secret itself
+        shown = repr(scheme) if scheme.lower() in _OTHER_SCHEMES else "another scheme"
+        msg = (
+            f"the Authorization header must be 'Bearer TOKEN', not {shown}; "
+            "send the token from `tongan user add`, or no Authorization header at all"
+        )
+        raise AuthError(msg)
+    token = token.strip()
+    if not token:
+        msg = "the Authorization header says Bearer but holds no token; add the token after it"
+        raise AuthError(msg)
+    if not _TOKEN.fullmatch(token):
+        msg = "the bearer token is malformed (RFC 6750 allows letters, digits and -._~+/=)"
+        raise AuthError(msg)
+    return token
+
+
+#: Authorization schemes a client may send by mistake (named in the 401's message).
+_OTHER_SCHEMES = frozenset({"basic", "digest", "negotiate", "ntlm", "token", "apikey", "hoba"})
+#: A bearer token (RFC 6750 ``b64token``).
+_TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")

@@ -17,6 +17,7 @@ from api._common import (
     LangOption,
     handle_errors,
     out_console,
+    print_crs_notes,
     progress_steps,
     resolve_lang,
     sample_path,
@@ -45,7 +46,10 @@ def validate(
     crs: Annotated[
         str | None,
         typer.Option(
-            help="CRS of files that state none (CSV): EPSG:4326, EPSG:4490, gcj02 or bd09."
+            help=(
+                "CRS of files that state none (CSV, GeoJSON without a crs member, Shapefile "
+                "without .prj): EPSG:4326, EPSG:4490, gcj02 or bd09; files that state one keep it."
+            )
         ),
     ] = None,
     columns: Annotated[
@@ -68,7 +72,7 @@ def validate(
     """Check every layer against its schema, print the validation report and a layer summary."""
     from geo.aliases import ColumnMap, read_column_map
     from geo.errors import InputError
-    from geo.load import find_sources, read_layers, write_layers
+    from geo.load import CrsIgnored, find_sources, read_layers, write_layers
     from geo.summary import summarise
     from geo.validate import validate_layers
 
@@ -83,9 +87,11 @@ def validate(
         raise InputError(msg) from None
     n = len(find_sources(source))
     with progress_steps(n, "读取图层" if language == "zh" else "reading") as step:
+        notes: list[CrsIgnored] = []
         frames = read_layers(
-            source, crs=crs, column_map=column_map, encoding=encoding, progress=step
+            source, crs=crs, column_map=column_map, encoding=encoding, progress=step, notes=notes
         )
+    print_crs_notes(notes, language)
     layers, report = validate_layers(frames, column_map=column_map, today=ref)
 
     table = Table(title=tr("summary_title", language))

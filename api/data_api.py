@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 import geopandas as gpd
 import pandas as pd
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, create_model
 
@@ -25,6 +26,7 @@ from api.ogc import geojson_features, id_column_of, json_value
 from api.pages import PAGES, Page, PageResult, PlanDate
 from api.responses import ERROR_RESPONSES
 from api.workspace import Workspace, require_layer
+from geo.bounds import NO_CONTROL
 from geo.crs import WGS84
 from geo.errors import InputError
 from geo.settings import Language, Settings
@@ -230,14 +232,19 @@ def api_router(result: ResultFn, workspace: Workspace, settings: Settings) -> AP
     )
     async def import_layer(
         request: Request,
-        name: str,
+        name: Annotated[str, PathParam(max_length=50, pattern=NO_CONTROL)],
         file: Annotated[UploadFile, File(description="the layer file")],
         principal: CurrentPrincipal,
         crs: Annotated[
             str | None,
             Query(
-                description="CRS of a file that states none (CSV): EPSG:4326, EPSG:4490, gcj02, bd09",
+                description=(
+                    "CRS of a file that states none (CSV, GeoJSON without a crs member): "
+                    "EPSG:4326, EPSG:4490, gcj02, bd09; a file that states one keeps it"
+                ),
                 examples=["EPSG:4326"],
+                max_length=100,
+                pattern=NO_CONTROL,
             ),
         ] = None,
     ) -> ImportOut:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -19,10 +20,11 @@ from typing import Annotated, Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.responses import ERROR_RESPONSES
+from geo.bounds import NO_CONTROL
 from geo.crs import WGS84
 from geo.errors import InputError, TonganError
 
@@ -100,7 +102,30 @@ def id_column_of(frame: gpd.GeoDataFrame) -> str | None:
     return None
 
 
-def _parse_bbox(bbox: str | None) -> tuple[float, float, float, float] | None:
+_LON = r"-?(?:180(?:\.0+)?|(?:1[0-7]\d|[1-9]?\d)(?:\.\d+)?)"
+_LAT = r"-?(?:90(?:\.0+)?|[1-8]?\d(?:\.\d+)?)"
+_HEIGHT = r"-?\d{1,5}(?:\.\d+)?"
+#: The bbox parameter as the OpenAPI schema states it: 4 numbers (or 6 with heights), in range.
+BBOX_PATTERN = rf"^{_LON},{_LAT},(?:{_HEIGHT},)?{_LON},{_LAT}(?:,{_HEIGHT})?$"
+
+Box = tuple[float, float, float, float]
+
+CollectionId = Annotated[str, Path(max_length=100, pattern=NO_CONTROL)]
+FeatureId = Annotated[str, Path(max_length=200, pattern=NO_CONTROL)]
+
+
+def _parse_bbox(bbox: str | None) -> list[Box] | None:
+    """The boxes a bbox parameter covers: one, or two when it crosses the antimeridian.
+
+    OGC API - Features: minLon,minLat,maxLon,maxLat (or with heights as the 3rd and 6th
+    numbers); a minimum longitude above the maximum is a box crossing the antimeridian. Numbers
+    must be finite and in range, and the minimum latitude not above the maximum.
+
+    Raises
+    ------
+    InputError
+        (400) With a message saying which rule the value breaks.
+    """
     if bbox is None:
         return None
     try:
@@ -108,17 +133,21 @@ def _parse_bbox(bbox: str | None) -> tuple[float, float, float, float] | None:
     except ValueError:
         parts = []
     if len(parts) not in (4, 6):
-        msg = f"bbox {bbox!r} must be minLon,minLat,maxLon,maxLat (WGS84 degrees)"
+        msg = f"bbox {bbox[:100]!r} must be minLon,minLat,maxLon,maxLat (WGS84 degrees)"
         raise InputError(msg)
-    x1, y1, x2, y2 = (
-        (parts[0], parts[1], parts[2], parts[3])
-        if len(parts) == 4
-        else (parts[0], parts[1], parts[3], parts[4])
-    )
-    if x1 > x2 or y1 > y2:
-        msg = f"bbox {bbox!r}: the minimum comes first (minLon,minLat,maxLon,maxLat)"
+    if not all(math.isfinite(p) for p in parts):
+        msg = f"bbox {bbox[:100]!r}: every number must be finite (no nan or inf)"
         raise InputError(msg)
-    return x1, y1, x2, y2
+    x1, y1, x2, y2 = parts if len(parts) == 4 else (parts[0], parts[1], parts[3], parts[4])
+    if not (-180 <= x1 <= 180 and -180 <= x2 <= 180 and -90 <= y1 <= 90 and -90 <= y2 <= 90):
+        msg = f"bbox {bbox[:100]!r}: longitudes lie in -180..180 and latitudes in -90..90"
+        raise InputError(msg)
+    if y1 > y2:
+        msg = f"bbox {bbox[:100]!r}: the minimum latitude comes first (minLon,minLat,maxLon,maxLat)"
+        raise InputError(msg)
+    if x1 > x2:  # across the antimeridian
+        return [(x1, y1, 180.0, y2), (-180.0, y1, x2, y2)]
+    return [(x1, y1, x2, y2)]
 
 
 def ogc_router(
@@ -260,28 +289,34 @@ def ogc_router(
         )
 
     @router.get("/collections/{cid}", summary="One collection")
-    def one_collection(request: Request, cid: str) -> JSONResponse:
+    def one_collection(request: Request, cid: CollectionId) -> JSONResponse:
         frame_of(request, cid)
         return _json(describe(request, collections(request)[cid]))
 
     @router.get("/collections/{cid}/items", summary="Features of a collection")
     def items(  # the response is GeoJSON text assembled from cached features
         request: Request,
-        cid: str,
+        cid: CollectionId,
         bbox: Annotated[
             str | None,
             Query(
-                description="minLon,minLat,maxLon,maxLat in WGS84",
+                description=(
+                    "minLon,minLat,maxLon,maxLat in WGS84 degrees (minLon above maxLon: across "
+                    "the antimeridian; 6 numbers: heights 3rd and 6th)"
+                ),
                 examples=["112.9,29.8,113.0,29.9"],
+                max_length=200,
+                json_schema_extra={"pattern": BBOX_PATTERN},
             ),
         ] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> Response:
         frame = frame_of(request, cid)
-        box = _parse_bbox(bbox)
-        if box is not None and len(frame):
-            rows = np.sort(frame.sindex.query(_box(box), predicate="intersects"))
+        boxes = _parse_bbox(bbox)
+        if boxes is not None and len(frame):
+            hits = [frame.sindex.query(_box(b), predicate="intersects") for b in boxes]
+            rows = np.unique(np.concatenate(hits))
         else:
             rows = np.arange(len(frame))
         matched = len(rows)
@@ -333,7 +368,7 @@ def ogc_router(
         return Response(body, media_type=GEOJSON)
 
     @router.get("/collections/{cid}/items/{fid}", summary="One feature")
-    def item(request: Request, cid: str, fid: str) -> JSONResponse:
+    def item(request: Request, cid: CollectionId, fid: FeatureId) -> JSONResponse:
         frame = frame_of(request, cid)
         id_col = id_column_of(frame)
         match = (
@@ -355,7 +390,7 @@ def ogc_router(
     return router
 
 
-def _box(box: tuple[float, float, float, float]) -> Any:
+def _box(box: Box) -> Any:
     from shapely.geometry import box as shapely_box
 
     return shapely_box(*box)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import quote, urlencode
 
 import folium
@@ -20,6 +20,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 from shapely.geometry import Point
 
+from geo.bounds import BoundedDate
 from geo.errors import InputError
 from geo.i18n import in_language
 from geo.layers import Layers
@@ -27,7 +28,7 @@ from geo.settings import Language, Settings
 from maps.remote import RemoteLayers
 
 #: A date an analysis can be computed for (pandas holds dates up to 2262).
-PlanDate = Annotated[dt.date, Field(ge=dt.date(1990, 1, 1), le=dt.date(2199, 12, 31))]
+PlanDate = BoundedDate  # 1990-2199, the bounds stated in the schema (geo.bounds)
 
 if TYPE_CHECKING:
     from analysis.coverage import CoverageResult
@@ -403,7 +404,7 @@ class PatrolParams(BaseModel):
     start: str | None = Field(
         None,
         description="出发点 经度,纬度 / start LON,LAT (default: the township workstation)",
-        pattern=r"^\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*$",
+        pattern=r"^ *-?\d+(\.\d+)? *, *-?\d+(\.\d+)? *$",  # spaces, no control characters
     )
 
 

@@ -35,7 +35,8 @@ from api.data_api import api_router
 from api.ogc import Collection, ogc_router
 from api.pages import PAGES, RESULT_COLLECTIONS, Context, Page, PageResult, layer_url
 from api.workspace import Workspace
-from geo.errors import TonganError
+from geo.bounds import FREE_TEXT, NO_CONTROL, first_control
+from geo.errors import InputError, TonganError
 from geo.export import write_tables
 from geo.layers import Layers
 from geo.settings import Language, Settings, get_settings
@@ -200,8 +201,13 @@ def create_app(
     async def identify(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        """Resolve the token to a principal; audit writes and household-level reads."""
-        token = token_of(request)
+        """Refuse control characters and malformed tokens; resolve the token to a principal;
+        audit writes and household-level reads."""
+        try:
+            refuse_control_characters(request)
+            token = token_of(request)
+        except TonganError as exc:
+            return await domain_error(request, exc)
         principal = anonymous
         if token is not None:
             user = await run_in_threadpool(store.authenticate, token) if store else None
@@ -339,9 +345,9 @@ def create_app(
         errors = exc.errors()
         first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
         field = ".".join(str(p) for p in first["loc"] if p not in {"query", "body", "path"})
-        message = f"parameter {field or '?'}: {first['msg']}"
+        message = f"parameter {field or '?'}: {_error_message(first)}"
         if _is_data_api(request):
-            detail = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in errors]
+            detail = [{"loc": list(e["loc"]), "msg": _error_message(e)} for e in errors]
             return JSONResponse(
                 {"code": "InvalidParameter", "description": message, "detail": detail},
                 status_code=422,
@@ -533,6 +539,32 @@ def _basemap(request: Request, settings: Settings) -> Basemap:
 
 def _same(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame
+
+
+def _error_message(error: Any) -> str:
+    """A validation error's message; a control character is named rather than the pattern."""
+    pattern = (error.get("ctx") or {}).get("pattern")
+    if error.get("type") == "string_pattern_mismatch" and pattern in {NO_CONTROL, FREE_TEXT}:
+        where = first_control(str(error.get("input", ""))) or "a control character"
+        return f"contains the control character {where}; remove it"
+    return str(error["msg"])
+
+
+def refuse_control_characters(request: Request) -> None:
+    """Refuse (400) a path or query value holding a control character such as %00.
+
+    PostgreSQL cannot store a NUL, GEOS and GDAL stop at one, and no name or code of a layer
+    holds one: a request carrying one is an error, answered before any route runs.
+    """
+    where = first_control(request.url.path)
+    if where is not None:
+        msg = f"the path contains the control character {where} (e.g. %00); remove it"
+        raise InputError(msg)
+    for key, value in request.query_params.multi_items():
+        where = first_control(key) or first_control(value)
+        if where is not None:
+            msg = f"query parameter {key[:50]!r} contains the control character {where}; remove it"
+            raise InputError(msg)
 
 
 def _audited(request: Request, principal: Principal) -> bool:

@@ -188,7 +188,7 @@ class Workspace:
         LayerError
             The layer fails validation (status 422); nothing is stored.
         """
-        from geo.load import read_layer_file
+        from geo.load import CrsIgnored, read_layer_file
         from geo.validate import validate_layers
 
         store = self.require_store()
@@ -197,7 +197,8 @@ class Workspace:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"upload{suffix}"
             path.write_bytes(data)
-            frame = read_layer_file(path, name, crs=crs)
+            crs_notes: list[CrsIgnored] = []
+            frame = read_layer_file(path, name, crs=crs, notes=crs_notes)
         frames = self._frames()
         frames[name] = frame
         layers, report = validate_layers(frames, settings=self.settings)
@@ -210,7 +211,8 @@ class Workspace:
             raise LayerError(msg, problems=lines)
         version = store.replace_layer(name, layers[name], user=user)
         self._polled = None
-        warnings = [p.line(self.settings.language) for p in problems if p in report.warnings]
+        warnings = [n.line(self.settings.language) for n in crs_notes]
+        warnings += [p.line(self.settings.language) for p in problems if p in report.warnings]
         return ImportReport(name, len(layers[name]), version, warnings)
 
     def add_inspection(self, record: InspectionIn, *, user: str) -> Inspection:

@@ -8,7 +8,6 @@ about 0.1 mm) on every vertex. CGCS2000 (EPSG:4490) is WGS84 at map scale and go
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from typing import Literal
 
@@ -62,14 +61,36 @@ def parse_crs(value: str | int | pyproj.CRS) -> tuple[pyproj.CRS, Offset]:
         raise CRSError(msg) from exc
 
 
+#: The rectangle inside which GCJ-02 (and BD-09) apply an offset: ``out_of_china`` of the common
+#: eviltransform / coordtransform algorithm (also ``prcoords.sanity_in_china_p``). Points outside
+#: it are WGS84 in every one of these systems, so conversions leave them unchanged.
+CHINA_LON = (72.004, 137.8347)
+CHINA_LAT = (0.8293, 55.8271)
+
+
+def in_china(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Whether each point lies in the rectangle where the web-map offsets apply.
+
+    Examples
+    --------
+    >>> in_china(np.array([112.95, 2.35]), np.array([29.85, 48.86])).tolist()
+    [True, False]
+    """
+    return (
+        (lon >= CHINA_LON[0])
+        & (lon <= CHINA_LON[1])
+        & (lat >= CHINA_LAT[0])
+        & (lat <= CHINA_LAT[1])
+    )
+
+
 def _convert_xy(xy: NDArray[np.float64], func: _Point) -> NDArray[np.float64]:
-    out = np.empty_like(xy)
-    with warnings.catch_warnings():
-        # prcoords warns and returns the input for points outside China; we check that ourselves.
-        warnings.simplefilter("ignore")
-        for i, (lon, lat) in enumerate(xy):
-            c = func(prcoords.Coords(lat, lon), False)
-            out[i, 0], out[i, 1] = c.lon, c.lat
+    """Convert the points inside China; the others (and NaN) stay as they are."""
+    out = xy.copy()
+    inside = np.flatnonzero(in_china(xy[:, 0], xy[:, 1]))
+    for i in inside:
+        c = func(prcoords.Coords(xy[i, 1], xy[i, 0]), False)
+        out[i, 0], out[i, 1] = c.lon, c.lat
     return out
 
 

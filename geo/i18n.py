@@ -11,6 +11,11 @@ import pandas as pd
 from geo.settings import Language
 
 MESSAGES: dict[str, dict[str, str]] = {
+    # import
+    "crs_ignored": {
+        "zh": "{source}:文件已声明坐标系 {stated},按文件的坐标系读取,给定的 {given} 对该文件未使用(它只用于未声明坐标系的文件,如 CSV)",
+        "en": "{source}: the file states its CRS ({stated}) and is read in it; the given CRS {given} was ignored for this file (it applies only to files that state none, such as CSV)",
+    },
     # validation problems
     "missing_layer": {
         "zh": "缺少必需图层 {layer}({layer_zh});请提供 {layer}.gpkg/.geojson/.shp/.csv",

@@ -9,9 +9,11 @@ validated (:mod:`geo.validate`).
 
 from __future__ import annotations
 
+import json
 import tempfile
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,9 +22,11 @@ import pyogrio
 import pyproj
 
 from geo.aliases import ColumnMap
-from geo.crs import WGS84, Offset, parse_crs, to_wgs84
+from geo.crs import WGS84, parse_crs, to_wgs84
 from geo.errors import CRSError, InputError
+from geo.i18n import tr
 from geo.schemas import SCHEMAS
+from geo.settings import Language
 
 SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".zip", ".csv")
 LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度")
@@ -98,8 +102,33 @@ def read_file(
     if suffix not in SUFFIXES:
         msg = f"cannot read {path.name!r}: expected one of {', '.join(SUFFIXES)}"
         raise InputError(msg)
-    if suffix == ".csv":
-        return _read_csv(path)
+    if suffix in {".csv", ".geojson", ".json"}:
+        _refuse_nul_bytes(path)
+    return _read_csv(path) if suffix == ".csv" else _read_vector(path, layer, encoding)
+
+
+def _refuse_nul_bytes(path: Path) -> None:
+    """Refuse a text file holding a NUL (raw, or ``\\u0000`` in JSON), naming its line.
+
+    GDAL ends a value at a NUL: the rest of the row would be lost without a word.
+    """
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        msg = f"{path.name} is saved as UTF-16; save it as UTF-8 (or GBK) and import again"
+        raise InputError(msg)
+    at = raw.find(b"\x00")
+    if at < 0 and path.suffix.lower() != ".csv":
+        at = raw.find(b"\\u0000")
+    if at >= 0:
+        line = raw.count(b"\n", 0, at) + 1
+        msg = (
+            f"{path.name}: line {line} holds a NUL character (U+0000), which GDAL and the "
+            "database cannot keep; remove it and import again"
+        )
+        raise InputError(msg)
+
+
+def _read_vector(path: Path, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
     kwargs: dict[str, object] = {}
     if encoding:
         kwargs["encoding"] = encoding
@@ -142,32 +171,84 @@ def apply_column_map(
     return frame.rename(columns=rename)
 
 
+@dataclass(frozen=True)
+class CrsIgnored:
+    """A file states its own CRS, so the CRS the user gave (``--crs`` / ``?crs=``) was not used."""
+
+    source: str
+    stated: str
+    given: str
+
+    def line(self, lang: Language = "zh") -> str:
+        return tr("crs_ignored", lang, source=self.source, stated=self.stated, given=self.given)
+
+
+def states_crs(path: Path, frame: gpd.GeoDataFrame) -> bool:
+    """Whether a file states its CRS (rather than a reader assuming one).
+
+    A CSV states none; a Shapefile states one in its ``.prj``, a GeoPackage in its layer's SRS.
+    GDAL reports WGS84 for every GeoJSON (RFC 7946), but only one with a ``crs`` member states
+    it: a GeoJSON without one may as well hold GCJ-02 coordinates from a web map.
+    """
+    if frame.crs is None:
+        return False
+    if path.suffix.lower() in {".geojson", ".json"}:
+        try:
+            with path.open("rb") as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            return True  # unreadable as JSON here; GDAL read it, so trust what it reported
+        return isinstance(data, dict) and data.get("crs") is not None
+    return True
+
+
 def apply_crs(
-    frame: gpd.GeoDataFrame, *, layer: str, crs: str | None, source: str
+    frame: gpd.GeoDataFrame,
+    *,
+    layer: str,
+    crs: str | None,
+    source: str,
+    stated: bool | None = None,
+    notes: list[CrsIgnored] | None = None,
 ) -> gpd.GeoDataFrame:
-    """Set or check a frame's CRS from the user's ``--crs`` and bring it to WGS84."""
-    offset: Offset = "wgs84"
-    if crs is not None:
-        given, offset = parse_crs(crs)
+    """Bring a frame to WGS84: in the CRS its file states, else in the user's ``--crs``.
+
+    Parameters
+    ----------
+    frame
+        A layer as read (see :func:`read_file`).
+    layer, source
+        The layer name and the file (for messages).
+    crs
+        The user's ``--crs`` / ``?crs=`` (an EPSG code, ``gcj02`` or ``bd09``), or None.
+    stated
+        Whether the file states its CRS (:func:`states_crs`); by default, whether it has one.
+    notes
+        Gets a :class:`CrsIgnored` when the file states a CRS other than ``crs``: the file's
+        own CRS is used and ``crs`` is ignored for that file.
+
+    Raises
+    ------
+    CRSError
+        The frame has no CRS and no ``crs`` was given, or ``crs`` is unknown.
+    """
+    stated = frame.crs is not None if stated is None else stated
+    if crs is None:
         if frame.crs is None:
-            frame = frame.set_crs(given)
-        elif offset == "wgs84" and not pyproj.CRS.from_user_input(frame.crs).equals(given):
-            declared = pyproj.CRS.from_user_input(frame.crs)
-            # EPSG:4326 and CGCS2000 are the same at map scale: accept either for the other.
-            both_geographic = declared.is_geographic and given.is_geographic
-            if not both_geographic:
-                msg = (
-                    f"{source}: the file declares {declared.name} but --crs says {given.name}; "
-                    "drop --crs to use the file's CRS"
-                )
-                raise CRSError(msg)
-    elif frame.crs is None:
-        msg = (
-            f"{source} (layer {layer!r}) states no CRS; pass --crs, for example --crs EPSG:4326, "
-            "--crs EPSG:4490 (CGCS2000), --crs gcj02 (Amap/Tencent) or --crs bd09 (Baidu)"
-        )
-        raise CRSError(msg)
-    return to_wgs84(frame, offset=offset, layer=layer)
+            msg = (
+                f"{source} (layer {layer!r}) states no CRS; pass --crs, for example --crs "
+                "EPSG:4326, --crs EPSG:4490 (CGCS2000), --crs gcj02 (Amap/Tencent) or --crs bd09 "
+                "(Baidu)"
+            )
+            raise CRSError(msg)
+        return to_wgs84(frame, layer=layer)
+    given, offset = parse_crs(crs)
+    if not stated:
+        return to_wgs84(frame.set_crs(given, allow_override=True), offset=offset, layer=layer)
+    declared = pyproj.CRS.from_user_input(frame.crs)
+    if (offset != "wgs84" or not declared.equals(given)) and notes is not None:
+        notes.append(CrsIgnored(source, declared.name, crs))
+    return to_wgs84(frame, layer=layer)
 
 
 def find_sources(source: Path) -> dict[str, list[tuple[Path, str | None]]]:
@@ -209,8 +290,12 @@ def read_layers(
     column_map: ColumnMap | None = None,
     encoding: str | None = None,
     progress: Progress | None = None,
+    notes: list[CrsIgnored] | None = None,
 ) -> dict[str, gpd.GeoDataFrame]:
     """Read every layer of a source, renamed to the schema and in WGS84; not yet validated.
+
+    ``crs`` applies to the files that state no CRS (:func:`states_crs`); each file that states
+    another one keeps its own and adds a :class:`CrsIgnored` to ``notes``.
 
     Returns
     -------
@@ -226,8 +311,11 @@ def read_layers(
         for path, layer in parts:
             label = f"{path.name}:{layer}" if path.suffix.lower() == ".gpkg" else path.name
             frame = read_file(path, layer=layer, encoding=encoding)
+            stated = states_crs(path, frame)
             frame = apply_column_map(frame, name, column_map)
-            pieces.append(apply_crs(frame, layer=name, crs=crs, source=label))
+            pieces.append(
+                apply_crs(frame, layer=name, crs=crs, source=label, stated=stated, notes=notes)
+            )
         frames[name] = pieces[0] if len(pieces) == 1 else pd.concat(pieces, ignore_index=True)
     return frames
 
@@ -239,6 +327,7 @@ def read_layer_file(
     crs: str | None = None,
     column_map: ColumnMap | None = None,
     encoding: str | None = None,
+    notes: list[CrsIgnored] | None = None,
 ) -> gpd.GeoDataFrame:
     """Read one file as the layer ``name``: renamed to the schema and in WGS84, not validated.
 
@@ -271,8 +360,9 @@ def read_layer_file(
     except Exception as exc:  # pyogrio/GDAL errors on a corrupt or mislabelled file
         msg = f"cannot read the file for layer {name!r}: {exc}"
         raise InputError(msg) from None
+    stated = states_crs(path, frame)
     frame = apply_column_map(frame, name, column_map or ColumnMap())
-    return apply_crs(frame, layer=name, crs=crs, source=path.name)
+    return apply_crs(frame, layer=name, crs=crs, source=path.name, stated=stated, notes=notes)
 
 
 def write_layers(frames: dict[str, gpd.GeoDataFrame], path: Path) -> Path:

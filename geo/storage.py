@@ -52,6 +52,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.types import UserDefinedType
 
+from geo.bounds import FREE_TEXT, NO_CONTROL, BoundedDate
 from geo.errors import InputError, TonganError
 from geo.schemas import CONDITIONS, EQUIPMENT_KINDS, EQUIPMENT_POINT_KINDS
 from geo.settings import DatabaseSettings
@@ -127,6 +128,7 @@ class ItemFound(BaseModel):
         None,
         min_length=1,
         max_length=100,
+        pattern=NO_CONTROL,
         description="Equipment id when the item is already in the equipment layer; omit for a new one.",
     )
     condition: Condition = Field(description="Condition found: ok, damaged or missing.")
@@ -175,18 +177,24 @@ class InspectionIn(BaseModel):
 
     target: Literal["spot", "equipment"] = Field(description="What was inspected.")
     target_id: str = Field(
-        min_length=1, max_length=100, description="Id of the risk spot or equipment item."
+        min_length=1,
+        max_length=100,
+        pattern=NO_CONTROL,
+        description="Id of the risk spot or equipment item.",
     )
     water_id: str | None = Field(
-        None, min_length=1, max_length=100, description="The water it lies on (waters.id)."
+        None,
+        min_length=1,
+        max_length=100,
+        pattern=NO_CONTROL,
+        description="The water it lies on (waters.id).",
     )
-    date: dt.date = Field(
-        description="Date of the inspection (YYYY-MM-DD).",
-        ge=dt.date(1990, 1, 1),
-        le=dt.date(2199, 12, 31),
-    )
+    date: BoundedDate = Field(description="Date of the inspection (YYYY-MM-DD, 1990-2199).")
     inspector: str = Field(
-        min_length=1, max_length=100, description="Who inspected (name or post)."
+        min_length=1,
+        max_length=100,
+        pattern=NO_CONTROL,
+        description="Who inspected (name or post).",
     )
     items: list[ItemFound] = Field(
         default_factory=list,
@@ -201,7 +209,9 @@ class InspectionIn(BaseModel):
             "a location, else its first item named by id."
         ),
     )
-    note: str = Field("", max_length=2000, description="Free text.")
+    note: str = Field(
+        "", max_length=2000, pattern=FREE_TEXT, description="Free text (line breaks allowed)."
+    )
     lon: float | None = Field(None, ge=-180, le=180, description="Where (WGS84), when known.")
     lat: float | None = Field(None, ge=-90, le=90, description="Where (WGS84), when known.")
 

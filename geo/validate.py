@@ -251,12 +251,13 @@ class _Checker:
                     else ";".join(normalise(p) for p in _MULTI_SPLIT.split(v) if p.strip())
                 ),
                 na_action="ignore",
-            )
+            ).astype("string")
             bad = mapped.notna() & ~mapped.map(
                 lambda v: all(p in col.allowed for p in str(v).split(";")), na_action="ignore"
             ).fillna(True).astype(bool)
         else:
-            mapped = values.map(normalise, na_action="ignore")
+            # astype: pandas maps an all-empty column to a null[pyarrow] dtype isin cannot take
+            mapped = values.map(normalise, na_action="ignore").astype("string")
             bad = mapped.notna() & ~mapped.isin(col.allowed).fillna(True)
         bad = bad.fillna(False).astype(bool)
         if bad.any():

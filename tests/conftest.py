@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,10 +51,20 @@ def database_settings(request: pytest.FixtureRequest) -> Iterator[DatabaseSettin
         return
     base = os.environ.get(POSTGRES_URL_ENV)
     if not base:
-        hint = f'{POSTGRES_URL_ENV} is unset; start a local PostGIS with eval "$(.ci/postgres.sh)"'
+        hint = (
+            f"{POSTGRES_URL_ENV} is unset and make test found no PostgreSQL; install postgresql "
+            'postgresql-postgis (make system), or start one with eval "$(.ci/postgres.sh)"'
+        )
         if os.environ.get("CI"):
             pytest.fail(f"CI must test PostgreSQL: {hint}")
         pytest.skip(hint)
+    with postgres_schema(base) as settings:
+        yield settings
+
+
+@contextmanager
+def postgres_schema(base: str) -> Iterator[DatabaseSettings]:
+    """Settings of a new schema in the PostGIS database at ``base``, dropped afterwards."""
     import sqlalchemy as sa
     from sqlalchemy.engine import make_url
     from sqlalchemy.pool import NullPool

@@ -81,3 +81,20 @@ def test_readme_schema_tables_match_the_code() -> None:
     )
     result = runner.invoke(app, ["schema", "--markdown"])
     assert result.stdout == schema_markdown()
+
+
+def test_validate_with_gcj02_keeps_a_wgs84_geopackage_and_says_so(
+    frames: dict[str, gpd.GeoDataFrame], tmp_path: Path
+) -> None:
+    # Issue 16: --crs gcj02 moved a GeoPackage that declares WGS84 by ~620 m, without a word.
+    path = write_layers(frames, tmp_path / "in.gpkg")
+    out = tmp_path / "valid.gpkg"
+    args = ["validate", str(path), "--crs", "gcj02", "--out", str(out), "--today", "2026-07-01"]
+    result = runner.invoke(app, [*args, "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "in.gpkg:schools: the file states its CRS (WGS 84)" in result.stderr
+    assert "the given CRS gcj02 was ignored for this file" in result.stderr
+    moved = (
+        gpd.read_file(out, layer="schools").to_crs(32649).distance(frames["schools"].to_crs(32649))
+    )
+    assert moved.max() < 0.01

@@ -7,6 +7,7 @@ from pyproj import Geod
 from shapely.geometry import LineString, Point
 
 from geo.crs import (
+    in_china,
     metric_crs_for,
     offset_to_wgs84,
     parse_crs,
@@ -111,3 +112,24 @@ def test_require_metric_refuses_degrees() -> None:
     with pytest.raises(CRSError, match="distances need a projected CRS"):
         require_metric(pts, layer="households")
     require_metric(pts.to_crs(32649))
+
+
+PARIS = (48.8584, 2.2945)  # (lat, lon): the Eiffel tower
+TONGAN_TOWNSHIP = (29.85, 112.95)
+
+
+@pytest.mark.parametrize("offset", ["gcj02", "bd09"])
+@pytest.mark.parametrize("direction", ["to_offset", "to_wgs84"])
+def test_points_outside_china_are_not_moved(offset: str, direction: str) -> None:
+    # Issue 16: Paris came back 1.2 km away; out_of_china of the standard algorithm leaves it.
+    frame = _points([PARIS, TONGAN_TOWNSHIP])
+    convert = wgs84_to_offset if direction == "to_offset" else offset_to_wgs84
+    out = convert(frame, offset)  # type: ignore[operator]
+    assert out.geometry[0].equals_exact(frame.geometry[0], tolerance=0)
+    assert _metres(out.iloc[[1]], frame.iloc[[1]])[0] > 100  # the township still moves
+
+
+def test_in_china_is_the_standard_rectangle() -> None:
+    lon = np.array([72.003, 72.004, 137.8347, 137.8348, 112.95, 112.95, np.nan])
+    lat = np.array([30.0, 30.0, 30.0, 30.0, 0.8292, 55.8271, 30.0])
+    assert in_china(lon, lat).tolist() == [False, True, True, False, False, True, False]
