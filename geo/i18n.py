@@ -13,9 +13,56 @@ from geo.settings import Language
 MESSAGES: dict[str, dict[str, str]] = {
     # validation problems
     "missing_layer": {
-        "zh": "缺少必需图层 {layer}({layer_zh});请提供 {layer}.gpkg/.geojson/.shp/.csv",
-        "en": "required layer {layer} is missing; provide {layer}.gpkg/.geojson/.shp/.csv",
+        "zh": "缺少必需图层 {layer}({layer_zh});请提供 {layer}.gpkg/.geojson/.shp/.csv/.xlsx。{how}",
+        "en": "required layer {layer} is missing; provide {layer}.gpkg/.geojson/.shp/.csv/.xlsx. {how}",
     },
+    "empty_layer": {
+        "zh": "必需图层 {layer}({layer_zh})没有任何要素。{how}",
+        "en": "required layer {layer} has no feature. {how}",
+    },
+    "how_areas": {
+        "zh": "制作方法:tongan init --osm 县.osm.pbf --boundary 村界.shp --out 文件夹(OSM 行政边界、村庄点或村界文件),或提供自然资源/民政部门的村界图层(列:区划代码、名称、级别)",
+        "en": "How: tongan init --osm county.osm.pbf --boundary villages.shp --out DIR (OSM admin boundaries, place nodes or a boundary file), or the village boundaries from the natural-resources or civil-affairs office (columns code, name, level)",
+    },
+    "how_households": {
+        "zh": "制作方法:填写 tongan init 生成的 templates/households.xlsx(只需村名或村代码和人数,无需坐标,姓名和身份证号会被删除),或提供带经纬度的 households.csv",
+        "en": "How: fill in templates/households.xlsx written by tongan init (a village name or code and the counts, no coordinates needed; names and ID numbers are dropped), or give households.csv with longitude/latitude",
+    },
+    "how_waters": {
+        "zh": "制作方法:tongan init --osm 县.osm.pbf --out 文件夹(或 tongan import-osm --file)从 OpenStreetMap 提取河流、坑塘,或提供水利部门的河湖坑塘图层",
+        "en": "How: tongan init --osm county.osm.pbf --out DIR (or tongan import-osm --file) takes rivers and ponds from OpenStreetMap, or give the water office's river and pond layer",
+    },
+    "how_schools": {
+        "zh": "制作方法:tongan init --osm 从 OpenStreetMap 提取学校,或提供教育局学校名单(名称、类型、经度、纬度)",
+        "en": "How: tongan init --osm takes schools from OpenStreetMap, or give the education bureau's school list (name, kind, longitude, latitude)",
+    },
+    "how_facilities": {
+        "zh": "制作方法:填写 tongan init 生成的 templates/facilities.xlsx(儿童之家、未成年人保护工作站,需经纬度);OpenStreetMap 上很少有",
+        "en": "How: fill in templates/facilities.xlsx written by tongan init (children's homes, township workstations, with longitude/latitude); OpenStreetMap rarely has them",
+    },
+    "how_roads": {
+        "zh": "制作方法:tongan init --osm 县.osm.pbf --out 文件夹(或 tongan import-osm --file)从 OpenStreetMap 提取道路",
+        "en": "How: tongan init --osm county.osm.pbf --out DIR (or tongan import-osm --file) takes the roads from OpenStreetMap",
+    },
+    "how_equipment": {
+        "zh": "制作方法:填写 templates/equipment.xlsx(救生圈、警示牌等,需经纬度)",
+        "en": "How: fill in templates/equipment.xlsx (life buoys, warning signs..., with longitude/latitude)",
+    },
+    "how_hazards": {
+        "zh": "制作方法:填写 templates/hazards.xlsx(危墙、危房等,需经纬度),或提供洪水淹没区图层",
+        "en": "How: fill in templates/hazards.xlsx (dangerous walls and buildings, with longitude/latitude), or give a flood-zone layer",
+    },
+    "how_incidents": {
+        "zh": "制作方法:提供 incidents.csv(日期、经度、纬度,不含姓名)",
+        "en": "How: give incidents.csv (date, longitude, latitude, no names)",
+    },
+    "how_known_spots": {
+        "zh": "制作方法:提供 known_spots.csv(类型、经度、纬度)",
+        "en": "How: give known_spots.csv (kind, longitude, latitude)",
+    },
+    "at_rows": {"zh": "(位置:{rows})", "en": " (at {rows})"},
+    "rows_table": {"zh": "{file} 第 {rows} 行", "en": "{file} row(s) {rows}"},
+    "rows_features": {"zh": "{file} 第 {rows} 个要素", "en": "{file} feature(s) {rows}"},
     "missing_column": {
         "zh": "缺少必需列 {column}({column_zh});请在数据中加入该列,或在列名映射文件中映射",
         "en": "required column {column} ({column_zh}) is missing; add it or map it in a column-mapping file",

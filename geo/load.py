@@ -25,6 +25,8 @@ from geo.errors import CRSError, InputError
 from geo.schemas import SCHEMAS
 
 SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".zip", ".csv")
+#: Tables whose rows users number like a spreadsheet (the header is row 1).
+TABLE_SUFFIXES = (".csv",)
 LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度")
 LAT_NAMES = ("lat", "latitude", "y", "纬度")
 WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "几何")
@@ -139,7 +141,10 @@ def apply_column_map(
         )
         if target and target not in rename.values():
             rename[col] = target
-    return frame.rename(columns=rename)
+    out = frame.rename(columns=rename)
+    # The file's own headers, so that messages name a column as the user wrote it.
+    out.attrs["headers"] = {target: str(col) for col, target in rename.items()}
+    return out
 
 
 def apply_crs(
@@ -170,6 +175,35 @@ def apply_crs(
     return to_wgs84(frame, offset=offset, layer=layer)
 
 
+def _names_layer(stem: str, name: str) -> bool:
+    """Whether a file or layer name stands for the layer ``name`` (``areas``, ``areas_2024``)."""
+    return stem == name or stem.startswith(f"{name}_")
+
+
+def _gpkg_layer(path: Path, name: str) -> str:
+    """The layer of a GeoPackage to read as ``name``: the one so called, else its only layer.
+
+    Raises
+    ------
+    InputError
+        The file is no GeoPackage, or it holds several layers and none is called ``name``.
+    """
+    try:
+        names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
+    except Exception as exc:  # GDAL's message says what is wrong with the file
+        msg = f"cannot read {path.name!r} as a GeoPackage: {exc}"
+        raise InputError(msg) from None
+    if name in names:
+        return name
+    if len(names) == 1:
+        return names[0]
+    msg = (
+        f"{path.name!r} holds the layers {names} and none is called {name!r}; rename the layer "
+        f"to {name!r} or save it alone in its own GeoPackage"
+    )
+    raise InputError(msg)
+
+
 def find_sources(source: Path) -> dict[str, list[tuple[Path, str | None]]]:
     """Map each layer name to the files (and GeoPackage layers) that hold it.
 
@@ -185,15 +219,25 @@ def find_sources(source: Path) -> dict[str, list[tuple[Path, str | None]]]:
         if source.suffix.lower() != ".gpkg":
             msg = f"{source.name!r}: a single file must be a GeoPackage with one layer per schema"
             raise InputError(msg)
-        available = {str(row[0]) for row in pyogrio.list_layers(source)}
-        return {name: [(source, name)] for name in SCHEMAS if name in available}
+        available = [str(row[0]) for row in pyogrio.list_layers(source)]
+        if len(available) == 1:  # areas_villages.gpkg with its one layer areas_villages
+            stem = source.name[: -len(source.suffix)]
+            only = [n for n in SCHEMAS if _names_layer(stem, n) or _names_layer(available[0], n)]
+            if len(only) == 1:
+                return {only[0]: [(source, available[0])]}
+        found_in_file: dict[str, list[tuple[Path, str | None]]] = {}
+        for name in SCHEMAS:
+            for layer_name in available:
+                if _names_layer(layer_name, name):
+                    found_in_file.setdefault(name, []).append((source, layer_name))
+        return found_in_file
     files = sorted(p for p in source.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file())
     for name in SCHEMAS:
         for path in files:
             stem = path.name[: -len(path.suffix)]
-            if stem == name or stem.startswith(f"{name}_"):
+            if _names_layer(stem, name):
                 found.setdefault(name, []).append(
-                    (path, name if path.suffix.lower() == ".gpkg" else None)
+                    (path, _gpkg_layer(path, name) if path.suffix.lower() == ".gpkg" else None)
                 )
     if not found:
         gpkgs = [p for p in files if p.suffix.lower() == ".gpkg"]
@@ -223,12 +267,17 @@ def read_layers(
         if progress:
             progress(name)
         pieces = []
+        headers: dict[str, str] = {}
+        rows: list[tuple[str, int, bool]] = []
         for path, layer in parts:
             label = f"{path.name}:{layer}" if path.suffix.lower() == ".gpkg" else path.name
             frame = read_file(path, layer=layer, encoding=encoding)
             frame = apply_column_map(frame, name, column_map)
+            headers |= frame.attrs["headers"]
+            rows += _row_refs(path, len(frame))
             pieces.append(apply_crs(frame, layer=name, crs=crs, source=label))
         frames[name] = pieces[0] if len(pieces) == 1 else pd.concat(pieces, ignore_index=True)
+        frames[name].attrs.update(headers=headers, rows=rows)
     return frames
 
 
@@ -250,20 +299,7 @@ def read_layer_file(
     InputError
         The file cannot be read, or a GeoPackage holds several layers and none is ``name``.
     """
-    layer = None
-    if path.suffix.lower() == ".gpkg":
-        try:
-            names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
-        except Exception as exc:  # GDAL's message says what is wrong with the file
-            msg = f"cannot read {path.name!r} as a GeoPackage: {exc}"
-            raise InputError(msg) from None
-        if name in names:
-            layer = name
-        elif len(names) == 1:
-            layer = names[0]
-        else:
-            msg = f"the GeoPackage holds the layers {names} and none is called {name!r}"
-            raise InputError(msg)
+    layer = _gpkg_layer(path, name) if path.suffix.lower() == ".gpkg" else None
     try:
         frame = read_file(path, layer=layer, encoding=encoding)
     except InputError:
@@ -272,7 +308,17 @@ def read_layer_file(
         msg = f"cannot read the file for layer {name!r}: {exc}"
         raise InputError(msg) from None
     frame = apply_column_map(frame, name, column_map or ColumnMap())
-    return apply_crs(frame, layer=name, crs=crs, source=path.name)
+    headers = frame.attrs["headers"]
+    out = apply_crs(frame, layer=name, crs=crs, source=path.name)
+    out.attrs.update(headers=headers, rows=_row_refs(path, len(out)))
+    return out
+
+
+def _row_refs(path: Path, n: int) -> list[tuple[str, int, bool]]:
+    """Each row's place as the user sees the file: spreadsheet rows or feature numbers."""
+    table = path.suffix.lower() in TABLE_SUFFIXES
+    first = 2 if table else 1  # a table's header is row 1
+    return [(path.name, first + i, table) for i in range(n)]
 
 
 def write_layers(frames: dict[str, gpd.GeoDataFrame], path: Path) -> Path:
