@@ -60,6 +60,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "制作方法:提供 known_spots.csv(类型、经度、纬度)",
         "en": "How: give known_spots.csv (kind, longitude, latitude)",
     },
+    "roster_personal": {
+        "zh": "{file}:已删除 {count} 个个人信息列 {columns},未读取、未保存、未记录其内容",
+        "en": "{file}: {count} personal column(s) dropped before reading: {columns}; nothing of them is stored or logged",
+    },
+    "roster_other": {
+        "zh": "{file}:以下列不在数据规范中,已删除:{columns}",
+        "en": "{file}: columns not in the schema were dropped: {columns}",
+    },
+    "roster_unmatched": {
+        "zh": "{file}:{count} 行的村名或村代码在行政区划中找不到或对应多个村,未导入;请核对村名(可省略“村/社区/居委会”)或填写村代码",
+        "en": "{file}: {count} row(s) name a village that matches no single village of areas and were not imported; check the village name (村/社区/居委会 may be left out) or give the village code",
+    },
+    "roster_no_villages": {
+        "zh": "{file}:{count} 行无法对应到村,因为没有行政区划图层(村级);请先提供 areas(tongan init 可从 OSM 或村界文件生成)",
+        "en": "{file}: {count} row(s) cannot be matched to a village because there is no areas layer with villages; provide areas first (tongan init builds it from OSM or a boundary file)",
+    },
+    "roster_estimated": {
+        "zh": "{file}:{count} 户没有坐标,已沿所在村的道路估算位置(位置为估算);入户走访采集坐标后请更新",
+        "en": "{file}: {count} household(s) have no coordinates and were placed along their village's roads (location estimated); update them once locations are captured on visits",
+    },
+    "roster_no_roads": {
+        "zh": "{file}:{count} 个村内没有道路(如 {villages}),其家庭位置放在村中心",
+        "en": "{file}: {count} village(s) have no road inside (e.g. {villages}); their households sit at the village centre",
+    },
+    "personal_name": {"zh": "姓名", "en": "name"},
+    "personal_id_number": {"zh": "身份证号", "en": "ID number"},
+    "personal_phone": {"zh": "电话", "en": "phone"},
+    "personal_address": {"zh": "地址", "en": "address"},
     "at_rows": {"zh": "(位置:{rows})", "en": " (at {rows})"},
     "rows_table": {"zh": "{file} 第 {rows} 行", "en": "{file} row(s) {rows}"},
     "rows_features": {"zh": "{file} 第 {rows} 个要素", "en": "{file} feature(s) {rows}"},

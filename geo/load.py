@@ -18,15 +18,16 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pyproj
+import shapely
 
 from geo.aliases import ColumnMap
 from geo.crs import WGS84, Offset, parse_crs, to_wgs84
 from geo.errors import CRSError, InputError
 from geo.schemas import SCHEMAS
 
-SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".zip", ".csv")
+SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".zip", ".csv", ".xlsx")
 #: Tables whose rows users number like a spreadsheet (the header is row 1).
-TABLE_SUFFIXES = (".csv",)
+TABLE_SUFFIXES = (".csv", ".xlsx")
 LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度")
 LAT_NAMES = ("lat", "latitude", "y", "纬度")
 WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "几何")
@@ -78,6 +79,61 @@ def _read_csv(path: Path) -> gpd.GeoDataFrame:
     return frame.set_crs(None, allow_override=True) if frame.crs is not None else frame
 
 
+def read_table(path: Path) -> pd.DataFrame:
+    """A CSV or Excel table as text cells, headers as written; template example rows skipped.
+
+    The first sheet of a workbook is read. A row whose first cell is ``示例`` (the example row
+    of a ``tongan init`` template) is left out; the numbers users see on the rows are kept in
+    ``attrs["file_rows"]``.
+    """
+    from geo.roster import EXAMPLE_ID
+
+    try:
+        if path.suffix.lower() == ".xlsx":
+            table = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
+        else:
+            table = pd.read_csv(
+                path, dtype=str, encoding=_detect_encoding(path), keep_default_na=False
+            )
+            table = table.replace("", pd.NA)
+    except (ValueError, OSError, KeyError) as exc:  # not a workbook, zip errors, bad sheet
+        msg = f"cannot read {path.name!r} as a table: {exc}"
+        raise InputError(msg) from None
+    table.columns = [str(c).strip().lstrip("\ufeff") for c in table.columns]
+    table = table.dropna(how="all")
+    rows = [int(i) + 2 for i in table.index]
+    first = table.iloc[:, 0].astype("string").str.strip() if len(table.columns) else None
+    if first is not None:
+        example = first.eq(EXAMPLE_ID).fillna(False).to_numpy()
+        table = table[~example]
+        rows = [r for r, e in zip(rows, example, strict=True) if not e]
+    table = table.reset_index(drop=True)
+    table.attrs["file_rows"] = rows
+    return table
+
+
+def _read_xlsx(path: Path) -> gpd.GeoDataFrame:
+    """An Excel table with longitude/latitude columns as points, without a CRS (like a CSV)."""
+    table = read_table(path)
+    lower = {c.lower(): c for c in table.columns}
+    lon = next((lower[n] for n in LON_NAMES if n in lower), None)
+    lat = next((lower[n] for n in LAT_NAMES if n in lower), None)
+    if lon is None or lat is None:
+        msg = (
+            f"Excel table {path.name!r} has no coordinates: give longitude/latitude columns "
+            f"(one of {LON_NAMES} and one of {LAT_NAMES})"
+        )
+        raise InputError(msg)
+    x = pd.to_numeric(table[lon], errors="coerce")
+    y = pd.to_numeric(table[lat], errors="coerce")
+    geoms = [
+        None if pd.isna(a) or pd.isna(b) else shapely.Point(a, b) for a, b in zip(x, y, strict=True)
+    ]
+    frame = gpd.GeoDataFrame(table.drop(columns=[lon, lat]), geometry=geoms)
+    frame.attrs["file_rows"] = table.attrs["file_rows"]
+    return frame
+
+
 def read_file(
     path: Path, *, layer: str | None = None, encoding: str | None = None
 ) -> gpd.GeoDataFrame:
@@ -86,8 +142,8 @@ def read_file(
     Parameters
     ----------
     path
-        ``.gpkg``, ``.geojson``/``.json``, ``.shp``, a ``.zip`` holding a Shapefile, or ``.csv``
-        with longitude/latitude (or WKT) columns.
+        ``.gpkg``, ``.geojson``/``.json``, ``.shp``, a ``.zip`` holding a Shapefile, ``.csv``
+        with longitude/latitude (or WKT) columns, or ``.xlsx`` with longitude/latitude.
     layer
         Layer name inside a GeoPackage.
     encoding
@@ -102,6 +158,8 @@ def read_file(
         raise InputError(msg)
     if suffix == ".csv":
         return _read_csv(path)
+    if suffix == ".xlsx":
+        return _read_xlsx(path)
     kwargs: dict[str, object] = {}
     if encoding:
         kwargs["encoding"] = encoding
@@ -246,6 +304,42 @@ def find_sources(source: Path) -> dict[str, list[tuple[Path, str | None]]]:
     return found
 
 
+def is_roster(path: Path, name: str) -> bool:
+    """Whether a households file is a roster: an Excel table, or a CSV without coordinates."""
+    if name != "households" or path.suffix.lower() not in TABLE_SUFFIXES:
+        return False
+    if path.suffix.lower() == ".xlsx":
+        return True
+    header = read_table(path).columns
+    lower = {c.lower() for c in header}
+    has_xy = any(n in lower for n in LON_NAMES) and any(n in lower for n in LAT_NAMES)
+    return not has_xy and not any(n in lower for n in WKT_NAMES)
+
+
+def _read_roster(
+    path: Path, frames: dict[str, gpd.GeoDataFrame], crs: str | None, column_map: ColumnMap
+) -> tuple[gpd.GeoDataFrame, dict[str, str], list[tuple[str, int, bool]], object]:
+    """A households roster (see :mod:`geo.roster`), placed with the areas and roads read."""
+    from geo.roster import roster_households
+
+    def locate(points: gpd.GeoSeries) -> gpd.GeoSeries:
+        frame = gpd.GeoDataFrame(geometry=points)
+        return apply_crs(frame, layer="households", crs=crs, source=path.name).geometry
+
+    table = read_table(path)
+    frame, report = roster_households(
+        table,
+        file=path.name,
+        areas=frames.get("areas"),
+        roads=frames.get("roads"),
+        column_map=column_map,
+        rows=table.attrs["file_rows"],
+        locate=locate,
+    )
+    headers = dict(report.headers)
+    return frame, headers, [(path.name, r, True) for r in report.rows], report
+
+
 def read_layers(
     source: Path,
     *,
@@ -256,28 +350,51 @@ def read_layers(
 ) -> dict[str, gpd.GeoDataFrame]:
     """Read every layer of a source, renamed to the schema and in WGS84; not yet validated.
 
+    A households roster without coordinates (:func:`is_roster`) is read last, once the areas
+    and roads it is placed with are read; its personal columns never leave :mod:`geo.roster`.
+
     Returns
     -------
     dict
-        Layer name -> GeoDataFrame, for the layers the source holds.
+        Layer name -> GeoDataFrame, for the layers the source holds. A roster's report is in
+        ``frames["households"].attrs["roster"]`` (see :class:`geo.roster.RosterReport`).
     """
     column_map = column_map or ColumnMap()
     frames: dict[str, gpd.GeoDataFrame] = {}
-    for name, parts in find_sources(source).items():
+    sources = find_sources(source)
+    for name, parts in sources.items():
         if progress:
             progress(name)
         pieces = []
         headers: dict[str, str] = {}
         rows: list[tuple[str, int, bool]] = []
         for path, layer in parts:
+            if is_roster(path, name):
+                continue  # read once areas and roads are in
             label = f"{path.name}:{layer}" if path.suffix.lower() == ".gpkg" else path.name
             frame = read_file(path, layer=layer, encoding=encoding)
             frame = apply_column_map(frame, name, column_map)
             headers |= frame.attrs["headers"]
-            rows += _row_refs(path, len(frame))
+            rows += _row_refs(path, frame)
             pieces.append(apply_crs(frame, layer=name, crs=crs, source=label))
-        frames[name] = pieces[0] if len(pieces) == 1 else pd.concat(pieces, ignore_index=True)
-        frames[name].attrs.update(headers=headers, rows=rows)
+        if pieces:
+            frames[name] = pieces[0] if len(pieces) == 1 else pd.concat(pieces, ignore_index=True)
+            frames[name].attrs.update(headers=headers, rows=rows)
+    rosters = [path for path, _ in sources.get("households", []) if is_roster(path, "households")]
+    if rosters:
+        pieces = [frames["households"]] if "households" in frames else []
+        headers = dict(frames["households"].attrs["headers"]) if pieces else {}
+        rows = list(frames["households"].attrs["rows"]) if pieces else []
+        reports = []
+        for path in rosters:
+            frame, found, refs, report = _read_roster(path, frames, crs, column_map)
+            pieces.append(frame)
+            headers |= found
+            rows += refs
+            reports.append(report)
+        households = pieces[0] if len(pieces) == 1 else pd.concat(pieces, ignore_index=True)
+        households.attrs.update(headers=headers, rows=rows, roster=reports)
+        frames["households"] = households
     return frames
 
 
@@ -310,15 +427,18 @@ def read_layer_file(
     frame = apply_column_map(frame, name, column_map or ColumnMap())
     headers = frame.attrs["headers"]
     out = apply_crs(frame, layer=name, crs=crs, source=path.name)
-    out.attrs.update(headers=headers, rows=_row_refs(path, len(out)))
+    out.attrs.update(headers=headers, rows=_row_refs(path, frame))
     return out
 
 
-def _row_refs(path: Path, n: int) -> list[tuple[str, int, bool]]:
+def _row_refs(path: Path, frame: pd.DataFrame) -> list[tuple[str, int, bool]]:
     """Each row's place as the user sees the file: spreadsheet rows or feature numbers."""
     table = path.suffix.lower() in TABLE_SUFFIXES
+    given = frame.attrs.get("file_rows")
+    if isinstance(given, list) and len(given) == len(frame):
+        return [(path.name, int(r), table) for r in given]
     first = 2 if table else 1  # a table's header is row 1
-    return [(path.name, first + i, table) for i in range(n)]
+    return [(path.name, first + i, table) for i in range(len(frame))]
 
 
 def write_layers(frames: dict[str, gpd.GeoDataFrame], path: Path) -> Path:

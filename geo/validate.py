@@ -25,6 +25,7 @@ from geo.crs import WGS84
 from geo.errors import LayerError
 from geo.i18n import tr
 from geo.layers import Layers, empty_layer
+from geo.roster import RosterReport
 from geo.schemas import DIFFICULTY_CATEGORIES, SCHEMAS, WATER_LINE_KINDS, Column, LayerSchema
 from geo.settings import Language, Settings, get_settings
 
@@ -57,6 +58,11 @@ class Problem:
 
     def message(self, lang: Language = "zh") -> str:
         values = {k: v for k, v in self.params.items() if k not in {"headers", "rows"}}
+        personal = values.pop("personal", None)
+        if isinstance(personal, tuple):
+            values["columns"] = ", ".join(
+                f"{header} ({tr('personal_' + kind, lang)})" for header, kind in personal
+            )
         for key in ("dtype",):
             if key in values:
                 values[key] = tr(f"dtype_{values[key]}", lang)
@@ -654,6 +660,8 @@ def validate_layers(
         typed[name] = out
         problems += found
     problems += _cross_checks(typed, settings, today)
+    if "households" in frames:
+        problems += _roster_problems(frames["households"].attrs.get("roster") or [], frames)
     problems = _in_users_words(problems, frames)
     report = ValidationReport(tuple(problems), tuple(n for n in SCHEMAS if n in frames))
     return Layers.from_dict(typed), report
@@ -676,3 +684,30 @@ def _in_users_words(problems: list[Problem], frames: dict[str, gpd.GeoDataFrame]
             )
         out.append(p)
     return out
+
+
+def _roster_problems(
+    reports: Sequence[RosterReport], frames: dict[str, gpd.GeoDataFrame]
+) -> list[Problem]:
+    """What reading each households roster dropped, left out and estimated (no value shown)."""
+    problems: list[Problem] = []
+    has_villages = "areas" in frames and (frames["areas"]["level"] == "village").any()
+
+    def add(code: str, fatal: bool, count: int = 0, **params: object) -> None:
+        problems.append(Problem("households", code, fatal, "", count, params))
+
+    for r in reports:
+        if r.personal:
+            add("roster_personal", False, len(r.personal), file=r.file, personal=r.personal)
+        if r.other:
+            add("roster_other", False, len(r.other), file=r.file, columns=", ".join(r.other))
+        if r.unmatched:
+            rows = tuple((r.file, n, True) for n, _ in r.unmatched)
+            code = "roster_unmatched" if has_villages else "roster_no_villages"
+            add(code, True, len(r.unmatched), file=r.file, rows=rows)
+        if r.estimated:
+            add("roster_estimated", False, r.estimated, file=r.file)
+        if r.without_roads:
+            villages = _examples(r.without_roads)
+            add("roster_no_roads", False, len(r.without_roads), file=r.file, villages=villages)
+    return problems
