@@ -88,6 +88,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     "personal_id_number": {"zh": "身份证号", "en": "ID number"},
     "personal_phone": {"zh": "电话", "en": "phone"},
     "personal_address": {"zh": "地址", "en": "address"},
+    "init_title": {"zh": "已生成工作文件夹 {folder}", "en": "Workspace folder written: {folder}"},
+    "init_left_out": {
+        "zh": "{left_out} 个 OSM 要素在研究区之外,未写入",
+        "en": "{left_out} OSM feature(s) outside the study area were left out",
+    },
+    "init_villages_from_places": {
+        "zh": "OSM 没有村界:村的范围由村庄点(place=village)按最近原则划分(泰森多边形),仅为近似,请尽快换成正式村界(--boundary 村界文件)",
+        "en": "OSM has no village boundaries: villages are the Voronoi cells of the place=village nodes, an approximation; replace them with the official boundaries (--boundary FILE) when you can",
+    },
+    "init_no_villages": {
+        "zh": "没有找到村:OSM 中既无村界也无村庄点(或没有研究区边界);请用 --boundary 提供村界文件",
+        "en": "no village found: OSM has neither village boundaries nor village place nodes (or there is no study outline); give the village boundaries with --boundary",
+    },
+    "init_next": {
+        "zh": "下一步:填写 {templates} 中的表格(不要填姓名、身份证号),复制到 {folder},然后运行 tongan validate {folder} --crs EPSG:4326",
+        "en": "Next: fill in the tables in {templates} (no names, no ID numbers), copy them into {folder}, then run tongan validate {folder} --crs EPSG:4326",
+    },
     "at_rows": {"zh": "(位置:{rows})", "en": " (at {rows})"},
     "rows_table": {"zh": "{file} 第 {rows} 行", "en": "{file} row(s) {rows}"},
     "rows_features": {"zh": "{file} 第 {rows} 个要素", "en": "{file} feature(s) {rows}"},

@@ -322,7 +322,8 @@ class _Checker:
                 lambda v: all(p in col.allowed for p in str(v).split(";")), na_action="ignore"
             ).fillna(True).astype(bool)
         else:
-            mapped = values.map(normalise, na_action="ignore")
+            # as "string": an all-empty column maps to pyarrow's null type, which isin refuses
+            mapped = values.map(normalise, na_action="ignore").astype("string")
             bad = mapped.notna() & ~mapped.isin(col.allowed).fillna(True)
         bad = bad.fillna(False).astype(bool)
         if bad.any():
