@@ -104,7 +104,11 @@ def _choices(column: Column) -> list[str] | None:
 
 def _describe(layer: str, column: Column) -> list[object]:
     allowed = "、".join(_choices(column) or [])
-    need = "必填" if column.required else "选填"
+    need = (
+        "必填"
+        if column.required and not (layer == "households" and column.name == "id")
+        else "选填"
+    )
     if layer == "households" and column.name == "village_code":
         meaning = "村名或村代码,与行政区划(areas)中的村对应;可省略“村/社区/居委会”"
         need = "必填"
