@@ -65,7 +65,7 @@ def zh_value(value: str) -> str:
     Examples
     --------
     >>> zh_value("pond"), zh_value("children_home"), zh_value("rescue_cabinet")
-    ('坑塘', '儿童之家', '救援柜')
+    ('坑塘', '儿童之家', '四合一救援柜')
     """
     label = value_label(value)
     if VALUE_ALIASES.get(label) == value:
