@@ -609,6 +609,13 @@ def _counts(frame: pd.DataFrame, col: str) -> NDArray[np.int64]:
     return pd.to_numeric(frame[col], errors="coerce").fillna(0).to_numpy(dtype=np.int64)
 
 
+def _estimated(households: pd.DataFrame) -> int:
+    """Households whose point is estimated (``location_estimated``, see geo.roster)."""
+    if "location_estimated" not in households:
+        return 0
+    return int(households["location_estimated"].fillna(False).astype(bool).sum())
+
+
 def assess_coverage(
     layers: Layers,
     *,
@@ -742,6 +749,16 @@ def assess_coverage(
                 + "),所有家庭均未覆盖",
                 f"no facility of the covering kinds {list(cs.covering_kinds)}; "
                 "no household is covered",
+            )
+        )
+    n_est = _estimated(hh_layer)
+    if n_est:  # issue 22: roster rows placed along their village's roads
+        notes.append(
+            CoverageNote(
+                "estimated_locations",
+                f"{n_est} 户没有坐标,位置按所在村的道路估算,距离和覆盖为估计值;入户采集坐标后会更准确",
+                f"{n_est} household(s) have estimated locations (placed along their village's "
+                "roads): their distances and coverage are estimates until locations are captured",
             )
         )
     n_off = int((~snapped).sum())

@@ -111,7 +111,7 @@ def validate(
         for p in report.problems:
             style = "red" if p.fatal else "yellow"
             level = tr("fatal" if p.fatal else "warning", language)
-            problems.add_row(f"[{style}]{level}[/]", p.layer, p.column, p.message(language))
+            problems.add_row(f"[{style}]{level}[/]", p.layer, p.column_label, p.message(language))
         out.print(problems)
         out.print(
             tr("problems_found", language, errors=len(report.errors), warnings=len(report.warnings))

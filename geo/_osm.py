@@ -91,12 +91,18 @@ WATER_TAG_KINDS = {
     "pond": "pond",
     "basin": "pond",
     "fishpond": "pond",
-    "reflecting_pool": "pond",
     "reservoir": "reservoir",
     "lake": "lake",
     "oxbow": "lake",
     "lagoon": "lake",
 }
+
+#: ``water=*`` values of ornamental or technical water: a campus reflecting pool, a fountain's
+#: basin, a swimming pool, wastewater tanks. Shallow, walled or fenced, not a drowning spot of the
+#: kind the tool looks for (ponds, reservoirs, lakes).
+ARTIFICIAL_WATER_TAGS = frozenset(
+    {"reflecting_pool", "fountain", "pool", "swimming_pool", "wastewater", "sewage", "tank"}
+)
 
 #: ``water=*`` values of flowing water mapped as areas: the waterway line already represents it.
 FLOWING_WATER_TAGS = frozenset(
@@ -130,7 +136,9 @@ def water_area_kind(tags: Tags, area_m2: float) -> str | None:
     Water areas are ``natural=water``, ``landuse=reservoir`` and ``landuse=basin``. The
     ``water=*`` tag decides first (:data:`WATER_TAG_KINDS`; ``basin`` is a ``pond``); areas of
     flowing water (``water=river``, riverbanks, :data:`FLOWING_WATER_TAGS`) are skipped because the
-    river line represents them. Without a known ``water`` value, ``landuse=reservoir`` is a
+    river line represents them, and so are ornamental and technical waters (a reflecting pool, a
+    fountain, :data:`ARTIFICIAL_WATER_TAGS`, or any element tagged ``amenity=fountain``,
+    ``leisure=swimming_pool`` or ``man_made=wastewater_plant``/``reservoir_covered``). Without a known ``water`` value, ``landuse=reservoir`` is a
     reservoir, ``landuse=basin`` a pond, and any other water a pond below
     :data:`POND_MAX_AREA_M2` (1 ha) and a lake above.
 
@@ -147,7 +155,7 @@ def water_area_kind(tags: Tags, area_m2: float) -> str | None:
     if tags.get("waterway") == "riverbank":
         return None
     water = tags.get("water", "").strip().lower()
-    if water in FLOWING_WATER_TAGS:
+    if water in FLOWING_WATER_TAGS or water in ARTIFICIAL_WATER_TAGS or _ornamental(tags):
         return None
     if water in WATER_TAG_KINDS:
         return WATER_TAG_KINDS[water]
@@ -156,6 +164,16 @@ def water_area_kind(tags: Tags, area_m2: float) -> str | None:
     if landuse == "basin":
         return "pond"
     return "pond" if area_m2 < POND_MAX_AREA_M2 else "lake"
+
+
+def _ornamental(tags: Tags) -> bool:
+    """Whether other tags make a water polygon a fountain, a pool or a technical basin."""
+    return (
+        tags.get("amenity") == "fountain"
+        or tags.get("leisure") == "swimming_pool"
+        or tags.get("man_made") in {"wastewater_plant", "reservoir_covered", "water_tank"}
+        or tags.get("covered", "no") == "yes"
+    )
 
 
 _WIDTH = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(m|meters?|metres?|米|ft|feet|')?\s*$", re.IGNORECASE)
@@ -179,12 +197,24 @@ def width_m(tags: Tags) -> float | None:
 
 # --- schools -------------------------------------------------------------------------------
 
-_MIDDLE_WORDS = ("中学", "初中", "高中", "middle school", "high school", "secondary")
-_PRIMARY_WORDS = ("小学", "primary", "elementary")
-_KINDERGARTEN_WORDS = ("幼儿园", "幼稚园", "kindergarten")
+#: Name words of vocational schools: left out wherever they stand (a 职业中学 is vocational).
+_VOCATIONAL_WORDS = (
+    "职业", "职校", "职高", "技工", "技师", "中专", "中等专业", "技术学校", "党校", "培训",
+    "进修", "vocational", "polytechnic", "ammattikoulu",
+)  # fmt: skip
+#: Name words of tertiary institutions: left out unless a school word follows them
+#: (华中师范大学附属小学 is a primary school).
+_TERTIARY_WORDS = ("大学", "学院", "电大", "university", "college", "institute", "yliopisto")
+_KINDERGARTEN_WORDS = ("幼儿园", "幼稚园", "托幼", "kindergarten", "preschool", "päiväkoti")
+_MIDDLE_WORDS = (
+    "中学", "初中", "高中", "初级中学", "完全中学", "middle school", "high school", "secondary",
+    "yläaste", "yläkoulu", "lukio", "gymnasium", "gymnasiet", "högstadie",
+)  # fmt: skip
+_PRIMARY_WORDS = ("小学", "完小", "教学点", "primary", "elementary", "ala-aste", "alakoulu")
 _SCHOOL_LEVELS = {
     "kindergarten": "kindergarten",
     "preschool": "kindergarten",
+    "nursery": "kindergarten",
     "primary": "primary",
     "elementary": "primary",
     "middle": "middle",
@@ -194,6 +224,18 @@ _SCHOOL_LEVELS = {
     "junior_high": "middle",
     "high": "middle",
 }
+#: ``school:*`` / ``school=*`` values of schools the tool leaves out (not children's schools).
+_NOT_A_SCHOOL_VALUES = frozenset(
+    {"vocational", "professional", "university", "college", "tertiary", "adult", "driving",
+     "language", "music", "art", "dance", "sport", "religious", "training"}
+)  # fmt: skip
+
+
+def _school_values(tags: Tags) -> list[str]:
+    """Values of ``school:level`` first, then of ``school`` and every other ``school:*`` key."""
+    keys = sorted(k for k in tags if k == "school" or k.startswith("school:"))
+    keys.sort(key=lambda k: k != "school:level")
+    return [v for key in keys for v in sorted(_values(tags, key))]
 
 
 def _isced_levels(value: str) -> set[int]:
@@ -208,14 +250,55 @@ def _isced_levels(value: str) -> set[int]:
     return levels
 
 
-def school_kind(tags: Tags) -> str | None:
-    """Kind of a school, or None when the element is neither a school nor a kindergarten.
+_NAME_KEYS = ("name:zh", "name:zh-Hans", "name", "official_name", "name:en", "name:fi", "name:sv")
 
-    ``amenity=kindergarten`` is a ``kindergarten``. For ``amenity=school``, in this order:
-    ``isced:level`` (0 only: kindergarten; any 1: primary, so a nine-year school that takes
-    young pupils counts as primary; 2 and above only: middle), then ``school:level``, then the
-    name (``幼儿园`` kindergarten, ``小学`` primary, ``中学``/``初中``/``高中`` middle, and the
-    English words), else ``primary``.
+
+def _kind_from_name(name: str) -> str | None:
+    """The school kind one name says, ``"excluded"`` for tertiary/vocational, else None.
+
+    The word standing last decides, as a Chinese name ends with what the institution is:
+    ``XX中学附属小学`` is a primary school, ``XX大学附属中学`` a middle school.
+    """
+    name = name.lower()
+    if any(w in name for w in _VOCATIONAL_WORDS):
+        return "excluded"
+    last: dict[str, int] = {}
+    for words, kind in (
+        (_TERTIARY_WORDS, "excluded"),
+        (_KINDERGARTEN_WORDS, "kindergarten"),
+        (_PRIMARY_WORDS, "primary"),
+        (_MIDDLE_WORDS, "middle"),
+    ):
+        at = max((name.rfind(w) + len(w) for w in words if w in name), default=-1)
+        if at >= 0:
+            last[kind] = at
+    return max(last, key=lambda k: last[k]) if last else None
+
+
+def _kind_from_names(tags: Tags) -> str | None:
+    """The first verdict of :func:`_kind_from_name` over the names, Chinese first."""
+    for key in _NAME_KEYS:
+        kind = _kind_from_name(tags.get(key, ""))
+        if kind is not None:
+            return kind
+    return None
+
+
+def school_kind(tags: Tags) -> str | None:
+    """Kind of a school, or None when the element is no school the tool plans for.
+
+    ``amenity=kindergarten`` is a ``kindergarten``; universities, colleges (``amenity=college``,
+    ``university``), driving and language schools are none. For ``amenity=school``, in order:
+
+    1. left out when vocational or tertiary: ``school:*``/``school=*`` values such as
+       ``vocational`` or ``university`` (:data:`_NOT_A_SCHOOL_VALUES`), ``isced:level`` 4 and
+       above only, or a name with 职业, 职校, 技工, 中专, 大学, 学院 (:data:`_NOT_A_SCHOOL_WORDS`);
+    2. ``isced:level``: 0 only is a kindergarten; any 1 a primary (a nine-year school takes
+       young pupils, so it counts as primary); 2 or 3 only a middle school (upper-secondary
+       高中 pupils are children too and the schema has no separate kind);
+    3. ``school:level`` (then ``school`` and other ``school:*``) values, then the name: 幼儿园
+       kindergarten, 小学 primary, 中学/初中/高中 middle (and English and Finnish words);
+    4. else ``primary``, the commonest school of a rural township.
 
     Examples
     --------
@@ -223,6 +306,8 @@ def school_kind(tags: Tags) -> str | None:
     'middle'
     >>> school_kind({"amenity": "school", "isced:level": "1;2"})
     'primary'
+    >>> school_kind({"amenity": "school", "name": "平江县职业技术学校"}) is None
+    True
     >>> school_kind({"amenity": "kindergarten"}), school_kind({"amenity": "college"})
     ('kindergarten', None)
     """
@@ -231,25 +316,34 @@ def school_kind(tags: Tags) -> str | None:
         return "kindergarten"
     if amenity != "school":
         return None
+    level_values = _school_values(tags)
+    by_name = _kind_from_names(tags)
     levels = _isced_levels(tags.get("isced:level", ""))
+    if (
+        any(v in _NOT_A_SCHOOL_VALUES for v in level_values)
+        or (levels and min(levels) >= 4)
+        or (by_name == "excluded" and not levels & {0, 1, 2})
+    ):
+        return None
     if levels:
         if levels == {0}:
             return "kindergarten"
         if 1 in levels or 0 in levels:
             return "primary"
         return "middle"
-    for value in sorted(_values(tags, "school:level")):
+    for value in level_values:
         if value in _SCHOOL_LEVELS:
             return _SCHOOL_LEVELS[value]
-    name = " ".join(tags.get(k, "") for k in ("name:zh", "name:zh-Hans", "name", "name:en")).lower()
-    for words, kind in (
-        (_KINDERGARTEN_WORDS, "kindergarten"),
-        (_PRIMARY_WORDS, "primary"),
-        (_MIDDLE_WORDS, "middle"),
-    ):
-        if any(w in name for w in words):
-            return kind
-    return "primary"
+    return by_name if by_name not in {None, "excluded"} else "primary"
+
+
+def school_pupils(tags: Tags) -> int | None:
+    """Pupils from ``capacity`` (or ``student:count``), when a plain number; else None."""
+    for key in ("student:count", "students", "capacity"):
+        count = _count(tags.get(key))
+        if count is not None:
+            return count
+    return None
 
 
 # --- roads ---------------------------------------------------------------------------------
@@ -476,11 +570,10 @@ def build_layers(
         kind = school_kind(tags)
         if kind is not None:
             label = "未命名幼儿园" if kind == "kindergarten" else "未命名学校"
-            add(
-                "schools",
-                {"id": osm_id, "name": name or f"{label} {osm_id}", "kind": kind},
-                _point(geom),
-            )
+            school: dict[str, object] = {"id": osm_id, "name": name or f"{label} {osm_id}"}
+            pupils = school_pupils(tags)  # unknown: the schema's default (0)
+            school |= {"kind": kind} if pupils is None else {"kind": kind, "pupils": pupils}
+            add("schools", school, _point(geom))
         kind = facility_kind(tags)
         if kind is not None:
             add(

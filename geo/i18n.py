@@ -18,9 +18,101 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # validation problems
     "missing_layer": {
-        "zh": "缺少必需图层 {layer}({layer_zh});请提供 {layer}.gpkg/.geojson/.shp/.csv",
-        "en": "required layer {layer} is missing; provide {layer}.gpkg/.geojson/.shp/.csv",
+        "zh": "缺少必需图层 {layer}({layer_zh});请提供 {layer}.gpkg/.geojson/.shp/.csv/.xlsx。{how}",
+        "en": "required layer {layer} is missing; provide {layer}.gpkg/.geojson/.shp/.csv/.xlsx. {how}",
     },
+    "empty_layer": {
+        "zh": "必需图层 {layer}({layer_zh})没有任何要素。{how}",
+        "en": "required layer {layer} has no feature. {how}",
+    },
+    "how_areas": {
+        "zh": "制作方法:tongan init --osm 县.osm.pbf --boundary 村界.shp --out 文件夹(OSM 行政边界、村庄点或村界文件),或提供自然资源/民政部门的村界图层(列:区划代码、名称、级别)",
+        "en": "How: tongan init --osm county.osm.pbf --boundary villages.shp --out DIR (OSM admin boundaries, place nodes or a boundary file), or the village boundaries from the natural-resources or civil-affairs office (columns code, name, level)",
+    },
+    "how_households": {
+        "zh": "制作方法:填写 tongan init 生成的 templates/households.xlsx(只需村名或村代码和人数,无需坐标,姓名和身份证号会被删除),或提供带经纬度的 households.csv",
+        "en": "How: fill in templates/households.xlsx written by tongan init (a village name or code and the counts, no coordinates needed; names and ID numbers are dropped), or give households.csv with longitude/latitude",
+    },
+    "how_waters": {
+        "zh": "制作方法:tongan init --osm 县.osm.pbf --out 文件夹(或 tongan import-osm --file)从 OpenStreetMap 提取河流、坑塘,或提供水利部门的河湖坑塘图层",
+        "en": "How: tongan init --osm county.osm.pbf --out DIR (or tongan import-osm --file) takes rivers and ponds from OpenStreetMap, or give the water office's river and pond layer",
+    },
+    "how_schools": {
+        "zh": "制作方法:tongan init --osm 从 OpenStreetMap 提取学校,或提供教育局学校名单(名称、类型、经度、纬度)",
+        "en": "How: tongan init --osm takes schools from OpenStreetMap, or give the education bureau's school list (name, kind, longitude, latitude)",
+    },
+    "how_facilities": {
+        "zh": "制作方法:填写 tongan init 生成的 templates/facilities.xlsx(儿童之家、未成年人保护工作站,需经纬度);OpenStreetMap 上很少有",
+        "en": "How: fill in templates/facilities.xlsx written by tongan init (children's homes, township workstations, with longitude/latitude); OpenStreetMap rarely has them",
+    },
+    "how_roads": {
+        "zh": "制作方法:tongan init --osm 县.osm.pbf --out 文件夹(或 tongan import-osm --file)从 OpenStreetMap 提取道路",
+        "en": "How: tongan init --osm county.osm.pbf --out DIR (or tongan import-osm --file) takes the roads from OpenStreetMap",
+    },
+    "how_equipment": {
+        "zh": "制作方法:填写 templates/equipment.xlsx(救生圈、警示牌等,需经纬度)",
+        "en": "How: fill in templates/equipment.xlsx (life buoys, warning signs..., with longitude/latitude)",
+    },
+    "how_hazards": {
+        "zh": "制作方法:填写 templates/hazards.xlsx(危墙、危房等,需经纬度),或提供洪水淹没区图层",
+        "en": "How: fill in templates/hazards.xlsx (dangerous walls and buildings, with longitude/latitude), or give a flood-zone layer",
+    },
+    "how_incidents": {
+        "zh": "制作方法:提供 incidents.csv(日期、经度、纬度,不含姓名)",
+        "en": "How: give incidents.csv (date, longitude, latitude, no names)",
+    },
+    "how_known_spots": {
+        "zh": "制作方法:提供 known_spots.csv(类型、经度、纬度)",
+        "en": "How: give known_spots.csv (kind, longitude, latitude)",
+    },
+    "roster_personal": {
+        "zh": "{file}:已删除 {count} 个个人信息列 {columns},未读取、未保存、未记录其内容",
+        "en": "{file}: {count} personal column(s) dropped before reading: {columns}; nothing of them is stored or logged",
+    },
+    "roster_other": {
+        "zh": "{file}:以下列不在数据规范中,已删除:{columns}",
+        "en": "{file}: columns not in the schema were dropped: {columns}",
+    },
+    "roster_unmatched": {
+        "zh": "{file}:{count} 行的村名或村代码在行政区划中找不到或对应多个村,未导入;请核对村名(可省略“村/社区/居委会”)或填写村代码",
+        "en": "{file}: {count} row(s) name a village that matches no single village of areas and were not imported; check the village name (村/社区/居委会 may be left out) or give the village code",
+    },
+    "roster_no_villages": {
+        "zh": "{file}:{count} 行无法对应到村,因为没有行政区划图层(村级);请先提供 areas(tongan init 可从 OSM 或村界文件生成)",
+        "en": "{file}: {count} row(s) cannot be matched to a village because there is no areas layer with villages; provide areas first (tongan init builds it from OSM or a boundary file)",
+    },
+    "roster_estimated": {
+        "zh": "{file}:{count} 户没有坐标,已沿所在村的道路估算位置(位置为估算);入户走访采集坐标后请更新",
+        "en": "{file}: {count} household(s) have no coordinates and were placed along their village's roads (location estimated); update them once locations are captured on visits",
+    },
+    "roster_no_roads": {
+        "zh": "{file}:{count} 个村内没有道路(如 {villages}),其家庭位置放在村中心",
+        "en": "{file}: {count} village(s) have no road inside (e.g. {villages}); their households sit at the village centre",
+    },
+    "personal_name": {"zh": "姓名", "en": "name"},
+    "personal_id_number": {"zh": "身份证号", "en": "ID number"},
+    "personal_phone": {"zh": "电话", "en": "phone"},
+    "personal_address": {"zh": "地址", "en": "address"},
+    "init_title": {"zh": "已生成工作文件夹 {folder}", "en": "Workspace folder written: {folder}"},
+    "init_left_out": {
+        "zh": "{left_out} 个 OSM 要素在研究区之外,未写入",
+        "en": "{left_out} OSM feature(s) outside the study area were left out",
+    },
+    "init_villages_from_places": {
+        "zh": "OSM 没有村界:村的范围由村庄点(place=village)按最近原则划分(泰森多边形),仅为近似,请尽快换成正式村界(--boundary 村界文件)",
+        "en": "OSM has no village boundaries: villages are the Voronoi cells of the place=village nodes, an approximation; replace them with the official boundaries (--boundary FILE) when you can",
+    },
+    "init_no_villages": {
+        "zh": "没有找到村:OSM 中既无村界也无村庄点(或没有研究区边界);请用 --boundary 提供村界文件",
+        "en": "no village found: OSM has neither village boundaries nor village place nodes (or there is no study outline); give the village boundaries with --boundary",
+    },
+    "init_next": {
+        "zh": "下一步:填写 {templates} 中的表格(不要填姓名、身份证号),复制到 {folder},然后运行 tongan validate {folder} --crs EPSG:4326",
+        "en": "Next: fill in the tables in {templates} (no names, no ID numbers), copy them into {folder}, then run tongan validate {folder} --crs EPSG:4326",
+    },
+    "at_rows": {"zh": "(位置:{rows})", "en": " (at {rows})"},
+    "rows_table": {"zh": "{file} 第 {rows} 行", "en": "{file} row(s) {rows}"},
+    "rows_features": {"zh": "{file} 第 {rows} 个要素", "en": "{file} feature(s) {rows}"},
     "missing_column": {
         "zh": "缺少必需列 {column}({column_zh});请在数据中加入该列,或在列名映射文件中映射",
         "en": "required column {column} ({column_zh}) is missing; add it or map it in a column-mapping file",

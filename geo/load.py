@@ -20,6 +20,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pyproj
+import shapely
 
 from geo.aliases import ColumnMap
 from geo.crs import WGS84, parse_crs, to_wgs84
@@ -28,7 +29,9 @@ from geo.i18n import tr
 from geo.schemas import SCHEMAS
 from geo.settings import Language
 
-SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".zip", ".csv")
+SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".zip", ".csv", ".xlsx")
+#: Tables whose rows users number like a spreadsheet (the header is row 1).
+TABLE_SUFFIXES = (".csv", ".xlsx")
 LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度")
 LAT_NAMES = ("lat", "latitude", "y", "纬度")
 WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "几何")
@@ -80,6 +83,61 @@ def _read_csv(path: Path) -> gpd.GeoDataFrame:
     return frame.set_crs(None, allow_override=True) if frame.crs is not None else frame
 
 
+def read_table(path: Path) -> pd.DataFrame:
+    """A CSV or Excel table as text cells, headers as written; template example rows skipped.
+
+    The first sheet of a workbook is read. A row whose first cell is ``示例`` (the example row
+    of a ``tongan init`` template) is left out; the numbers users see on the rows are kept in
+    ``attrs["file_rows"]``.
+    """
+    from geo.roster import EXAMPLE_ID
+
+    try:
+        if path.suffix.lower() == ".xlsx":
+            table = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
+        else:
+            table = pd.read_csv(
+                path, dtype=str, encoding=_detect_encoding(path), keep_default_na=False
+            )
+            table = table.replace("", pd.NA)
+    except (ValueError, OSError, KeyError) as exc:  # not a workbook, zip errors, bad sheet
+        msg = f"cannot read {path.name!r} as a table: {exc}"
+        raise InputError(msg) from None
+    table.columns = [str(c).strip().lstrip("\ufeff") for c in table.columns]
+    table = table.dropna(how="all")
+    rows = [int(i) + 2 for i in table.index]
+    first = table.iloc[:, 0].astype("string").str.strip() if len(table.columns) else None
+    if first is not None:
+        example = first.eq(EXAMPLE_ID).fillna(False).to_numpy()
+        table = table[~example]
+        rows = [r for r, e in zip(rows, example, strict=True) if not e]
+    table = table.reset_index(drop=True)
+    table.attrs["file_rows"] = rows
+    return table
+
+
+def _read_xlsx(path: Path) -> gpd.GeoDataFrame:
+    """An Excel table with longitude/latitude columns as points, without a CRS (like a CSV)."""
+    table = read_table(path)
+    lower = {c.lower(): c for c in table.columns}
+    lon = next((lower[n] for n in LON_NAMES if n in lower), None)
+    lat = next((lower[n] for n in LAT_NAMES if n in lower), None)
+    if lon is None or lat is None:
+        msg = (
+            f"Excel table {path.name!r} has no coordinates: give longitude/latitude columns "
+            f"(one of {LON_NAMES} and one of {LAT_NAMES})"
+        )
+        raise InputError(msg)
+    x = pd.to_numeric(table[lon], errors="coerce")
+    y = pd.to_numeric(table[lat], errors="coerce")
+    geoms = [
+        None if pd.isna(a) or pd.isna(b) else shapely.Point(a, b) for a, b in zip(x, y, strict=True)
+    ]
+    frame = gpd.GeoDataFrame(table.drop(columns=[lon, lat]), geometry=geoms)
+    frame.attrs["file_rows"] = table.attrs["file_rows"]
+    return frame
+
+
 def read_file(
     path: Path, *, layer: str | None = None, encoding: str | None = None
 ) -> gpd.GeoDataFrame:
@@ -88,8 +146,8 @@ def read_file(
     Parameters
     ----------
     path
-        ``.gpkg``, ``.geojson``/``.json``, ``.shp``, a ``.zip`` holding a Shapefile, or ``.csv``
-        with longitude/latitude (or WKT) columns.
+        ``.gpkg``, ``.geojson``/``.json``, ``.shp``, a ``.zip`` holding a Shapefile, ``.csv``
+        with longitude/latitude (or WKT) columns, or ``.xlsx`` with longitude/latitude.
     layer
         Layer name inside a GeoPackage.
     encoding
@@ -104,7 +162,11 @@ def read_file(
         raise InputError(msg)
     if suffix in {".csv", ".geojson", ".json"}:
         _refuse_nul_bytes(path)
-    return _read_csv(path) if suffix == ".csv" else _read_vector(path, layer, encoding)
+    if suffix == ".csv":
+        return _read_csv(path)
+    if suffix == ".xlsx":
+        return _read_xlsx(path)
+    return _read_vector(path, layer, encoding)
 
 
 def _refuse_nul_bytes(path: Path) -> None:
@@ -168,7 +230,10 @@ def apply_column_map(
         )
         if target and target not in rename.values():
             rename[col] = target
-    return frame.rename(columns=rename)
+    out = frame.rename(columns=rename)
+    # The file's own headers, so that messages name a column as the user wrote it.
+    out.attrs["headers"] = {target: str(col) for col, target in rename.items()}
+    return out
 
 
 @dataclass(frozen=True)
@@ -251,6 +316,35 @@ def apply_crs(
     return to_wgs84(frame, layer=layer)
 
 
+def _names_layer(stem: str, name: str) -> bool:
+    """Whether a file or layer name stands for the layer ``name`` (``areas``, ``areas_2024``)."""
+    return stem == name or stem.startswith(f"{name}_")
+
+
+def _gpkg_layer(path: Path, name: str) -> str:
+    """The layer of a GeoPackage to read as ``name``: the one so called, else its only layer.
+
+    Raises
+    ------
+    InputError
+        The file is no GeoPackage, or it holds several layers and none is called ``name``.
+    """
+    try:
+        names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
+    except Exception as exc:  # GDAL's message says what is wrong with the file
+        msg = f"cannot read {path.name!r} as a GeoPackage: {exc}"
+        raise InputError(msg) from None
+    if name in names:
+        return name
+    if len(names) == 1:
+        return names[0]
+    msg = (
+        f"{path.name!r} holds the layers {names} and none is called {name!r}; rename the layer "
+        f"to {name!r} or save it alone in its own GeoPackage"
+    )
+    raise InputError(msg)
+
+
 def find_sources(source: Path) -> dict[str, list[tuple[Path, str | None]]]:
     """Map each layer name to the files (and GeoPackage layers) that hold it.
 
@@ -266,21 +360,67 @@ def find_sources(source: Path) -> dict[str, list[tuple[Path, str | None]]]:
         if source.suffix.lower() != ".gpkg":
             msg = f"{source.name!r}: a single file must be a GeoPackage with one layer per schema"
             raise InputError(msg)
-        available = {str(row[0]) for row in pyogrio.list_layers(source)}
-        return {name: [(source, name)] for name in SCHEMAS if name in available}
+        available = [str(row[0]) for row in pyogrio.list_layers(source)]
+        if len(available) == 1:  # areas_villages.gpkg with its one layer areas_villages
+            stem = source.name[: -len(source.suffix)]
+            only = [n for n in SCHEMAS if _names_layer(stem, n) or _names_layer(available[0], n)]
+            if len(only) == 1:
+                return {only[0]: [(source, available[0])]}
+        found_in_file: dict[str, list[tuple[Path, str | None]]] = {}
+        for name in SCHEMAS:
+            for layer_name in available:
+                if _names_layer(layer_name, name):
+                    found_in_file.setdefault(name, []).append((source, layer_name))
+        return found_in_file
     files = sorted(p for p in source.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file())
     for name in SCHEMAS:
         for path in files:
             stem = path.name[: -len(path.suffix)]
-            if stem == name or stem.startswith(f"{name}_"):
+            if _names_layer(stem, name):
                 found.setdefault(name, []).append(
-                    (path, name if path.suffix.lower() == ".gpkg" else None)
+                    (path, _gpkg_layer(path, name) if path.suffix.lower() == ".gpkg" else None)
                 )
     if not found:
         gpkgs = [p for p in files if p.suffix.lower() == ".gpkg"]
         if len(gpkgs) == 1:
             return find_sources(gpkgs[0])
     return found
+
+
+def is_roster(path: Path, name: str) -> bool:
+    """Whether a households file is a roster: an Excel table, or a CSV without coordinates."""
+    if name != "households" or path.suffix.lower() not in TABLE_SUFFIXES:
+        return False
+    if path.suffix.lower() == ".xlsx":
+        return True
+    header = read_table(path).columns
+    lower = {c.lower() for c in header}
+    has_xy = any(n in lower for n in LON_NAMES) and any(n in lower for n in LAT_NAMES)
+    return not has_xy and not any(n in lower for n in WKT_NAMES)
+
+
+def _read_roster(
+    path: Path, frames: dict[str, gpd.GeoDataFrame], crs: str | None, column_map: ColumnMap
+) -> tuple[gpd.GeoDataFrame, dict[str, str], list[tuple[str, int, bool]], object]:
+    """A households roster (see :mod:`geo.roster`), placed with the areas and roads read."""
+    from geo.roster import roster_households
+
+    def locate(points: gpd.GeoSeries) -> gpd.GeoSeries:
+        frame = gpd.GeoDataFrame(geometry=points)
+        return apply_crs(frame, layer="households", crs=crs, source=path.name).geometry
+
+    table = read_table(path)
+    frame, report = roster_households(
+        table,
+        file=path.name,
+        areas=frames.get("areas"),
+        roads=frames.get("roads"),
+        column_map=column_map,
+        rows=table.attrs["file_rows"],
+        locate=locate,
+    )
+    headers = dict(report.headers)
+    return frame, headers, [(path.name, r, True) for r in report.rows], report
 
 
 def read_layers(
@@ -297,26 +437,54 @@ def read_layers(
     ``crs`` applies to the files that state no CRS (:func:`states_crs`); each file that states
     another one keeps its own and adds a :class:`CrsIgnored` to ``notes``.
 
+    A households roster without coordinates (:func:`is_roster`) is read last, once the areas
+    and roads it is placed with are read; its personal columns never leave :mod:`geo.roster`.
+
     Returns
     -------
     dict
-        Layer name -> GeoDataFrame, for the layers the source holds.
+        Layer name -> GeoDataFrame, for the layers the source holds. A roster's report is in
+        ``frames["households"].attrs["roster"]`` (see :class:`geo.roster.RosterReport`).
     """
     column_map = column_map or ColumnMap()
     frames: dict[str, gpd.GeoDataFrame] = {}
-    for name, parts in find_sources(source).items():
+    sources = find_sources(source)
+    for name, parts in sources.items():
         if progress:
             progress(name)
         pieces = []
+        headers: dict[str, str] = {}
+        rows: list[tuple[str, int, bool]] = []
         for path, layer in parts:
+            if is_roster(path, name):
+                continue  # read once areas and roads are in
             label = f"{path.name}:{layer}" if path.suffix.lower() == ".gpkg" else path.name
             frame = read_file(path, layer=layer, encoding=encoding)
             stated = states_crs(path, frame)
             frame = apply_column_map(frame, name, column_map)
+            headers |= frame.attrs["headers"]
+            rows += _row_refs(path, frame)
             pieces.append(
                 apply_crs(frame, layer=name, crs=crs, source=label, stated=stated, notes=notes)
             )
-        frames[name] = pieces[0] if len(pieces) == 1 else pd.concat(pieces, ignore_index=True)
+        if pieces:
+            frames[name] = pieces[0] if len(pieces) == 1 else pd.concat(pieces, ignore_index=True)
+            frames[name].attrs.update(headers=headers, rows=rows)
+    rosters = [path for path, _ in sources.get("households", []) if is_roster(path, "households")]
+    if rosters:
+        pieces = [frames["households"]] if "households" in frames else []
+        headers = dict(frames["households"].attrs["headers"]) if pieces else {}
+        rows = list(frames["households"].attrs["rows"]) if pieces else []
+        reports = []
+        for path in rosters:
+            frame, found, refs, report = _read_roster(path, frames, crs, column_map)
+            pieces.append(frame)
+            headers |= found
+            rows += refs
+            reports.append(report)
+        households = pieces[0] if len(pieces) == 1 else pd.concat(pieces, ignore_index=True)
+        households.attrs.update(headers=headers, rows=rows, roster=reports)
+        frames["households"] = households
     return frames
 
 
@@ -339,20 +507,7 @@ def read_layer_file(
     InputError
         The file cannot be read, or a GeoPackage holds several layers and none is ``name``.
     """
-    layer = None
-    if path.suffix.lower() == ".gpkg":
-        try:
-            names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
-        except Exception as exc:  # GDAL's message says what is wrong with the file
-            msg = f"cannot read {path.name!r} as a GeoPackage: {exc}"
-            raise InputError(msg) from None
-        if name in names:
-            layer = name
-        elif len(names) == 1:
-            layer = names[0]
-        else:
-            msg = f"the GeoPackage holds the layers {names} and none is called {name!r}"
-            raise InputError(msg)
+    layer = _gpkg_layer(path, name) if path.suffix.lower() == ".gpkg" else None
     try:
         frame = read_file(path, layer=layer, encoding=encoding)
     except InputError:
@@ -362,7 +517,20 @@ def read_layer_file(
         raise InputError(msg) from None
     stated = states_crs(path, frame)
     frame = apply_column_map(frame, name, column_map or ColumnMap())
-    return apply_crs(frame, layer=name, crs=crs, source=path.name, stated=stated, notes=notes)
+    headers = frame.attrs["headers"]
+    out = apply_crs(frame, layer=name, crs=crs, source=path.name, stated=stated, notes=notes)
+    out.attrs.update(headers=headers, rows=_row_refs(path, frame))
+    return out
+
+
+def _row_refs(path: Path, frame: pd.DataFrame) -> list[tuple[str, int, bool]]:
+    """Each row's place as the user sees the file: spreadsheet rows or feature numbers."""
+    table = path.suffix.lower() in TABLE_SUFFIXES
+    given = frame.attrs.get("file_rows")
+    if isinstance(given, list) and len(given) == len(frame):
+        return [(path.name, int(r), table) for r in given]
+    first = 2 if table else 1  # a table's header is row 1
+    return [(path.name, first + i, table) for i in range(len(frame))]
 
 
 def write_layers(frames: dict[str, gpd.GeoDataFrame], path: Path) -> Path:

@@ -194,6 +194,14 @@ HOUSEHOLDS = LayerSchema(
         ),
         Column("last_contact", "date", "最近联系日期", "Date of the last contact by the director."),
         Column("last_home_visit", "date", "最近家访日期", "Date of the last home visit."),
+        Column(
+            "location_estimated",
+            "bool",
+            "位置为估算",
+            "The point is estimated: a roster row without coordinates placed along its village's "
+            "roads (see the README, rosters); replaced when the location is captured.",
+            default=False,
+        ),
     ),
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geo.crs import metric_crs_for
 from geo.i18n import tr, value_label
 from geo.layers import Layers
 from geo.schemas import SCHEMAS
@@ -64,7 +65,8 @@ def summarise(
                 in_difficulty=int(frame["in_difficulty"].sum()),
             )
         elif name == "roads":
-            km = frame.to_crs(layers.metric_crs()).length.sum() / 1000 if len(frame) else 0.0
+            # The roads' own UTM zone: the summary must not need areas or households.
+            km = frame.to_crs(metric_crs_for(frame)).length.sum() / 1000 if len(frame) else 0.0
             details = tr("sum_roads", lang, km=km)
         elif name == "equipment":
             cond = frame["condition"].value_counts()

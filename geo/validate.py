@@ -25,6 +25,7 @@ from geo.crs import WGS84
 from geo.errors import LayerError
 from geo.i18n import tr
 from geo.layers import Layers, empty_layer
+from geo.roster import RosterReport
 from geo.schemas import DIFFICULTY_CATEGORIES, SCHEMAS, WATER_LINE_KINDS, Column, LayerSchema
 from geo.settings import Language, Settings, get_settings
 
@@ -50,12 +51,33 @@ class Problem:
     count: int = 0
     params: dict[str, object] = field(default_factory=dict)
 
+    @property
+    def column_label(self) -> str:
+        """The column as the user's file names it, with the schema name when they differ."""
+        return _header_label(self.column, self.params)
+
     def message(self, lang: Language = "zh") -> str:
-        values = dict(self.params)
+        values = {k: v for k, v in self.params.items() if k not in {"headers", "rows"}}
+        personal = values.pop("personal", None)
+        if isinstance(personal, tuple):
+            values["columns"] = ", ".join(
+                f"{header} ({tr('personal_' + kind, lang)})" for header, kind in personal
+            )
         for key in ("dtype",):
             if key in values:
                 values[key] = tr(f"dtype_{values[key]}", lang)
-        return tr(self.code, lang, column=self.column, count=self.count, layer=self.layer, **values)
+        if self.code in {"missing_layer", "empty_layer"}:
+            values["how"] = tr(f"how_{self.layer}", lang)
+        for key in ("part", "whole"):
+            if key in values:
+                values[key] = _header_label(str(values[key]), self.params)
+        text = tr(
+            self.code, lang, column=self.column_label, count=self.count, layer=self.layer, **values
+        )
+        rows = self.params.get("rows")
+        if isinstance(rows, tuple) and rows:
+            text += tr("at_rows", lang, rows=_row_text(rows, lang))
+        return text
 
     def line(self, lang: Language = "zh") -> str:
         level = tr("fatal" if self.fatal else "warning", lang)
@@ -94,6 +116,33 @@ class ValidationReport:
             raise LayerError(msg, [p.line(lang) for p in self.errors])
 
 
+#: Where a row came from: the file's name, its number as the user sees it, and whether the
+#: file is a table (CSV, Excel: numbered like spreadsheet rows, header = row 1) or features.
+RowRef = tuple[str, int, bool]
+
+
+def _header_label(column: str, params: dict[str, object]) -> str:
+    """``留守儿童数 (left_behind)`` when the file's header differs from the schema's name."""
+    headers = params.get("headers")
+    header = headers.get(column) if isinstance(headers, dict) else None
+    return f"{header} ({column})" if header and header != column else column
+
+
+def _row_text(rows: tuple[RowRef, ...], lang: Language) -> str:
+    """``households.csv 第 3、5 行`` / ``households.csv rows 3, 5``, grouped by file."""
+    by_file: dict[tuple[str, bool], list[int]] = {}
+    for file, number, table in rows:
+        by_file.setdefault((file, table), []).append(number)
+    parts = []
+    for (file, table), numbers in by_file.items():
+        shown = numbers[:_EXAMPLES]
+        more = " …" if len(numbers) > _EXAMPLES else ""
+        sep = "、" if lang == "zh" else ", "
+        key = "rows_table" if table else "rows_features"
+        parts.append(tr(key, lang, file=file, rows=sep.join(map(str, shown)) + more))
+    return "; ".join(parts)
+
+
 def _examples(values: Iterable[object]) -> str:
     items = [str(v) for v in values]
     shown = ", ".join(items[:_EXAMPLES])
@@ -118,10 +167,24 @@ class _Checker:
         else:
             labels = pd.Series([f"#{i}" for i in frame.index], index=frame.index)
         self.labels = labels
+        refs = frame.attrs.get("rows")
+        self.refs: list[RowRef] | None = (
+            list(refs) if isinstance(refs, list) and len(refs) == len(frame) else None
+        )
 
     def add(
-        self, code: str, *, fatal: bool, column: str = "", count: int = 0, **params: object
+        self,
+        code: str,
+        *,
+        fatal: bool,
+        column: str = "",
+        count: int = 0,
+        mask: pd.Series | np.ndarray | None = None,
+        **params: object,
     ) -> None:
+        if mask is not None and self.refs is not None:
+            where = np.flatnonzero(np.asarray(mask, dtype=bool))
+            params["rows"] = tuple(self.refs[i] for i in where)
         self.problems.append(Problem(self.schema.name, code, fatal, column, count, params))
 
     def rows(self, mask: pd.Series | np.ndarray) -> str:
@@ -172,6 +235,7 @@ class _Checker:
                 fatal=col.required,
                 column=col.name,
                 count=int(unreadable.sum()),
+                mask=unreadable,
                 dtype=col.dtype,
                 values=_examples(raw[unreadable].astype(str).unique()),
             )
@@ -181,6 +245,7 @@ class _Checker:
                 fatal=True,
                 column=col.name,
                 count=int(blank.sum()),
+                mask=blank,
                 examples=self.rows(blank),
             )
         if col.allowed is not None:
@@ -193,6 +258,7 @@ class _Checker:
                     fatal=True,
                     column=col.name,
                     count=int(below.sum()),
+                    mask=below.fillna(False),
                     minimum=col.minimum,
                     examples=self.rows(below.fillna(False)),
                 )
@@ -201,7 +267,7 @@ class _Checker:
     def _as_text(self, raw: pd.Series) -> pd.Series:
         if pd.api.types.is_float_dtype(raw.dtype):
             integral = raw.dropna()
-            if (integral == np.round(integral)).all():
+            if np.isfinite(integral).all() and (integral == np.round(integral)).all():
                 raw = raw.astype("Int64")
         text = raw.astype("string").str.strip()
         return text.mask(text.eq(""))
@@ -266,6 +332,7 @@ class _Checker:
                 fatal=True,
                 column=col.name,
                 count=int(bad.sum()),
+                mask=bad,
                 values=_examples(values[bad].unique()),
                 allowed=", ".join(col.allowed),
             )
@@ -277,7 +344,11 @@ class _Checker:
         empty = ~_present(geoms)
         if empty.any():
             self.add(
-                "empty_geometry", fatal=True, count=int(empty.sum()), examples=self.rows(empty)
+                "empty_geometry",
+                fatal=True,
+                count=int(empty.sum()),
+                mask=empty,
+                examples=self.rows(empty),
             )
         present = ~empty
         # A single-part multi-point is a point in all but name.
@@ -293,6 +364,7 @@ class _Checker:
                 "wrong_geometry",
                 fatal=True,
                 count=int(wrong.sum()),
+                mask=wrong,
                 found=", ".join(sorted(set(types[wrong]))),
                 expected=", ".join(self.schema.geometries),
                 examples=self.rows(wrong),
@@ -579,15 +651,64 @@ def validate_layers(
         else [n for n, s in SCHEMAS.items() if s.required_layer]
     )
     for name in required:
-        if name not in frames:
-            problems.append(
-                Problem(name, "missing_layer", True, params={"layer_zh": SCHEMAS[name].zh})
-            )
+        if name not in frames or not len(frames[name]):
+            code = "missing_layer" if name not in frames else "empty_layer"
+            # An empty layer may be true (no facility yet): a warning; a missing one is fatal.
+            problems.append(Problem(name, code, name not in frames, params=_layer_help(name)))
     typed: dict[str, gpd.GeoDataFrame] = {}
     for name, frame in frames.items():
         out, found = validate_layer(name, frame, column_map=column_map)
         typed[name] = out
         problems += found
     problems += _cross_checks(typed, settings, today)
+    if "households" in frames:
+        problems += _roster_problems(frames["households"].attrs.get("roster") or [], frames)
+    problems = _in_users_words(problems, frames)
     report = ValidationReport(tuple(problems), tuple(n for n in SCHEMAS if n in frames))
     return Layers.from_dict(typed), report
+
+
+def _layer_help(name: str) -> dict[str, object]:
+    """Parameters of a missing/empty layer problem: its Chinese name (the how-to is a text)."""
+    return {"layer_zh": SCHEMAS[name].zh}
+
+
+def _in_users_words(problems: list[Problem], frames: dict[str, gpd.GeoDataFrame]) -> list[Problem]:
+    """Give every problem its layer's file headers, so messages name the columns as written."""
+    out = []
+    for p in problems:
+        frame = frames.get(p.layer)
+        headers = frame.attrs.get("headers") if frame is not None else None
+        if isinstance(headers, dict) and headers:
+            p = Problem(
+                p.layer, p.code, p.fatal, p.column, p.count, p.params | {"headers": headers}
+            )
+        out.append(p)
+    return out
+
+
+def _roster_problems(
+    reports: Sequence[RosterReport], frames: dict[str, gpd.GeoDataFrame]
+) -> list[Problem]:
+    """What reading each households roster dropped, left out and estimated (no value shown)."""
+    problems: list[Problem] = []
+    has_villages = "areas" in frames and (frames["areas"]["level"] == "village").any()
+
+    def add(code: str, fatal: bool, count: int = 0, **params: object) -> None:
+        problems.append(Problem("households", code, fatal, "", count, params))
+
+    for r in reports:
+        if r.personal:
+            add("roster_personal", False, len(r.personal), file=r.file, personal=r.personal)
+        if r.other:
+            add("roster_other", False, len(r.other), file=r.file, columns=", ".join(r.other))
+        if r.unmatched:
+            rows = tuple((r.file, n, True) for n, _ in r.unmatched)
+            code = "roster_unmatched" if has_villages else "roster_no_villages"
+            add(code, True, len(r.unmatched), file=r.file, rows=rows)
+        if r.estimated:
+            add("roster_estimated", False, r.estimated, file=r.file)
+        if r.without_roads:
+            villages = _examples(r.without_roads)
+            add("roster_no_roads", False, len(r.without_roads), file=r.file, villages=villages)
+    return problems

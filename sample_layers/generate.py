@@ -1244,6 +1244,7 @@ def _household_table(
         "care_agreement": care,
         "last_contact": dates(contact_days),
         "last_home_visit": dates(visit_days),
+        "location_estimated": [False] * len(single),  # every sample household has its point
     }
     return table
 

@@ -98,3 +98,21 @@ def test_validate_with_gcj02_keeps_a_wgs84_geopackage_and_says_so(
         gpd.read_file(out, layer="schools").to_crs(32649).distance(frames["schools"].to_crs(32649))
     )
     assert moved.max() < 0.01
+
+
+def test_validate_osm_import_lists_each_missing_layer_and_how(tmp_path: Path) -> None:
+    """Issue 22: an OSM import lacks areas and households; validate says so, nothing else."""
+    out = tmp_path / "o.gpkg"
+    village = ROOT / "tests" / "data" / "osm" / "village.osm"
+    assert (
+        runner.invoke(app, ["import-osm", "--file", str(village), "--out", str(out)]).exit_code == 0
+    )
+    result = runner.invoke(app, ["validate", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "metric CRS" not in result.output and "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("[错误]")]
+    assert len(errors) == 2
+    areas, households = errors
+    assert areas.startswith("[错误] areas: 缺少必需图层") and "tongan init --osm" in areas
+    assert households.startswith("[错误] households:") and "households.xlsx" in households
+    assert "总长" in result.output  # the roads' length is measured without any areas

@@ -297,5 +297,6 @@ def test_an_empty_categorical_column_is_a_problem_not_a_crash(
     frames["schools"] = read_layers(tmp_path, crs="EPSG:4326")["schools"]
     _, report = validate_layers(frames, today=TODAY)
     assert [p.line("en") for p in report.errors] == [
-        "[error] schools: required column kind has 1 empty value(s) (e.g. S1)"
+        "[error] schools: required column kind has 1 empty value(s) (e.g. S1) "
+        "(at schools.csv row(s) 2)"
     ]

@@ -122,6 +122,13 @@ def test_water_line_kind(tags: dict[str, str], kind: str | None) -> None:
         ({"natural": "water", "waterway": "riverbank"}, 100.0, None),
         ({"waterway": "riverbank"}, 100.0, None),
         ({"natural": "wetland"}, 100.0, None),
+        # issue 22: a campus reflecting pool, a fountain or a pool is no pond
+        ({"natural": "water", "water": "reflecting_pool"}, 300.0, None),
+        ({"natural": "water", "water": "fountain"}, 30.0, None),
+        ({"natural": "water", "amenity": "fountain"}, 30.0, None),
+        ({"natural": "water", "leisure": "swimming_pool"}, 300.0, None),
+        ({"natural": "water", "water": "wastewater"}, 3000.0, None),
+        ({"landuse": "basin", "covered": "yes"}, 3000.0, None),
         ({"landuse": "farmland"}, 100.0, None),
     ],
 )
@@ -159,7 +166,29 @@ def test_width_m(width: str, metres: float | None) -> None:
         ({"amenity": "kindergarten", "name": "城关中学"}, "kindergarten"),
         ({"amenity": "childcare"}, None),
         ({"amenity": "college"}, None),
+        ({"amenity": "university", "name": "深圳大学"}, None),
         ({"building": "school"}, None),
+        # issue 22: vocational and tertiary schools are left out, levels come from school:*
+        ({"amenity": "school", "name": "深圳市龙岗职业技术学校"}, None),
+        ({"amenity": "school", "name": "平江县职业中学"}, None),  # 中学 last, but vocational
+        ({"amenity": "school", "name": "大兴区第一中等专业学校"}, None),
+        ({"amenity": "school", "name": "北京信息职业技术学院"}, None),
+        ({"amenity": "school", "name": "华中师范大学附属小学"}, "primary"),  # the last word
+        ({"amenity": "school", "name": "北京师范大学大兴附属中学"}, "middle"),
+        ({"amenity": "school", "name": "龙岗区龙城小学附属幼儿园"}, "kindergarten"),
+        ({"amenity": "school", "isced:level": "4"}, None),
+        ({"amenity": "school", "isced:level": "5;6"}, None),
+        ({"amenity": "school", "isced:level": "3", "name": "Ressun lukio"}, "middle"),
+        ({"amenity": "school", "name": "Ressun lukio"}, "middle"),  # Helsinki upper secondary
+        ({"amenity": "school", "name": "Kruununhaan yläasteen koulu"}, "middle"),
+        ({"amenity": "school", "name": "Kaisaniemen ala-aste"}, "primary"),
+        ({"amenity": "school", "school": "vocational", "name": "城关学校"}, None),
+        ({"amenity": "school", "school:type": "vocational"}, None),
+        ({"amenity": "school", "school:level": "kindergarten;primary"}, "kindergarten"),
+        ({"amenity": "school", "school": "primary", "name": "城关学校"}, "primary"),
+        ({"amenity": "school", "school:level": "secondary", "name": "龙岗学校"}, "middle"),
+        ({"amenity": "school", "name:en": "Longgang Vocational School", "name": "龙岗学校"}, None),
+        ({"amenity": "school", "isced:level": "1;2", "name": "职业学校"}, "primary"),
     ],
 )
 def test_school_kind(tags: dict[str, str], kind: str | None) -> None:
@@ -234,6 +263,15 @@ def test_road_kind(tags: dict[str, str], kind: str | None) -> None:
 )  # fmt: skip
 def test_facility_kind(tags: dict[str, str], kind: str | None) -> None:
     assert _osm.facility_kind(tags) == kind
+
+
+@pytest.mark.parametrize(
+    ("tags", "pupils"),
+    [({"capacity": "480"}, 480), ({"student:count": "1200", "capacity": "1500"}, 1200),
+     ({"capacity": "about 300"}, None), ({}, None)],
+)  # fmt: skip
+def test_school_pupils(tags: dict[str, str], pupils: int | None) -> None:
+    assert _osm.school_pupils(tags) == pupils
 
 
 def test_osm_name_prefers_chinese() -> None:
@@ -451,6 +489,45 @@ def test_unreadable_file(tmp_path: Path) -> None:
         layers_from_osm_file(path)
 
 
+def _square(way: int, first: int, lon: float, lat: float, side: float, tags: str) -> str:
+    """An OSM XML closed way (four new nodes from ``first``) with the given tag elements."""
+    corners = [(lon, lat), (lon + side, lat), (lon + side, lat + side), (lon, lat + side)]
+    nodes = "".join(
+        f'<node id="{first + i}" lat="{y}" lon="{x}"/>' for i, (x, y) in enumerate(corners)
+    )
+    refs = "".join(f'<nd ref="{first + i}"/>' for i in (0, 1, 2, 3, 0))
+    return f'{nodes}<way id="{way}">{refs}{tags}</way>\n'
+
+
+def test_campus_snippet_schools_and_waters(tmp_path: Path) -> None:
+    """Hand-written: a vocational college with a reflecting pool, a middle school, a pond."""
+
+    def t(k: str, v: str) -> str:
+        return f'<tag k="{k}" v="{v}"/>'
+
+    path = tmp_path / "campus.osm"
+    body = (
+        _square(1, 10, 114.20, 22.70, 0.003, t("amenity", "school") + t("name", "龙岗职业技术学校"))
+        + _square(2, 20, 114.201, 22.701, 0.0002, t("natural", "water") + t("water", "reflecting_pool"))
+        + _square(3, 30, 114.21, 22.70, 0.002, t("amenity", "school") + t("name", "龙城初级中学")
+                  + t("capacity", "1350"))
+        + _square(4, 40, 114.22, 22.70, 0.0003, t("natural", "water"))
+        + _square(5, 50, 114.23, 22.70, 0.0001, t("natural", "water") + t("amenity", "fountain"))
+        + '<node id="60" lat="22.71" lon="114.2"><tag k="amenity" v="school"/>'
+        '<tag k="name" v="深圳大学附属实验小学"/></node>\n'
+        '<node id="61" lat="22.71" lon="114.21"><tag k="amenity" v="school"/>'
+        '<tag k="name" v="龙岗区成人教育培训学校"/></node>\n'
+    )  # fmt: skip
+    path.write_text(f'<?xml version="1.0"?>\n<osm version="0.6">\n{body}</osm>\n', "utf-8")
+    layers = layers_from_osm_file(path)
+    schools = as_dict(layers["schools"], ["name", "kind", "pupils"])
+    assert schools == {
+        "way/3": ("龙城初级中学", "middle", 1350),
+        "node/60": ("深圳大学附属实验小学", "primary", 0),
+    }
+    assert as_dict(layers["waters"], ["kind"]) == {"way/4": ("pond",)}
+
+
 def test_file_without_usable_features(tmp_path: Path) -> None:
     path = tmp_path / "bench.osm"
     path.write_text(
@@ -535,6 +612,11 @@ def test_helsinki_known_features(imported: dict[Path, dict[str, gpd.GeoDataFrame
     ]
     schools = layers["schools"].set_index("name")
     assert schools.loc["Kaisaniemen ala-aste", "kind"] == "primary"
+    # issue 22: the upper-secondary lukio and the lower-secondary yläaste are no primary schools;
+    # the college (amenity=college) and the university stay out.
+    assert schools.loc["Ressun lukio", "kind"] == "middle"
+    assert schools.loc["Kruununhaan yläasteen koulu", "kind"] == "middle"
+    assert "Ruotsinkielinen sosiaalitieteiden koulu" not in schools.index
     point = schools.geometry["Kaisaniemen ala-aste"]
     assert shapely.box(24.935, 60.164, 24.954, 60.180).contains(point)
 
