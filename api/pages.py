@@ -569,7 +569,11 @@ def _siting(ctx: Context, params: SitingParams) -> tuple[Layers, SitingResult]:
 
     metric = ctx.metric
     return metric, site_facilities(
-        metric, settings=ctx.settings, model=params.model, k=params.k, standard_m=params.standard_m
+        metric,
+        settings=ctx.settings,
+        model=params.model,
+        k=params.k,
+        standard_m=allowed_standard(ctx, params.standard_m),
     )
 
 
@@ -637,10 +641,28 @@ class CoverageParams(BaseModel):
     )
 
 
-def _coverage(ctx: Context, standard_m: float | None) -> CoverageResult:
+def allowed_standard(ctx: Context, standard_m: float | None) -> float | None:
+    """The walking standard a page uses: as asked for an authorised role, otherwise quantised
+    to ``privacy.standard_step_m`` (:func:`analysis.privacy.quantise_distance`, issue 15)."""
+    from analysis.privacy import quantise_distance
+
+    if ctx.authorised:
+        return standard_m
+    asked = ctx.settings.walking_standard_m if standard_m is None else standard_m
+    return quantise_distance(asked, step_m=ctx.settings.privacy.standard_step_m)
+
+
+def _coverage(ctx: Context, standard_m: float | None) -> tuple[CoverageResult, gpd.GeoDataFrame]:
+    """The coverage result as the page's role may see it (:meth:`CoverageResult.public` when
+    not authorised), and the uncovered households counted in map hexagons."""
     from analysis.coverage import assess_coverage
 
-    return assess_coverage(ctx.metric, settings=ctx.settings, standard_m=standard_m)
+    result = assess_coverage(
+        ctx.metric, settings=ctx.settings, standard_m=allowed_standard(ctx, standard_m)
+    )
+    h = result.households
+    cells = map_cells(ctx, h.loc[~h["covered"]], ["children", "left_behind", "in_difficulty"])
+    return (result if ctx.authorised else result.public(ctx.settings)), cells
 
 
 @page(
@@ -656,10 +678,8 @@ def coverage(ctx: Context, params: BaseModel) -> PageResult:
     from maps.coverage import coverage_map
 
     assert isinstance(params, CoverageParams)
-    result = _coverage(ctx, params.standard_m)
-    h = result.households
+    result, cells = _coverage(ctx, params.standard_m)
     zh = ctx.lang == "zh"
-    uncovered = h.loc[~h["covered"]]
     figures = [
         ("步行标准(米)" if zh else "Walking standard (m)", f"{result.standard_m:.0f}"),
         ("儿童总数" if zh else "Children", str(result.children)),
@@ -667,11 +687,11 @@ def coverage(ctx: Context, params: BaseModel) -> PageResult:
         ("覆盖率" if zh else "Share covered", f"{result.share_covered:.1%}"),
         (
             "未覆盖留守儿童" if zh else "Left-behind children uncovered",
-            str(int(uncovered["left_behind"].sum())),
+            str(result.total("left_behind", uncovered=True)),
         ),
         (
             "未覆盖困境儿童" if zh else "Children in difficulty uncovered",
-            str(int(uncovered["in_difficulty"].sum())),
+            str(result.total("in_difficulty", uncovered=True)),
         ),
         (
             "缺口区域" if zh else "Gap areas",
@@ -679,7 +699,6 @@ def coverage(ctx: Context, params: BaseModel) -> PageResult:
         ),
         ("政策检查问题" if zh else "Policy findings", str(len(result.checks))),
     ]
-    cells = map_cells(ctx, uncovered, ["children", "left_behind", "in_difficulty"])
     gaps = result.gaps if ctx.authorised else result.gaps.loc[~result.gaps["small"]]
     tables: dict[str, pd.DataFrame] = {
         "villages": result.villages,
@@ -696,13 +715,14 @@ def coverage(ctx: Context, params: BaseModel) -> PageResult:
 
 
 def _gap_collection(ctx: Context) -> gpd.GeoDataFrame:
-    gaps = _coverage(ctx, None).gaps
+    gaps = _coverage(ctx, None)[0].gaps
     return gaps if ctx.authorised else gaps.loc[~gaps["small"]]
 
 
 RESULT_COLLECTIONS["gap_areas"] = ResultCollection(
     "覆盖缺口区域 gap areas",
-    "Clusters of households beyond the walking standard, with counts (small clusters only for authorised roles).",
+    "Households beyond the walking standard: clusters for authorised roles; otherwise groups of "
+    "adjacent hexagon cells, each with at least the minimum households, counts rounded.",
     _gap_collection,
 )
 

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from analysis.privacy import suppress_small_counts
+from analysis.privacy import public_table
 from api.auth import AuthError, Principal, token_of
 from api.data_api import api_router
 from api.ogc import Collection, ogc_router
@@ -283,9 +283,9 @@ def create_app(
             layer_url(params, lang, basemap),  # large layers go by URL: see map_layer
         )
         result = page.build(ctx, params)
-        if not sees:  # downloads and the data API alike: small groups of children withheld
+        if not sees:  # downloads and the data API alike: small groups withheld, counts rounded
             tables = {
-                name: suppress_small_counts(frame, settings=settings.privacy)
+                name: public_table(frame, settings=settings.privacy)
                 for name, frame in result.tables.items()
             }
             result = dataclasses.replace(result, tables=tables)

@@ -88,6 +88,24 @@ class PrivacySettings(BaseModel):
         ge=1,
         description="A cell (or village) counting fewer children than this is suppressed for roles without household access (issue 9).",
     )
+    round_base: int = Field(
+        5,
+        ge=1,
+        description=(
+            "Every count of children or households a role without household access sees is "
+            "rounded to a multiple of this, after suppression, so two answers never differ by "
+            "fewer than this many (issue 15; equal to min_children by default) (ours)."
+        ),
+    )
+    standard_step_m: float = Field(
+        100.0,
+        gt=0,
+        description=(
+            "A walking standard asked for by a role without household access is rounded to a "
+            "multiple of this (at least one step), so a sweep of standards cannot isolate one "
+            "household between two nearby values (issue 15) (ours)."
+        ),
+    )
 
 
 class RiskSettings(BaseModel):

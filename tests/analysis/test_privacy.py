@@ -42,7 +42,8 @@ def test_cells_count_and_suppress_small_ones() -> None:
     )
     assert len(cells) == 2
     big = cells[~cells["suppressed"]].iloc[0]
-    assert big["households"] == 6 and big["children"] == 8
+    # 6 households and 8 children, shown rounded to multiples of round_base (5): 5 and 10
+    assert big["households"] == 5 and big["children"] == 10
     small = cells[cells["suppressed"]].iloc[0]
     assert pd.isna(small["children"]) and pd.isna(small["households"])
     # every household lies in its cell
@@ -57,7 +58,7 @@ def test_totals_are_preserved_without_suppression() -> None:
     cells = aggregate_households(
         _households(pts, children),
         columns=["children"],
-        settings=PrivacySettings(cell_m=400, min_households=1, min_children=1),
+        settings=PrivacySettings(cell_m=400, min_households=1, min_children=1, round_base=1),
     )
     assert cells["households"].sum() == 300
     assert cells["children"].sum() == sum(children)
