@@ -212,8 +212,9 @@ def quantise_distance(value_m: float, *, step_m: float) -> float:
 
 
 #: Columns rounded to ``round_base`` for roles without household access: the counted columns,
-#: and ``exposed`` (children a flood-review facility serves, summed from its households).
-_ROUNDED_MARKERS = (*_COUNT_MARKERS[:-1], "exposed")
+#: ``exposed`` (children a flood-review facility serves, summed from its households) and the
+#: siting demand (``weight``, ``gain``, households ``covered_before``/``covered_after``).
+_ROUNDED_MARKERS = (*_COUNT_MARKERS[:-1], "exposed", "weight", "gain", "covered_")
 
 
 def _is_count(frame: pd.DataFrame, col: object) -> bool:
@@ -226,6 +227,22 @@ def _is_count(frame: pd.DataFrame, col: object) -> bool:
     )
 
 
+def public_figures(figures: Mapping[str, float], *, settings: PrivacySettings) -> dict[str, float]:
+    """Summary figures as a role without household access sees them: every figure named for a
+    count of people (as in :func:`public_table`) rounded to ``settings.round_base``, and
+    ``share_X`` recomputed from the rounded ``X_covered / X``; NaN stays NaN."""
+    out: dict[str, float] = {}
+    for key, value in figures.items():
+        counted = any(m in key for m in _ROUNDED_MARKERS) and not key.startswith("share_")
+        ok = counted and value == value
+        out[key] = float(round_count(value, base=settings.round_base)) if ok else value
+    for key in out:
+        base = key.removeprefix("share_")
+        if key.startswith("share_") and base in out and f"{base}_covered" in out:
+            out[key] = out[f"{base}_covered"] / out[base] if out[base] else math.nan
+    return out
+
+
 def public_table(frame: pd.DataFrame, *, settings: PrivacySettings) -> pd.DataFrame:
     """A table as a role without household access sees it: small rows withheld, counts rounded.
 
@@ -233,7 +250,8 @@ def public_table(frame: pd.DataFrame, *, settings: PrivacySettings) -> pd.DataFr
        children.
     2. Every numeric column counting children or households (names holding ``children``,
        ``left_behind``, ``in_difficulty`` or ``households``, e.g. ``children_covered``,
-       ``near_households``, ``weighted_children``; also ``exposed``) is rounded to a multiple of
+       ``near_households``, ``weighted_children``; also ``exposed``, ``weight``, ``gain``,
+       ``covered_before``/``covered_after``) is rounded to a multiple of
        ``settings.round_base``, so two answers never differ by 1 to ``round_base - 1``.
     3. A share ``share_X`` is recomputed as ``X_covered / X`` from the rounded counts when both
        columns are there (missing when ``X`` is 0 or withheld).

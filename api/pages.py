@@ -7,6 +7,7 @@ beside it and the tables offered for download.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 from shapely.geometry import Point
 
+from analysis.privacy import public_table
 from geo.errors import InputError
 from geo.i18n import in_language
 from geo.layers import Layers
@@ -119,6 +121,16 @@ def map_cells(ctx: Context, households: gpd.GeoDataFrame, columns: list[str]) ->
         privacy = privacy.model_copy(update={"cell_m": privacy.cell_m * 2})
         cells = aggregate_households(households, columns=columns, settings=privacy)
     return cells
+
+
+def shown_count(ctx: Context, value: float) -> str:
+    """A count of children or households as the page's role may see it: exact when authorised,
+    otherwise rounded to ``privacy.round_base`` (:func:`analysis.privacy.round_count`)."""
+    from analysis.privacy import round_count
+
+    if ctx.authorised:
+        return str(int(value))
+    return str(round_count(value, base=ctx.settings.privacy.round_base))
 
 
 Builder = Callable[[Context, BaseModel], PageResult]
@@ -259,7 +271,7 @@ def flood(ctx: Context, params: BaseModel) -> PageResult:
     figures.append(
         (
             "高风险机构儿童" if ctx.lang == "zh" else "Children at high-hazard places",
-            str(exposed["high"]),
+            shown_count(ctx, exposed["high"]),
         )
     )
     due = "、".join(r.label(ctx.lang) for r in review.reviews) or (
@@ -314,10 +326,13 @@ _ITEMS: dict[str, dict[Language, str]] = {
 
 
 def _risk(ctx: Context, day: dt.date) -> tuple[Layers, RiskResult]:
+    """The risk result as the page's role may see it (:meth:`RiskResult.public` when not
+    authorised: counts near each spot rounded)."""
     from analysis.risk import assess_risk
 
     metric = ctx.metric
-    return metric, assess_risk(metric, settings=ctx.settings, date=day)
+    result = assess_risk(metric, settings=ctx.settings, date=day)
+    return metric, (result if ctx.authorised else result.public(ctx.settings.privacy))
 
 
 def _spot_cells(ctx: Context, spots: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -531,14 +546,14 @@ def visits(ctx: Context, params: BaseModel) -> PageResult:
     name = metric.areas.set_index("code")["name"].get(village, village)
     figures = [
         ("村" if zh else "Village", f"{name} ({village})"),
-        ("应走访户数" if zh else "Households in scope", str(len(plan.schedule))),
-        ("家访已逾期" if zh else "Visits overdue", str(len(plan.overdue))),
-        ("本周到期" if zh else "Due this week", str(len(plan.due_week))),
+        ("应走访户数" if zh else "Households in scope", shown_count(ctx, len(plan.schedule))),
+        ("家访已逾期" if zh else "Visits overdue", shown_count(ctx, len(plan.overdue))),
+        ("本周到期" if zh else "Due this week", shown_count(ctx, len(plan.due_week))),
         (
             "未签委托照护协议" if zh else "No care agreement",
-            str(int(plan.schedule["no_care_agreement"].sum())),
+            shown_count(ctx, int(plan.schedule["no_care_agreement"].sum())),
         ),
-        ("今日走访" if zh else "Visits today", str(len(plan.stops))),
+        ("今日走访" if zh else "Visits today", shown_count(ctx, len(plan.stops))),
     ]
     cells = None
     if not ctx.authorised:
@@ -568,13 +583,23 @@ def _siting(ctx: Context, params: SitingParams) -> tuple[Layers, SitingResult]:
     from analysis.siting import site_facilities
 
     metric = ctx.metric
-    return metric, site_facilities(
+    result = site_facilities(
         metric,
         settings=ctx.settings,
         model=params.model,
         k=params.k,
         standard_m=allowed_standard(ctx, params.standard_m),
     )
+    if ctx.authorised:
+        return metric, result
+    # the tables and popups of roles without household access: demand counts rounded
+    privacy = ctx.settings.privacy
+    public = dataclasses.replace(
+        result,
+        villages=public_table(result.villages, settings=privacy),
+        chosen=public_table(result.chosen, settings=privacy),
+    )
+    return metric, public
 
 
 def _candidate_text(result: SitingResult, zh: bool) -> str:
@@ -607,7 +632,11 @@ def siting(ctx: Context, params: BaseModel) -> PageResult:
         ("新建站点" if zh else "New sites", str(len(result.chosen))),
         ("覆盖率(前)" if zh else "Coverage before", f"{result.coverage_before:.1%}"),
         ("覆盖率(后)" if zh else "Coverage after", f"{result.coverage_after:.1%}"),
-        ("仍未覆盖户数" if zh else "Households still uncovered", str(len(result.uncovered))),
+        ("步行标准(米)" if zh else "Walking standard (m)", f"{result.standard_m:.0f}"),
+        (
+            "仍未覆盖户数" if zh else "Households still uncovered",
+            shown_count(ctx, len(result.uncovered)),
+        ),
         ("候选站点" if zh else "Candidate sites", _candidate_text(result, zh)),
         (
             "求解" if zh else "Solver",

@@ -472,11 +472,12 @@ def create_app(
             metric,
         )
         for cid, collection in RESULT_COLLECTIONS.items():
+            load = functools.partial(collection.load, ctx)
             out[cid] = Collection(
                 cid,
                 collection.title,
                 collection.description,
-                functools.partial(collection.load, ctx),
+                load if principal.sees_households else functools.partial(_public, load, settings),
                 f"{snap.version}-{principal.sees_households}",
             )
         return out
@@ -533,6 +534,12 @@ def _basemap(request: Request, settings: Settings) -> Basemap:
 
 def _same(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame
+
+
+def _public(load: Callable[[], gpd.GeoDataFrame], settings: Settings) -> gpd.GeoDataFrame:
+    """A result collection as a role without household access gets it (as the pages' tables)."""
+    out = public_table(load(), settings=settings.privacy)
+    return gpd.GeoDataFrame(out, geometry=out.geometry.name, crs=out.crs)
 
 
 def _audited(request: Request, principal: Principal) -> bool:

@@ -82,7 +82,7 @@ def overview_map(
     (a county's 15,000 village roads are a grey mat at county zoom and cost seconds to draw).
     """
     wgs = layers.to_crs(WGS84)
-    m = base_map(wgs.areas if len(wgs.areas) else wgs.households, lang=lang)
+    m = base_map(wgs.areas if len(wgs.areas) else wgs.roads, lang=lang)
 
     group = folium.FeatureGroup(name=_t("areas", lang))
     if by_url := _by_url(remote, wgs.areas):

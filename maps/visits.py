@@ -46,7 +46,13 @@ def visits_map(
     lang: Language = "zh",
 ) -> folium.Map:
     """Home visits of one village: route and households (authorised) or aggregate counts."""
-    m = base_map(plan.schedule if len(plan.schedule) else plan.route, lang=lang)
+    # without household access the view fits the hexagon cells: the households' own extent
+    # would give four households' coordinates away
+    if authorised or aggregates is None or not len(aggregates):
+        view = plan.schedule if authorised and len(plan.schedule) else plan.route
+    else:
+        view = aggregates
+    m = base_map(view, lang=lang)
     if authorised:
         route = plan.route.to_crs(WGS84)
         rg = folium.FeatureGroup(name=_t("route", lang))
