@@ -111,7 +111,7 @@ class RiskResult:
 _COUNT_TEXT = (
     (
         "explanation",
-        re.compile(r"步行范围内儿童 \d+ 名(近水 \d+ 户)"),
+        re.compile(r"步行范围内儿童 \d+ 名\(近水 \d+ 户\)"),
         "步行范围内儿童 {c} 名(近水 {n} 户)",
     ),
     (

@@ -92,3 +92,14 @@ def test_authorised_coverage_keeps_the_detailed_gaps(sample: Layers) -> None:
     gaps = body["tables"]["gaps"]["features"]
     assert len(gaps) == len(detailed.gaps)
     assert [g["properties"]["households"] for g in gaps] == detailed.gaps["households"].tolist()
+
+
+def test_anonymous_risk_spots_show_rounded_counts(anonymous: TestClient) -> None:
+    body = anonymous.get("/api/risk?date=2026-07-15&lang=en").json()
+    spots = [f["properties"] for f in body["tables"]["spots"]["features"]]
+    assert spots
+    for s in spots:
+        for col in ("children_near", "near_households", "weighted_children"):
+            assert s[col] is None or s[col] % 5 == 0, (col, s[col])
+        if s["children_near"] is not None:
+            assert f"{int(s['children_near'])} children within walking distance" in s["explanation"]
