@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -52,7 +53,7 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 from shapely.ops import substring
 
-from analysis.privacy import lattice_gaps, public_table
+from analysis.privacy import lattice_gaps, public_table, round_count
 from geo.crs import require_metric
 from geo.errors import InputError, LayerError
 from geo.layers import Layers
@@ -231,6 +232,7 @@ class CoverageResult:
             county=public_table(self.county, settings=privacy),
             gaps=gaps,
             checks=policy_checks(self.facilities, self.areas, villages, settings=settings),
+            notes=tuple(_public_note(n, privacy.round_base) for n in self.notes),
             public_view=True,
         )
 
@@ -238,6 +240,21 @@ class CoverageResult:
     def share_covered(self) -> float:
         """Share of children covered (NaN when there are no children)."""
         return self.children_covered / self.children if self.children else math.nan
+
+
+#: Notes that open with a count of households.
+_HOUSEHOLD_NOTES = ("off_road", "unreachable")
+
+
+def _public_note(note: CoverageNote, base: int) -> CoverageNote:
+    """``note`` with its opening count of households rounded to ``base`` (public views)."""
+    if note.code not in _HOUSEHOLD_NOTES:
+        return note
+
+    def rounded(text: str) -> str:
+        return re.sub(r"^\d+", lambda m: str(round_count(int(m.group()), base=base)), text)
+
+    return CoverageNote(note.code, rounded(note.zh), rounded(note.en))
 
 
 # --------------------------------------------------------------------------------------------

@@ -253,18 +253,24 @@ def public_table(frame: pd.DataFrame, *, settings: PrivacySettings) -> pd.DataFr
        ``near_households``, ``weighted_children``; also ``exposed``, ``weight``, ``gain``,
        ``covered_before``/``covered_after``) is rounded to a multiple of
        ``settings.round_base``, so two answers never differ by 1 to ``round_base - 1``.
-    3. A share ``share_X`` is recomputed as ``X_covered / X`` from the rounded counts when both
+    3. Distances of households summed up per place (``median_dist_m``, ``p90_dist_m``: any
+       column ending ``_dist_m``) are rounded to ``settings.standard_step_m``.
+    4. A share ``share_X`` is recomputed as ``X_covered / X`` from the rounded counts when both
        columns are there (missing when ``X`` is 0 or withheld).
 
     Applying it twice gives the same table. Frames without such columns come back unchanged.
     """
     out = suppress_small_counts(frame, settings=settings)
     counts = [c for c in out.columns if _is_count(out, c)]
-    if not counts:
+    if not counts and not any(str(c).endswith("_dist_m") for c in out.columns):
         return out
     out = out.copy() if out is frame else out
     for col in counts:
         out[col] = _rounded(out[col], settings.round_base)
+    for col in [c for c in out.columns if str(c).endswith("_dist_m")]:
+        if pd.api.types.is_numeric_dtype(out[col]):  # walks of a few households: to the step
+            step = settings.standard_step_m
+            out[col] = np.floor(pd.to_numeric(out[col]).astype(float) / step + 0.5) * step
     for col in out.columns:
         base = str(col).removeprefix("share_")
         if str(col).startswith("share_") and base in out and f"{base}_covered" in out:

@@ -21,7 +21,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 from shapely.geometry import Point
 
-from analysis.privacy import public_table
+from analysis.privacy import public_table, round_count
 from geo.errors import InputError
 from geo.i18n import in_language
 from geo.layers import Layers
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from analysis.flood import FloodReview
     from analysis.risk import RiskResult
     from analysis.siting import SitingResult
+    from geo.summary import LayerSummary
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,23 @@ def page(
     return register
 
 
+def _public_summary(ctx: Context, row: LayerSummary) -> LayerSummary:
+    """The households' summary row with its counts rounded when the role is not authorised."""
+    from geo.i18n import tr
+
+    if ctx.authorised or row.layer != "households":
+        return row
+    hh = ctx.layers.households
+    base = ctx.settings.privacy.round_base
+    totals = {
+        c: round_count(float(pd.to_numeric(hh[c], errors="coerce").fillna(0).sum()), base=base)
+        for c in ("children", "left_behind", "in_difficulty")
+    }
+    details = tr("sum_households", ctx.lang, **totals)
+    features = round_count(row.features, base=base)
+    return dataclasses.replace(row, features=features, details=details)
+
+
 @page(
     "overview",
     title={"zh": "数据总览", "en": "Data overview"},
@@ -192,13 +210,10 @@ def overview(ctx: Context, _params: BaseModel) -> PageResult:
 
     metric = ctx.metric
     cells = map_cells(ctx, metric.households, ["children", "left_behind", "in_difficulty"])
-    figures = [
-        (row.title, f"{row.features}")
-        for row in summarise(ctx.layers, lang=ctx.lang)
-        if row.present
-    ]
+    rows = [_public_summary(ctx, row) for row in summarise(ctx.layers, lang=ctx.lang)]
+    figures = [(row.title, f"{row.features}") for row in rows if row.present]
     table = pd.DataFrame(
-        [(r.layer, r.title, r.features, r.details) for r in summarise(ctx.layers, lang=ctx.lang)],
+        [(r.layer, r.title, r.features, r.details) for r in rows],
         columns=["layer", "title", "features", "details"],
     )
     cells_out = cells.drop(columns=[]).copy()
@@ -244,12 +259,17 @@ _FLOOD_LEVELS: dict[str, dict[Language, str]] = {
 def _flood_review(ctx: Context, params: FloodParams) -> FloodReview:
     from analysis.flood import review_institutions
 
-    return review_institutions(
+    review = review_institutions(
         ctx.metric,
         settings=ctx.settings,
         date=params.date or ctx.today,
         region=params.region,
     )
+    if ctx.authorised:
+        return review
+    # children a facility serves are summed from its village's households: rounded (issue 15)
+    institutions = public_table(review.institutions, settings=ctx.settings.privacy)
+    return dataclasses.replace(review, institutions=institutions)
 
 
 @page(

@@ -246,7 +246,7 @@ def test_public_table_rounds_every_count_and_recomputes_shares() -> None:
             "children": [21, 4, 38],
             "children_covered": [9, 2, 38],
             "share_children": [9 / 21, 0.5, 1.0],
-            "median_dist_m": [800.0, 100.0, 50.0],
+            "median_dist_m": [812.4, 149.0, 50.0],
         }
     )
     out = public_table(villages, settings=PrivacySettings())
@@ -255,7 +255,7 @@ def test_public_table_rounds_every_count_and_recomputes_shares() -> None:
     assert out["children_covered"].tolist()[0::2] == [10, 40]
     assert out["share_children"].tolist()[0::2] == [0.5, 1.0]  # 10 / 20, from the rounded counts
     assert out.loc[1, ["households", "children"]].isna().all()  # 4 children: withheld
-    assert out["median_dist_m"].tolist() == [800.0, 100.0, 50.0]
+    assert out["median_dist_m"].tolist() == [800.0, 100.0, 100.0]  # to standard_step_m
     pd.testing.assert_frame_equal(public_table(out, settings=PrivacySettings()), out)
 
 

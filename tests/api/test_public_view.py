@@ -103,3 +103,18 @@ def test_anonymous_risk_spots_show_rounded_counts(anonymous: TestClient) -> None
             assert s[col] is None or s[col] % 5 == 0, (col, s[col])
         if s["children_near"] is not None:
             assert f"{int(s['children_near'])} children within walking distance" in s["explanation"]
+
+
+def test_anonymous_flood_and_overview_counts_are_rounded(
+    sample: Layers, anonymous: TestClient
+) -> None:
+    flood = anonymous.get("/api/flood-review?date=2026-07-15&lang=en").json()
+    inst = [f["properties"] for f in flood["tables"]["institutions"]["features"]]
+    assert inst and all(p["exposed"] is None or p["exposed"] % 5 == 0 for p in inst)
+    assert int(_figure(flood, "Children at high-hazard places")) % 5 == 0
+    layers = anonymous.get("/maps/overview/download.csv?lang=en").content.decode("utf-8-sig")
+    assert int(sample.households["children"].sum()) == 4858
+    assert "4860 children:" in layers and "4858" not in layers  # rounded to 5
+    ogc = anonymous.get("/ogc/collections/chosen_sites/items").json()
+    for f in ogc["features"]:
+        assert f["properties"]["households_gained"] % 5 == 0
