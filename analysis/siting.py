@@ -20,6 +20,7 @@ or just ``left_behind_i`` / ``in_difficulty_i``, or any vector given (e.g. drown
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -30,6 +31,7 @@ import pandas as pd
 import shapely
 
 from analysis import _locate
+from analysis.privacy import public_table
 from geo.crs import require_metric
 from geo.errors import InputError, LayerError, NetworkError
 from geo.layers import Layers
@@ -40,7 +42,7 @@ from geo.network import (
     distances_from,
     snap_points,
 )
-from geo.settings import Settings
+from geo.settings import PrivacySettings, Settings
 
 __all__ = ["MODELS", "WEIGHTS", "SitingResult", "demand_weights", "site_facilities"]
 
@@ -114,6 +116,18 @@ class SitingResult:
     coverage_after: float
     candidate_spacing_m: float | None
     candidates_thinned_from: int | None
+
+    def public(self, settings: PrivacySettings) -> SitingResult:
+        """The tables of a role without household access (issue 15): the chosen sites' and the
+        villages' demand (``gain``, ``households_gained``, ``weight``, households covered)
+        rounded to ``settings.round_base`` (:func:`analysis.privacy.public_table`). The
+        household rows stay for the hexagon cells of the map, which draws them only when
+        authorised; sites are road nodes or given candidates, never households."""
+        return dataclasses.replace(
+            self,
+            villages=public_table(self.villages, settings=settings),
+            chosen=public_table(self.chosen, settings=settings),
+        )
 
 
 def demand_weights(

@@ -21,7 +21,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 from shapely.geometry import Point
 
-from analysis.privacy import public_table, round_count
+from analysis.privacy import round_count
 from geo.errors import InputError
 from geo.i18n import in_language
 from geo.layers import Layers
@@ -265,11 +265,7 @@ def _flood_review(ctx: Context, params: FloodParams) -> FloodReview:
         date=params.date or ctx.today,
         region=params.region,
     )
-    if ctx.authorised:
-        return review
-    # children a facility serves are summed from its village's households: rounded (issue 15)
-    institutions = public_table(review.institutions, settings=ctx.settings.privacy)
-    return dataclasses.replace(review, institutions=institutions)
+    return review if ctx.authorised else review.public(ctx.settings.privacy)
 
 
 @page(
@@ -610,16 +606,7 @@ def _siting(ctx: Context, params: SitingParams) -> tuple[Layers, SitingResult]:
         k=params.k,
         standard_m=allowed_standard(ctx, params.standard_m),
     )
-    if ctx.authorised:
-        return metric, result
-    # the tables and popups of roles without household access: demand counts rounded
-    privacy = ctx.settings.privacy
-    public = dataclasses.replace(
-        result,
-        villages=public_table(result.villages, settings=privacy),
-        chosen=public_table(result.chosen, settings=privacy),
-    )
-    return metric, public
+    return metric, (result if ctx.authorised else result.public(ctx.settings.privacy))
 
 
 def _candidate_text(result: SitingResult, zh: bool) -> str:
