@@ -1,7 +1,7 @@
 """Gap areas of the sample as each role gets them (issue 15): how many shapes and vertices, and
 how many vertices fall within 0.3 m / 25 m of a household.
 
-Run: ``python benchmarks/bench_privacy.py`` from the repository root.
+Run: ``.venv/bin/python benchmarks/bench_privacy.py`` from the repository root.
 """
 
 from __future__ import annotations

@@ -76,7 +76,9 @@ class PrivacySettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     cell_m: float = Field(
-        500.0, gt=0, description="Side of the hexagonal cells households are counted in (ours)."
+        500.0,
+        gt=0,
+        description="Flat-to-flat width of the hexagonal cells households are counted in (ours).",
     )
     min_households: int = Field(
         5,
