@@ -120,13 +120,21 @@ class SitingResult:
     def public(self, settings: PrivacySettings) -> SitingResult:
         """The tables of a role without household access (issue 15): the chosen sites' and the
         villages' demand (``gain``, ``households_gained``, ``weight``, households covered)
-        rounded to ``settings.round_base`` (:func:`analysis.privacy.public_table`). The
+        rounded to ``settings.round_base`` (:func:`analysis.privacy.public_table`), the shares
+        computed from the rounded covered and total weights. The
         household rows stay for the hexagon cells of the map, which draws them only when
         authorised; sites are road nodes or given candidates, never households."""
+        villages = public_table(self.villages, settings=settings)
+        # shares of the rounded demand: the covered weight rounded, over the rounded weight
+        weight = pd.to_numeric(villages["weight"]).astype(float)
+        for col in ("share_before", "share_after"):
+            covered = self.villages[col].to_numpy(dtype=float) * self.villages["weight"].to_numpy(
+                dtype=float
+            )
+            rounded = np.floor(covered / settings.round_base + 0.5) * settings.round_base
+            villages[col] = np.where(weight > 0, rounded / np.where(weight > 0, weight, 1), 0.0)
         return dataclasses.replace(
-            self,
-            villages=public_table(self.villages, settings=settings),
-            chosen=public_table(self.chosen, settings=settings),
+            self, villages=villages, chosen=public_table(self.chosen, settings=settings)
         )
 
 

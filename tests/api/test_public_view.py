@@ -118,3 +118,13 @@ def test_anonymous_flood_and_overview_counts_are_rounded(
     ogc = anonymous.get("/ogc/collections/chosen_sites/items").json()
     for f in ogc["features"]:
         assert f["properties"]["households_gained"] % 5 == 0
+
+
+def test_anonymous_siting_shares_come_from_rounded_weights(anonymous: TestClient) -> None:
+    body = anonymous.get("/api/siting?standard_m=1049&lang=en").json()
+    assert _figure(body, "Walking standard (m)") == "1000"
+    for v in body["tables"]["villages"]:
+        assert v["weight"] % 5 == 0 and v["covered_before"] % 5 == 0
+        if v["weight"]:
+            covered = v["share_before"] * v["weight"]
+            assert covered == pytest.approx(5 * round(covered / 5), abs=1e-6)
