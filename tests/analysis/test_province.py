@@ -344,3 +344,15 @@ def test_a_county_whose_task_keeps_failing_is_reported_failed(
     assert b["reason_en"] == "risk: OSError: disk full"
     assert _row(result, A)["status"] == "ok" and _row(result, A)["spots"] == 2
     assert result.failed == [B]
+
+
+def test_default_stages_give_the_public_view(client: object, tmp_path: Path) -> None:
+    """Issue 15: without --authorised a county's one household near the pond (4 children) is
+    withheld from the spots and the county figures, and no household rows are written."""
+    layers = _write(two_counties(), tmp_path / "in")
+    result = run_province(layers, tmp_path / "out", client=client, settings=_settings(), date=DATE)
+    assert result.counties["status"].tolist() == ["ok", "ok"]
+    spots = _spots(tmp_path / "out", A)
+    assert len(spots) == 2 and spots["children_near"].isna().all()
+    assert np.isnan(_row(result, B)["children"]) and np.isnan(_row(result, A)["children"])
+    assert not (tmp_path / "out" / "coverage" / "households").exists()
