@@ -28,13 +28,18 @@ Method
    never a convex hull.
 5. **Gap areas**: uncovered households (beyond the standard, unreachable or off the road) within
    ``2 r`` of each other (``r = CoverageSettings.gap_cluster_m``, single linkage) form one gap; its
-   polygon is the union of circles of radius ``r`` around them.
+   polygon is the union of circles of radius ``r`` around them. These circles give their
+   households away (three points of an arc give its centre): roles without household access get
+   :meth:`CoverageResult.public` instead, whose gaps are cells of the privacy lattice
+   (:func:`analysis.privacy.lattice_gaps`).
 6. **Policy checks** from the facilities and areas layers (see :func:`policy_checks`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -48,6 +53,7 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 from shapely.ops import substring
 
+from analysis.privacy import lattice_gaps, public_table, round_count
 from geo.crs import require_metric
 from geo.errors import InputError, LayerError
 from geo.layers import Layers
@@ -149,6 +155,9 @@ class CoverageResult:
         The facility kinds that count for ``covered``.
     notes
         Remarks (absent facility kinds, households off the road...).
+    public_view
+        Whether this is the view of a role without household access (:meth:`public`): no
+        household rows, gaps made of lattice cells, counts rounded.
     """
 
     households: gpd.GeoDataFrame
@@ -163,22 +172,89 @@ class CoverageResult:
     standard_m: float
     covering_kinds: tuple[str, ...]
     notes: tuple[CoverageNote, ...]
+    public_view: bool = False
+
+    def total(self, column: str, *, uncovered: bool = False) -> int:
+        """Children counted by ``column`` (``children``, ``left_behind``, ``in_difficulty``) in
+        every household, or only in the uncovered ones; from the rounded county table in a
+        public view."""
+        if self.public_view:
+            c = self.county
+            covered = pd.to_numeric(c[f"{column}_covered"], errors="coerce").fillna(0).sum()
+            alls = pd.to_numeric(c[column], errors="coerce").fillna(0).sum()
+            return int(alls - covered) if uncovered else int(alls)
+        h = self.households
+        if uncovered:
+            return int(h.loc[~h["covered"].astype(bool), column].sum())
+        return int(h[column].sum())
 
     @property
     def children(self) -> int:
         """Children in every household."""
-        return int(self.households["children"].sum())
+        return self.total("children")
 
     @property
     def children_covered(self) -> int:
         """Children within the walking standard of a covering facility."""
+        return self.children - self.total("children", uncovered=True)
+
+    def public(self, settings: Settings, *, cell_m: float | None = None) -> CoverageResult:
+        """The view of a role without household access (issue 15, README "Privacy").
+
+        No household rows; gaps are the lattice cells holding uncovered households
+        (:func:`analysis.privacy.lattice_gaps`, ``cell_m`` wide, ``settings.privacy.cell_m`` by
+        default); village, township and county tables go through
+        :func:`analysis.privacy.public_table` (small groups withheld, counts rounded to
+        ``settings.privacy.round_base``), and the policy findings are written from the rounded
+        village table. Service areas (roads) and facilities are kept. Applying it to a public
+        view returns it unchanged.
+        """
+        if self.public_view:
+            return self
+        privacy = settings.privacy
         h = self.households
-        return int(h.loc[h["covered"], "children"].sum())
+        names = dict(
+            zip(self.areas["code"].astype(str), self.areas["name"].astype(str), strict=True)
+        )
+        gaps = lattice_gaps(
+            h.loc[~h["covered"].astype(bool)],
+            village_names=names,
+            settings=privacy,
+            min_gap_households=settings.coverage.min_gap_households,
+            cell_m=cell_m,
+        )
+        villages = public_table(self.villages, settings=privacy)
+        return dataclasses.replace(
+            self,
+            households=h.iloc[0:0].copy(),
+            villages=villages,
+            townships=public_table(self.townships, settings=privacy),
+            county=public_table(self.county, settings=privacy),
+            gaps=gaps,
+            checks=policy_checks(self.facilities, self.areas, villages, settings=settings),
+            notes=tuple(_public_note(n, privacy.round_base) for n in self.notes),
+            public_view=True,
+        )
 
     @property
     def share_covered(self) -> float:
         """Share of children covered (NaN when there are no children)."""
         return self.children_covered / self.children if self.children else math.nan
+
+
+#: Notes that open with a count of households.
+_HOUSEHOLD_NOTES = ("off_road", "unreachable")
+
+
+def _public_note(note: CoverageNote, base: int) -> CoverageNote:
+    """``note`` with its opening count of households rounded to ``base`` (public views)."""
+    if note.code not in _HOUSEHOLD_NOTES:
+        return note
+
+    def rounded(text: str) -> str:
+        return re.sub(r"^\d+", lambda m: str(round_count(int(m.group()), base=base)), text)
+
+    return CoverageNote(note.code, rounded(note.zh), rounded(note.en))
 
 
 # --------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ and the route is rebuilt by following the predecessors from :math:`u` (or :math:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -48,13 +49,14 @@ from shapely.geometry import LineString
 from shapely.ops import substring
 
 from analysis._dem import Dem, max_slope_near, slope, to_metric
+from analysis.privacy import public_table
 from analysis.season import flood_season_start, season_on
 from geo.crs import require_metric
 from geo.i18n import value_label
 from geo.layers import Layers
 from geo.network import RoadNetwork, build_network, snap_points
 from geo.schemas import WATER_KINDS
-from geo.settings import FloodSettings, Language, Region, Settings
+from geo.settings import FloodSettings, Language, PrivacySettings, Region, Settings
 
 __all__ = [
     "CHECK_ITEMS",
@@ -287,6 +289,13 @@ class FloodReview:
     reviews: tuple[ReviewDue, ...]
     dem_used: bool
     settings: Settings = field(repr=False)
+
+    def public(self, settings: PrivacySettings) -> FloodReview:
+        """The review as a role without household access gets it (issue 15): ``exposed``
+        rounded to ``settings.round_base``, since a facility without a capacity counts the
+        children of its village's households (:func:`analysis.privacy.public_table`)."""
+        institutions = public_table(self.institutions, settings=settings)
+        return dataclasses.replace(self, institutions=institutions)
 
     def counts(self) -> dict[str, int]:
         """Institutions per hazard level, high first."""

@@ -49,6 +49,7 @@ from numpy.typing import NDArray
 
 from analysis.coverage import assess_coverage
 from analysis.flood import LEVELS, review_institutions
+from analysis.privacy import public_figures, public_table
 from analysis.risk import CLASSES, assess_risk, summarise
 from geo.errors import TonganError
 from geo.layers import Layers
@@ -72,6 +73,7 @@ if TYPE_CHECKING:
     from distributed import Client
 
 __all__ = [
+    "AUTHORISED_STAGES",
     "STAGES",
     "CountyLayers",
     "ProvinceResult",
@@ -290,11 +292,26 @@ def _township_of(points: gpd.GeoSeries, areas: gpd.GeoDataFrame) -> pd.DataFrame
     return out
 
 
-def risk_stage(county: CountyLayers, settings: Settings, date: dt.date) -> StageOutput:
+def _public_output(out: StageOutput, settings: Settings) -> StageOutput:
+    """A stage's output as a role without household access may read it (issue 15): every
+    table through :func:`analysis.privacy.public_table`, counts of people in the figures
+    rounded (:func:`analysis.privacy.public_figures`)."""
+    privacy = settings.privacy
+    return StageOutput(
+        tables={k: public_table(v, settings=privacy) for k, v in out.tables.items()},
+        figures=public_figures(out.figures, settings=privacy),
+        townships=public_table(out.townships, settings=privacy),
+    )
+
+
+def risk_stage(
+    county: CountyLayers, settings: Settings, date: dt.date, *, authorised: bool = False
+) -> StageOutput:
     """Drowning-risk spots (:func:`analysis.risk.assess_risk`) the county owns, by location.
 
     Tables ``spots`` and ``reaches``; figures ``spots``, ``red``, ``yellow``, ``green``,
-    ``lacking_any``, the four items and ``fence_m`` to buy (red and yellow spots).
+    ``lacking_any``, the four items and ``fence_m`` to buy (red and yellow spots). Without
+    ``authorised`` the counts of children and households are rounded (:func:`_public_output`).
     """
     result = assess_risk(county.layers, settings=settings, date=date)
     spots = result.spots.loc[county.owns(result.spots.geometry)].reset_index(drop=True)
@@ -304,11 +321,12 @@ def risk_stage(county: CountyLayers, settings: Settings, date: dt.date) -> Stage
     figures = {c: 0.0 for c in ("spots", *CLASSES, "lacking_any", *FOUR_ONES, "fence_m")}
     if len(total):
         figures |= {k: float(v) for k, v in total.drop(columns="_all").iloc[0].items()}
-    return StageOutput(
+    out = StageOutput(
         tables={"spots": spots, "reaches": reaches.reset_index(drop=True)},
         figures=figures,
         townships=towns,
     )
+    return out if authorised else _public_output(out, settings)
 
 
 _COVERAGE_FIGURES = (
@@ -331,11 +349,14 @@ def coverage_stage(
 
     Households, villages, townships and policy findings go by their codes, facilities, service
     areas and gap areas by location. Household rows (personal data of minors) and small gaps
-    are written only when ``authorised``. Figures: :data:`_COVERAGE_FIGURES`, ``gaps`` and
-    ``findings``.
+    are written only when ``authorised``; otherwise the stage writes
+    :meth:`analysis.coverage.CoverageResult.public` (gaps of lattice cells, counts rounded to
+    ``privacy.round_base``). Figures: :data:`_COVERAGE_FIGURES`, ``gaps`` and ``findings``.
     """
     del date  # coverage does not depend on the day
     r = assess_coverage(county.layers, settings=settings)
+    if not authorised:  # lattice gaps, rounded counts (issue 15)
+        r = r.public(settings)
     places = county.places
     villages = r.villages.loc[r.villages["code"].astype(str).isin(county.villages)]
     townships = r.townships.loc[r.townships["code"].astype(str).isin(county.townships)]
@@ -355,7 +376,10 @@ def coverage_stage(
     if authorised:
         hh = r.households
         tables["households"] = hh.loc[hh["village_code"].astype(str).isin(county.villages)]
-    figures = {c: float(own[c].iloc[0]) if len(own) else 0.0 for c in _COVERAGE_FIGURES}
+    figures = {
+        c: float(pd.to_numeric(own[c]).astype(float).iloc[0]) if len(own) else 0.0
+        for c in _COVERAGE_FIGURES
+    }
     figures |= {"gaps": float(len(gaps)), "findings": float(len(checks))}
     towns = townships.rename(columns={"code": "township_code", "name": "township_name"})
     towns = towns[["township_code", "township_name", *_COVERAGE_FIGURES]]
@@ -366,11 +390,14 @@ def coverage_stage(
     )
 
 
-def flood_stage(county: CountyLayers, settings: Settings, date: dt.date) -> StageOutput:
+def flood_stage(
+    county: CountyLayers, settings: Settings, date: dt.date, *, authorised: bool = False
+) -> StageOutput:
     """Flood-season review (:func:`analysis.flood.review_institutions`) of the county's institutions.
 
     Tables ``institutions`` (with ``township_code``/``township_name``), ``checklist`` and
-    ``routes``; figures ``institutions``, ``flood_<level>`` and ``exposed_high``.
+    ``routes``; figures ``institutions``, ``flood_<level>`` and ``exposed_high``. Without
+    ``authorised`` the children exposed are rounded (:func:`_public_output`).
     """
     review = review_institutions(county.layers, settings=settings, date=date)
     inst = review.institutions.loc[county.owns(review.institutions.geometry)].reset_index(drop=True)
@@ -394,7 +421,7 @@ def flood_stage(county: CountyLayers, settings: Settings, date: dt.date) -> Stag
         }
     )
     towns = frame.groupby(["township_code", "township_name"], sort=True).sum().reset_index()
-    return StageOutput(
+    out = StageOutput(
         tables={
             "institutions": inst,
             "checklist": checklist.reset_index(drop=True),
@@ -403,6 +430,7 @@ def flood_stage(county: CountyLayers, settings: Settings, date: dt.date) -> Stag
         figures=figures,
         townships=towns,
     )
+    return out if authorised else _public_output(out, settings)
 
 
 #: The stages of ``tongan province``, in the order of their progress bars.
@@ -867,3 +895,10 @@ def _worker_table(
 
 #: Coverage stage that also writes household rows and small gaps (authorised roles only).
 authorised_coverage_stage: Stage = functools.partial(coverage_stage, authorised=True)
+
+#: The stages with household detail and exact counts (``tongan province --authorised``).
+AUTHORISED_STAGES: dict[str, Stage] = {
+    "risk": functools.partial(risk_stage, authorised=True),
+    "coverage": authorised_coverage_stage,
+    "flood": functools.partial(flood_stage, authorised=True),
+}

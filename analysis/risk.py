@@ -7,7 +7,9 @@ and fences are missing there. See :func:`assess_risk` for the model.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -18,6 +20,7 @@ from numpy.typing import NDArray
 
 from analysis._risk_exposure import pair_walking_distances
 from analysis._risk_reaches import cut_reaches, water_lines
+from analysis.privacy import public_table
 from analysis.season import season_on
 from geo.errors import LayerError
 from geo.i18n import value_label
@@ -31,7 +34,7 @@ from geo.schemas import (
     SPOT_KINDS,
     WATER_KINDS,
 )
-from geo.settings import Language, RiskSettings, Settings
+from geo.settings import Language, PrivacySettings, RiskSettings, Settings
 
 __all__ = ["CLASSES", "PROCURED", "RiskResult", "assess_risk"]
 
@@ -87,6 +90,42 @@ class RiskResult:
     date: dt.date
     flood_season: bool
     summer_holiday: bool
+
+    def public(self, settings: PrivacySettings) -> RiskResult:
+        """The view of a role without household access (issue 15): the spots' counts of
+        children and households withheld on spots near few children and otherwise rounded to
+        ``settings.round_base`` (:func:`analysis.privacy.public_table`), in the explanations
+        too. Spot positions are reach midpoints of the waters, not households."""
+        spots = public_table(self.spots, settings=settings)
+        for column, pattern, text in _COUNT_TEXT:
+            if column in spots:
+                spots[column] = [
+                    pattern.sub(text.format(c=_shown(c), n=_shown(n)), str(e))
+                    for e, c, n in zip(
+                        spots[column], spots["children_near"], spots["near_households"], strict=True
+                    )
+                ]
+        return dataclasses.replace(self, spots=spots)
+
+
+#: Where an explanation states the children and households near a spot: (column, pattern,
+#: replacement with ``{c}`` children and ``{n}`` households), as :func:`_explain` writes it.
+_COUNT_TEXT = (
+    (
+        "explanation",
+        re.compile(r"步行范围内儿童 \d+ 名\(近水 \d+ 户\)"),
+        "步行范围内儿童 {c} 名(近水 {n} 户)",
+    ),
+    (
+        "explanation_en",
+        re.compile(r"\d+ children within walking distance \(\d+ households near the water\)"),
+        "{c} children within walking distance ({n} households near the water)",
+    ),
+)
+
+
+def _shown(value: object) -> str:
+    return "—" if value is None or pd.isna(value) else f"{int(value)}"  # type: ignore[call-overload]
 
 
 # --------------------------------------------------------------------------------------------

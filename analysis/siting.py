@@ -20,6 +20,7 @@ or just ``left_behind_i`` / ``in_difficulty_i``, or any vector given (e.g. drown
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -30,6 +31,7 @@ import pandas as pd
 import shapely
 
 from analysis import _locate
+from analysis.privacy import public_table
 from geo.crs import require_metric
 from geo.errors import InputError, LayerError, NetworkError
 from geo.layers import Layers
@@ -40,7 +42,7 @@ from geo.network import (
     distances_from,
     snap_points,
 )
-from geo.settings import Settings
+from geo.settings import PrivacySettings, Settings
 
 __all__ = ["MODELS", "WEIGHTS", "SitingResult", "demand_weights", "site_facilities"]
 
@@ -114,6 +116,26 @@ class SitingResult:
     coverage_after: float
     candidate_spacing_m: float | None
     candidates_thinned_from: int | None
+
+    def public(self, settings: PrivacySettings) -> SitingResult:
+        """The tables of a role without household access (issue 15): the chosen sites' and the
+        villages' demand (``gain``, ``households_gained``, ``weight``, households covered)
+        rounded to ``settings.round_base`` (:func:`analysis.privacy.public_table`), the shares
+        computed from the rounded covered and total weights. The
+        household rows stay for the hexagon cells of the map, which draws them only when
+        authorised; sites are road nodes or given candidates, never households."""
+        villages = public_table(self.villages, settings=settings)
+        # shares of the rounded demand: the covered weight rounded, over the rounded weight
+        weight = pd.to_numeric(villages["weight"]).astype(float)
+        for col in ("share_before", "share_after"):
+            covered = self.villages[col].to_numpy(dtype=float) * self.villages["weight"].to_numpy(
+                dtype=float
+            )
+            rounded = np.floor(covered / settings.round_base + 0.5) * settings.round_base
+            villages[col] = np.where(weight > 0, rounded / np.where(weight > 0, weight, 1), 0.0)
+        return dataclasses.replace(
+            self, villages=villages, chosen=public_table(self.chosen, settings=settings)
+        )
 
 
 def demand_weights(

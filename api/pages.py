@@ -7,6 +7,7 @@ beside it and the tables offered for download.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 from shapely.geometry import Point
 
+from analysis.privacy import round_count
 from geo.bounds import BoundedDate
 from geo.errors import InputError
 from geo.i18n import in_language
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from analysis.flood import FloodReview
     from analysis.risk import RiskResult
     from analysis.siting import SitingResult
+    from geo.summary import LayerSummary
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,16 @@ def map_cells(ctx: Context, households: gpd.GeoDataFrame, columns: list[str]) ->
     return cells
 
 
+def shown_count(ctx: Context, value: float) -> str:
+    """A count of children or households as the page's role may see it: exact when authorised,
+    otherwise rounded to ``privacy.round_base`` (:func:`analysis.privacy.round_count`)."""
+    from analysis.privacy import round_count
+
+    if ctx.authorised:
+        return str(int(value))
+    return str(round_count(value, base=ctx.settings.privacy.round_base))
+
+
 Builder = Callable[[Context, BaseModel], PageResult]
 
 
@@ -167,6 +180,23 @@ def page(
     return register
 
 
+def _public_summary(ctx: Context, row: LayerSummary) -> LayerSummary:
+    """The households' summary row with its counts rounded when the role is not authorised."""
+    from geo.i18n import tr
+
+    if ctx.authorised or row.layer != "households":
+        return row
+    hh = ctx.layers.households
+    base = ctx.settings.privacy.round_base
+    totals = {
+        c: round_count(float(pd.to_numeric(hh[c], errors="coerce").fillna(0).sum()), base=base)
+        for c in ("children", "left_behind", "in_difficulty")
+    }
+    details = tr("sum_households", ctx.lang, **totals)
+    features = round_count(row.features, base=base)
+    return dataclasses.replace(row, features=features, details=details)
+
+
 @page(
     "overview",
     title={"zh": "数据总览", "en": "Data overview"},
@@ -181,13 +211,10 @@ def overview(ctx: Context, _params: BaseModel) -> PageResult:
 
     metric = ctx.metric
     cells = map_cells(ctx, metric.households, ["children", "left_behind", "in_difficulty"])
-    figures = [
-        (row.title, f"{row.features}")
-        for row in summarise(ctx.layers, lang=ctx.lang)
-        if row.present
-    ]
+    rows = [_public_summary(ctx, row) for row in summarise(ctx.layers, lang=ctx.lang)]
+    figures = [(row.title, f"{row.features}") for row in rows if row.present]
     table = pd.DataFrame(
-        [(r.layer, r.title, r.features, r.details) for r in summarise(ctx.layers, lang=ctx.lang)],
+        [(r.layer, r.title, r.features, r.details) for r in rows],
         columns=["layer", "title", "features", "details"],
     )
     cells_out = cells.drop(columns=[]).copy()
@@ -233,12 +260,13 @@ _FLOOD_LEVELS: dict[str, dict[Language, str]] = {
 def _flood_review(ctx: Context, params: FloodParams) -> FloodReview:
     from analysis.flood import review_institutions
 
-    return review_institutions(
+    review = review_institutions(
         ctx.metric,
         settings=ctx.settings,
         date=params.date or ctx.today,
         region=params.region,
     )
+    return review if ctx.authorised else review.public(ctx.settings.privacy)
 
 
 @page(
@@ -260,7 +288,7 @@ def flood(ctx: Context, params: BaseModel) -> PageResult:
     figures.append(
         (
             "高风险机构儿童" if ctx.lang == "zh" else "Children at high-hazard places",
-            str(exposed["high"]),
+            shown_count(ctx, exposed["high"]),
         )
     )
     due = "、".join(r.label(ctx.lang) for r in review.reviews) or (
@@ -315,10 +343,13 @@ _ITEMS: dict[str, dict[Language, str]] = {
 
 
 def _risk(ctx: Context, day: dt.date) -> tuple[Layers, RiskResult]:
+    """The risk result as the page's role may see it (:meth:`RiskResult.public` when not
+    authorised: counts near each spot rounded)."""
     from analysis.risk import assess_risk
 
     metric = ctx.metric
-    return metric, assess_risk(metric, settings=ctx.settings, date=day)
+    result = assess_risk(metric, settings=ctx.settings, date=day)
+    return metric, (result if ctx.authorised else result.public(ctx.settings.privacy))
 
 
 def _spot_cells(ctx: Context, spots: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -534,14 +565,14 @@ def visits(ctx: Context, params: BaseModel) -> PageResult:
     name = metric.areas.set_index("code")["name"].get(village, village)
     figures = [
         ("村" if zh else "Village", f"{name} ({village})"),
-        ("应走访户数" if zh else "Households in scope", str(len(plan.schedule))),
-        ("家访已逾期" if zh else "Visits overdue", str(len(plan.overdue))),
-        ("本周到期" if zh else "Due this week", str(len(plan.due_week))),
+        ("应走访户数" if zh else "Households in scope", shown_count(ctx, len(plan.schedule))),
+        ("家访已逾期" if zh else "Visits overdue", shown_count(ctx, len(plan.overdue))),
+        ("本周到期" if zh else "Due this week", shown_count(ctx, len(plan.due_week))),
         (
             "未签委托照护协议" if zh else "No care agreement",
-            str(int(plan.schedule["no_care_agreement"].sum())),
+            shown_count(ctx, int(plan.schedule["no_care_agreement"].sum())),
         ),
-        ("今日走访" if zh else "Visits today", str(len(plan.stops))),
+        ("今日走访" if zh else "Visits today", shown_count(ctx, len(plan.stops))),
     ]
     cells = None
     if not ctx.authorised:
@@ -573,9 +604,14 @@ def _siting(ctx: Context, params: SitingParams) -> tuple[Layers, SitingResult]:
     from analysis.siting import site_facilities
 
     metric = ctx.metric
-    return metric, site_facilities(
-        metric, settings=ctx.settings, model=params.model, k=params.k, standard_m=params.standard_m
+    result = site_facilities(
+        metric,
+        settings=ctx.settings,
+        model=params.model,
+        k=params.k,
+        standard_m=allowed_standard(ctx, params.standard_m),
     )
+    return metric, (result if ctx.authorised else result.public(ctx.settings.privacy))
 
 
 def _candidate_text(result: SitingResult, zh: bool) -> str:
@@ -608,7 +644,11 @@ def siting(ctx: Context, params: BaseModel) -> PageResult:
         ("新建站点" if zh else "New sites", str(len(result.chosen))),
         ("覆盖率(前)" if zh else "Coverage before", f"{result.coverage_before:.1%}"),
         ("覆盖率(后)" if zh else "Coverage after", f"{result.coverage_after:.1%}"),
-        ("仍未覆盖户数" if zh else "Households still uncovered", str(len(result.uncovered))),
+        ("步行标准(米)" if zh else "Walking standard (m)", f"{result.standard_m:.0f}"),
+        (
+            "仍未覆盖户数" if zh else "Households still uncovered",
+            shown_count(ctx, len(result.uncovered)),
+        ),
         ("候选站点" if zh else "Candidate sites", _candidate_text(result, zh)),
         (
             "求解" if zh else "Solver",
@@ -647,10 +687,28 @@ class CoverageParams(BaseModel):
     )
 
 
-def _coverage(ctx: Context, standard_m: float | None) -> CoverageResult:
+def allowed_standard(ctx: Context, standard_m: float | None) -> float | None:
+    """The walking standard a page uses: as asked for an authorised role, otherwise quantised
+    to ``privacy.standard_step_m`` (:func:`analysis.privacy.quantise_distance`, issue 15)."""
+    from analysis.privacy import quantise_distance
+
+    if ctx.authorised:
+        return standard_m
+    asked = ctx.settings.walking_standard_m if standard_m is None else standard_m
+    return quantise_distance(asked, step_m=ctx.settings.privacy.standard_step_m)
+
+
+def _coverage(ctx: Context, standard_m: float | None) -> tuple[CoverageResult, gpd.GeoDataFrame]:
+    """The coverage result as the page's role may see it (:meth:`CoverageResult.public` when
+    not authorised), and the uncovered households counted in map hexagons."""
     from analysis.coverage import assess_coverage
 
-    return assess_coverage(ctx.metric, settings=ctx.settings, standard_m=standard_m)
+    result = assess_coverage(
+        ctx.metric, settings=ctx.settings, standard_m=allowed_standard(ctx, standard_m)
+    )
+    h = result.households
+    cells = map_cells(ctx, h.loc[~h["covered"]], ["children", "left_behind", "in_difficulty"])
+    return (result if ctx.authorised else result.public(ctx.settings)), cells
 
 
 @page(
@@ -666,10 +724,8 @@ def coverage(ctx: Context, params: BaseModel) -> PageResult:
     from maps.coverage import coverage_map
 
     assert isinstance(params, CoverageParams)
-    result = _coverage(ctx, params.standard_m)
-    h = result.households
+    result, cells = _coverage(ctx, params.standard_m)
     zh = ctx.lang == "zh"
-    uncovered = h.loc[~h["covered"]]
     figures = [
         ("步行标准(米)" if zh else "Walking standard (m)", f"{result.standard_m:.0f}"),
         ("儿童总数" if zh else "Children", str(result.children)),
@@ -677,11 +733,11 @@ def coverage(ctx: Context, params: BaseModel) -> PageResult:
         ("覆盖率" if zh else "Share covered", f"{result.share_covered:.1%}"),
         (
             "未覆盖留守儿童" if zh else "Left-behind children uncovered",
-            str(int(uncovered["left_behind"].sum())),
+            str(result.total("left_behind", uncovered=True)),
         ),
         (
             "未覆盖困境儿童" if zh else "Children in difficulty uncovered",
-            str(int(uncovered["in_difficulty"].sum())),
+            str(result.total("in_difficulty", uncovered=True)),
         ),
         (
             "缺口区域" if zh else "Gap areas",
@@ -689,7 +745,6 @@ def coverage(ctx: Context, params: BaseModel) -> PageResult:
         ),
         ("政策检查问题" if zh else "Policy findings", str(len(result.checks))),
     ]
-    cells = map_cells(ctx, uncovered, ["children", "left_behind", "in_difficulty"])
     gaps = result.gaps if ctx.authorised else result.gaps.loc[~result.gaps["small"]]
     tables: dict[str, pd.DataFrame] = {
         "villages": result.villages,
@@ -711,13 +766,14 @@ def coverage(ctx: Context, params: BaseModel) -> PageResult:
 
 
 def _gap_collection(ctx: Context) -> gpd.GeoDataFrame:
-    gaps = _coverage(ctx, None).gaps
+    gaps = _coverage(ctx, None)[0].gaps
     return gaps if ctx.authorised else gaps.loc[~gaps["small"]]
 
 
 RESULT_COLLECTIONS["gap_areas"] = ResultCollection(
     "覆盖缺口区域 gap areas",
-    "Clusters of households beyond the walking standard, with counts (small clusters only for authorised roles).",
+    "Households beyond the walking standard: clusters for authorised roles; otherwise groups of "
+    "adjacent hexagon cells, each with at least the minimum households, counts rounded.",
     _gap_collection,
 )
 

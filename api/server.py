@@ -29,7 +29,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from analysis.privacy import suppress_small_counts
+from analysis.privacy import public_table
 from api.auth import AuthError, Principal, token_of
 from api.data_api import api_router
 from api.ogc import Collection, ogc_router
@@ -289,9 +289,9 @@ def create_app(
             layer_url(params, lang, basemap),  # large layers go by URL: see map_layer
         )
         result = page.build(ctx, params)
-        if not sees:  # downloads and the data API alike: small groups of children withheld
+        if not sees:  # downloads and the data API alike: small groups withheld, counts rounded
             tables = {
-                name: suppress_small_counts(frame, settings=settings.privacy)
+                name: public_table(frame, settings=settings.privacy)
                 for name, frame in result.tables.items()
             }
             result = dataclasses.replace(result, tables=tables)
@@ -478,11 +478,12 @@ def create_app(
             metric,
         )
         for cid, collection in RESULT_COLLECTIONS.items():
+            load = functools.partial(collection.load, ctx)
             out[cid] = Collection(
                 cid,
                 collection.title,
                 collection.description,
-                functools.partial(collection.load, ctx),
+                load if principal.sees_households else functools.partial(_public, load, settings),
                 f"{snap.version}-{principal.sees_households}",
             )
         return out
@@ -565,6 +566,12 @@ def refuse_control_characters(request: Request) -> None:
         if where is not None:
             msg = f"query parameter {key[:50]!r} contains the control character {where}; remove it"
             raise InputError(msg)
+
+
+def _public(load: Callable[[], gpd.GeoDataFrame], settings: Settings) -> gpd.GeoDataFrame:
+    """A result collection as a role without household access gets it (as the pages' tables)."""
+    out = public_table(load(), settings=settings.privacy)
+    return gpd.GeoDataFrame(out, geometry=out.geometry.name, crs=out.crs)
 
 
 def _audited(request: Request, principal: Principal) -> bool:

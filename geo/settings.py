@@ -76,7 +76,9 @@ class PrivacySettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     cell_m: float = Field(
-        500.0, gt=0, description="Side of the hexagonal cells households are counted in (ours)."
+        500.0,
+        gt=0,
+        description="Flat-to-flat width of the hexagonal cells households are counted in (ours).",
     )
     min_households: int = Field(
         5,
@@ -87,6 +89,24 @@ class PrivacySettings(BaseModel):
         5,
         ge=1,
         description="A cell (or village) counting fewer children than this is suppressed for roles without household access (issue 9).",
+    )
+    round_base: int = Field(
+        5,
+        ge=1,
+        description=(
+            "Every count of children or households a role without household access sees is "
+            "rounded to a multiple of this, after suppression, so two answers never differ by "
+            "fewer than this many (issue 15; equal to min_children by default) (ours)."
+        ),
+    )
+    standard_step_m: float = Field(
+        100.0,
+        gt=0,
+        description=(
+            "A walking standard asked for by a role without household access is rounded to a "
+            "multiple of this (at least one step), so a sweep of standards cannot isolate one "
+            "household between two nearby values (issue 15) (ours)."
+        ),
     )
 
 

@@ -177,8 +177,12 @@ def _villages(
             _t("children", lang): _fmt(row["children"]),
             _t("covered", lang): _fmt(row["children_covered"]),
             _t("share", lang): _pct(row["share_children"]),
-            _t("left_behind", lang): f"{row['left_behind_covered']}/{row['left_behind']}",
-            _t("in_difficulty", lang): f"{row['in_difficulty_covered']}/{row['in_difficulty']}",
+            _t(
+                "left_behind", lang
+            ): f"{_fmt(row['left_behind_covered'])}/{_fmt(row['left_behind'])}",
+            _t(
+                "in_difficulty", lang
+            ): f"{_fmt(row['in_difficulty_covered'])}/{_fmt(row['in_difficulty'])}",
             _t("median", lang): _fmt(row["median_dist_m"]),
             _t("p90", lang): _fmt(row["p90_dist_m"]),
             _t("directors", lang): _fmt(row["directors_needed"]),

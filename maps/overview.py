@@ -79,7 +79,7 @@ def overview_map(
     (a county's 15,000 village roads are a grey mat at county zoom and cost seconds to draw).
     """
     wgs = layers.to_crs(WGS84)
-    m = base_map(wgs.areas if len(wgs.areas) else wgs.households, lang=lang)
+    m = base_map(wgs.areas if len(wgs.areas) else wgs.roads, lang=lang)
     add_reference(m, layers, lang=lang, remote=remote, detail_zoom=detail_zoom)
 
     if cells is not None and len(cells):

@@ -97,6 +97,11 @@ def _t(key: str, lang: Language) -> str:
     return T[key][lang]
 
 
+def _count(value: object) -> object:
+    """A count for a popup: withheld counts (roles without household access) as a dash."""
+    return "—" if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload]
+
+
 def _spot_popup(row: pd.Series, lang: Language) -> folium.Popup:
     title, rows = _spot_rows(row, lang)
     return popup_table(rows, title=title, width=380)
@@ -114,8 +119,8 @@ def _spot_rows(row: pd.Series, lang: Language) -> tuple[str, dict[str, object]]:
         _t("hazard", lang): f"{row['hazard']:.2f}",
         _t("exposure", lang): f"{row['exposure']:.1f}",
         _t("mitigation", lang): f"{row['mitigation']:.2f}",
-        _t("children", lang): int(row["children_near"]),
-        _t("near", lang): int(row["near_households"]),
+        _t("children", lang): _count(row["children_near"]),
+        _t("near", lang): _count(row["near_households"]),
         _t("schools", lang): int(row["schools_near"]),
         _t("missing", lang): ("、" if lang == "zh" else ", ").join(missing) or _t("none", lang),
         _t("water", lang): water,

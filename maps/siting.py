@@ -90,7 +90,13 @@ def siting_map(
     def by_url(frame: gpd.GeoDataFrame) -> RemoteLayers | None:
         return remote if remote is not None and remote.by_url(frame) else None
 
-    bounds = result.households if len(result.households) else result.candidates
+    # the view of a role without household access fits the demand cells, never the households'
+    # own extent (its edges would be four households' coordinates)
+    cells_given = demand_cells is not None and len(demand_cells) > 0
+    if authorised and len(result.households):
+        bounds = result.households
+    else:
+        bounds = demand_cells if cells_given and demand_cells is not None else result.candidates
     m = base_map(bounds, lang=lang)
     if reference is not None:
         add_reference(m, reference, lang=lang, remote=remote)

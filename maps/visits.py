@@ -53,7 +53,15 @@ def visits_map(
     ``reference``, the workspace's layers, draws their boundaries, roads, waters and names
     beneath (:func:`maps.reference.add_reference`).
     """
-    m = base_map(plan.schedule if len(plan.schedule) else plan.route, lang=lang)
+    # without household access the view fits the hexagon cells: the households' own extent
+    # would give four households' coordinates away
+    if authorised:
+        view = plan.schedule if len(plan.schedule) else plan.route
+    elif aggregates is not None and len(aggregates):
+        view = aggregates
+    else:
+        view = reference.areas if reference is not None and len(reference.areas) else plan.route
+    m = base_map(view, lang=lang)
     if reference is not None:
         add_reference(m, reference, lang=lang)
     if authorised:

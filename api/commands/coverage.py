@@ -158,7 +158,7 @@ def coverage(
 ) -> None:
     """Who is beyond walking reach of a children's home or station; policy checks per place."""
     from analysis.coverage import assess_coverage
-    from analysis.privacy import aggregate_households
+    from analysis.privacy import aggregate_households, quantise_distance
     from geo.errors import InputError
     from geo.export import write_tables
     from geo.settings import get_settings
@@ -171,6 +171,8 @@ def coverage(
         raise InputError(msg)
     layers = load_valid_layers(source, crs=crs, columns=columns, lang=language)
     with progress_steps(3, _t("steps", language)) as step:
+        if not authorised and standard_m is not None:
+            standard_m = quantise_distance(standard_m, step_m=settings.privacy.standard_step_m)
         result = assess_coverage(layers.to_metric(), settings=settings, standard_m=standard_m)
         step("1")
         h = result.households
@@ -180,6 +182,8 @@ def coverage(
             columns=["children", "left_behind", "in_difficulty"],
             settings=settings.privacy,
         )
+        if not authorised:  # lattice gaps, rounded counts (issue 15)
+            result = result.public(settings)
         gaps = result.gaps if authorised else result.gaps.loc[~result.gaps["small"]]
         tables: dict[str, pd.DataFrame] = {
             "villages": result.villages,

@@ -218,7 +218,7 @@ def flood_review(
     with progress_steps(3, "汛期排查" if zh else "flood review") as step:
         review = review_institutions(
             layers.to_metric(), settings=settings, date=day, dem=elevation, region=region
-        )
+        ).public(settings.privacy)  # children served, summed from households: rounded (issue 15)
         step("分析" if zh else "analysis")
         headers = HEADERS_ZH if zh else {}
         written = write_tables(

@@ -236,6 +236,11 @@ def patrol(
     console.print(f"[green]{out}[/]")
 
 
+#: What ``--no-authorised`` leaves out of the visit tables: locations, and the legs, times and
+#: route length that would trace the way from home to home.
+_ROUTE_COLUMNS = ["geometry", "leg_m", "arrival", "distance_m", "travel_min"]
+
+
 def visits(
     source: SourceArg = None,
     village: Annotated[str, typer.Option(help="Village code (areas.code).")] = "",
@@ -279,9 +284,10 @@ def visits(
             "route": plan.route, "stops": plan.stops, "checklist": plan.checklist,
         }  # fmt: skip
         if not authorised:
-            # ids and counts only: no household location, no route leading to the homes
+            # ids and counts only: no household location, no route leading to the homes, and
+            # no walking distance or time between homes (legs trace the route; issue 15)
             tables = {
-                k: pd.DataFrame(v.drop(columns="geometry", errors="ignore"))
+                k: pd.DataFrame(v.drop(columns=_ROUTE_COLUMNS, errors="ignore"))
                 for k, v in tables.items()
             }
         write_tables(
@@ -298,8 +304,9 @@ def visits(
             rows = plan.checklist[plan.checklist["order"] == s["order"]]
             stops.append(
                 {
-                    "title": f"{int(s['order'])}. 户 {s['household_id']} 到达 {s['arrival']}"
-                    f"(留守 {s['left_behind']}，困境 {s['in_difficulty']})",
+                    "title": f"{int(s['order'])}. 户 {s['household_id']}"
+                    + (f" 到达 {s['arrival']}" if authorised else "")
+                    + f"(留守 {s['left_behind']}，困境 {s['in_difficulty']})",
                     "rows": [[t, "", "逐项检查"] for t in rows["check_zh"]],
                 }
             )

@@ -156,15 +156,18 @@ def province(
         bool,
         typer.Option(
             "--authorised",
-            help="Also write household rows and small gap areas (personal data of minors).",
+            help=(
+                "Also write household rows, detailed gap areas and exact counts (personal data "
+                "of minors); without it gaps are hexagon cells and counts rounded."
+            ),
         ),
     ] = False,
     lang: LangOption = None,
 ) -> None:
     """Risk, coverage and flood review for every county of a province, as tasks on Dask."""
     from analysis.province import (
+        AUTHORISED_STAGES,
         STAGES,
-        authorised_coverage_stage,
         local_cluster_client,
         run_province,
     )
@@ -180,9 +183,7 @@ def province(
         msg = f"--workers must be at least 1, got {workers}"
         raise InputError(msg)
     find_province_layers(layers)  # a wrong folder fails before a cluster starts
-    stages = dict(STAGES)
-    if authorised:
-        stages["coverage"] = authorised_coverage_stage
+    stages = dict(AUTHORISED_STAGES if authorised else STAGES)
     with ExitStack() as stack:
         try:
             client = stack.enter_context(

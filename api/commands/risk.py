@@ -134,7 +134,11 @@ def risk(
     authorised: Annotated[
         bool,
         typer.Option(
-            "--authorised", help="Draw household points on the map (authorised roles only)."
+            "--authorised",
+            help=(
+                "Draw household points on the map and write exact counts (authorised roles "
+                "only); without it counts near each spot are rounded to 5."
+            ),
         ),
     ] = False,
     crs: CrsOption = None,
@@ -159,6 +163,8 @@ def risk(
         network = build_network(metric.roads)
         step("network")
         result = assess_risk(metric, settings=settings, date=day, network=network)
+        if not authorised:  # counts near each spot rounded (issue 15)
+            result = result.public(settings.privacy)
         step("spots")
         tables = {
             "spots": in_language(result.spots, language),

@@ -189,10 +189,11 @@ def site(
         settings=settings.privacy,
     )
     headers = _HEADERS[language]
+    public = result.public(settings.privacy)  # the files are shared: demand rounded (issue 15)
     written = write_tables(
         {
-            "chosen": result.chosen,
-            "villages": result.villages,
+            "chosen": public.chosen,
+            "villages": public.villages,
             "candidates": result.candidates,
             "demand_cells": cells,
         },

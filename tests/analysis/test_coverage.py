@@ -408,3 +408,24 @@ def test_nearest_by_kind_uses_only_the_group_even_on_the_household_edge() -> Non
     assert np.isinf(out["none"].distance_m).all()
     assert list(out["none"].reason) == ["unreachable", "too_far"]
     assert list(out["all"].reason) == ["ok", "too_far"]
+
+
+def test_public_view_of_the_sample(sample: tuple[Layers, CoverageResult]) -> None:
+    """Issue 15: no household rows, lattice gaps, rounded tables and notes; idempotent."""
+    _, r = sample
+    p = r.public(Settings())
+    assert p.public_view and len(p.households) == 0 and p.public(Settings()) is p
+    assert (len(r.gaps), len(p.gaps), int(p.gaps["cells"].sum())) == (45, 20, 77)
+    assert (r.children, p.children) == (4858, 4860)
+    assert (r.children_covered, p.children_covered) == (2019, 2020)
+    assert p.share_covered == pytest.approx(2020 / 4860)
+    assert (p.villages["children"].dropna() % 5 == 0).all()
+    assert (p.gaps["households"] >= 5).all()
+    # uncovered counts: the county's rounded totals minus its rounded covered ones
+    assert p.total("left_behind", uncovered=True) % 5 == 0
+    # the note "5 households are off the road" keeps its count only when it is a multiple of 5
+    for note in p.notes:
+        if note.code in ("off_road", "unreachable"):
+            assert int(note.en.split()[0]) % 5 == 0
+    # the detailed view is untouched
+    assert len(r.households) == 3000 and r.gaps["households"].sum() > p.gaps["households"].sum()

@@ -27,11 +27,10 @@ from typer.testing import CliRunner
 from analysis.coverage import assess_coverage
 from analysis.flood import review_institutions
 from analysis.province import (
+    AUTHORISED_STAGES,
     CountyLayers,
     ProvinceResult,
     StageOutput,
-    coverage_stage,
-    flood_stage,
     local_cluster_client,
     risk_stage,
     run_province,
@@ -170,13 +169,14 @@ class _Killer:
             if self.marker is not None:
                 self.marker.write_text(str(os.getpid()))
             os.kill(os.getpid(), signal.SIGKILL)
-        return risk_stage(county, settings, date)
+        return risk_stage(county, settings, date, authorised=True)
 
 
 def test_border_buffer_and_a_dead_worker_retried(client: object, tmp_path: Path) -> None:
     layers = _write(two_counties(), tmp_path / "in")
     marker = tmp_path / "killed"
-    stages = {"risk": _Killer(marker), "coverage": coverage_stage, "flood": flood_stage}
+    # exact counts (the authorised stages): the public ones round them (issue 15)
+    stages = {**AUTHORISED_STAGES, "risk": _Killer(marker)}
     near = run_province(
         layers, tmp_path / "near", client=client, settings=_settings(), date=DATE, stages=stages
     )
@@ -234,7 +234,14 @@ def test_a_county_in_the_province_equals_the_county_run_alone(
     province = synthetic_province(2, scale=0.004)
     layers = write_province(province, tmp_path / "in", row_group_rows=700)
     settings = _settings(chunk_mb=0.001)  # a chunk per row group
-    result = run_province(layers, tmp_path / "out", client=client, settings=settings, date=DATE)
+    result = run_province(  # exact counts to compare: the authorised stages
+        layers,
+        tmp_path / "out",
+        client=client,
+        settings=settings,
+        date=DATE,
+        stages=AUTHORISED_STAGES,
+    )
     assert result.counties["status"].tolist() == ["ok"] * 2
     assert result.chunks.set_index("layer").loc["households", "chunks"] == 3  # 1,600 rows / 700
 
@@ -319,7 +326,7 @@ class _Failing:
                 f.write("attempt\n")
             msg = "disk full"
             raise OSError(msg)
-        return risk_stage(county, settings, date)
+        return risk_stage(county, settings, date, authorised=True)
 
 
 def test_a_county_whose_task_keeps_failing_is_reported_failed(
@@ -337,3 +344,15 @@ def test_a_county_whose_task_keeps_failing_is_reported_failed(
     assert b["reason_en"] == "risk: OSError: disk full"
     assert _row(result, A)["status"] == "ok" and _row(result, A)["spots"] == 2
     assert result.failed == [B]
+
+
+def test_default_stages_give_the_public_view(client: object, tmp_path: Path) -> None:
+    """Issue 15: without --authorised a county's one household near the pond (4 children) is
+    withheld from the spots and the county figures, and no household rows are written."""
+    layers = _write(two_counties(), tmp_path / "in")
+    result = run_province(layers, tmp_path / "out", client=client, settings=_settings(), date=DATE)
+    assert result.counties["status"].tolist() == ["ok", "ok"]
+    spots = _spots(tmp_path / "out", A)
+    assert len(spots) == 2 and spots["children_near"].isna().all()
+    assert np.isnan(_row(result, B)["children"]) and np.isnan(_row(result, A)["children"])
+    assert not (tmp_path / "out" / "coverage" / "households").exists()

@@ -11,6 +11,7 @@ from shapely.geometry import LineString, Point
 from typer.testing import CliRunner
 
 from api.cli import app
+from api.commands.coverage import HEADERS_ZH
 from geo.load import write_layers
 
 runner = CliRunner(env={"COLUMNS": "250"})
@@ -45,6 +46,26 @@ def test_sample_writes_gpkg_excel_csv_and_map(sample_run: tuple[Path, str]) -> N
     # household rows are personal data: only aggregates unless --authorised
     assert not (out / "coverage_households.csv").exists()
     assert (out / "coverage_household_cells.csv").exists()
+
+
+def test_files_without_authorised_hold_lattice_gaps_and_rounded_counts(
+    sample_run: tuple[Path, str],
+) -> None:
+    """Issue 15: the gap areas of the GeoPackage are 500 m hexagons (three of their six vertices
+    per cell at most 289 m apart on the lattice), every count a multiple of 5."""
+    out, output = sample_run
+    gaps = gpd.read_file(out / "coverage.gpkg", layer="gaps")
+    assert len(gaps) == 20 and gaps["cells"].sum() == 77
+    hex_area = 500.0**2 * 3**0.5 / 2  # flat-to-flat 500 m
+    metric = gaps.to_crs(gaps.estimate_utm_crs())
+    ratio = (metric.area / hex_area / gaps["cells"]).to_numpy()
+    assert ratio == pytest.approx(1.0, abs=2e-3)  # each gap is exactly its cells' hexagons
+    for col in ("households", "children", "left_behind", "in_difficulty"):
+        assert (gaps[col] % 5 == 0).all(), col
+    villages = pd.read_csv(out / "coverage_villages.csv", encoding="utf-8-sig")
+    for col in ("households", "children", "children_covered", "households_beyond"):
+        assert (villages[HEADERS_ZH[col]].dropna() % 5 == 0).all(), col
+    assert "4,860" in output  # 4,858 children, rounded
 
 
 def test_english_and_authorised(frames: dict[str, gpd.GeoDataFrame], tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from api.map_files import ASSET_FOLDER
+from geo.settings import get_settings
 
 runner = CliRunner(env={"COLUMNS": "250", "TONGAN_BASEMAP": "blank"})
 
@@ -32,9 +33,13 @@ COMMANDS = {
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One folder holding every command's map, as a county would copy it to a USB stick."""
     folder = tmp_path_factory.mktemp("cli-maps")
-    for args, _ in COMMANDS.values():
-        result = runner.invoke(app, [*args, "--out", str(folder)])
-        assert result.exit_code == 0, result.output
+    get_settings.cache_clear()  # the blank basemap of the runner's environment, not a cached one
+    try:
+        for args, _ in COMMANDS.values():
+            result = runner.invoke(app, [*args, "--out", str(folder)])
+            assert result.exit_code == 0, result.output
+    finally:
+        get_settings.cache_clear()
     return folder
 
 
