@@ -425,6 +425,13 @@ def assess_risk(
     ):
         if len(m[layer]) == 0:
             notes.append(text)
+    if "location_estimated" in m.households:  # issue 22: roster rows placed on their roads
+        n_est = int(m.households["location_estimated"].fillna(False).astype(bool).sum())
+        if n_est:
+            notes.append(
+                f"{n_est} household(s) have estimated locations (placed along their village's "
+                "roads): exposure near them is an estimate until locations are captured"
+            )
 
     waters = m.waters.reset_index(drop=True)
     w_geoms = waters.geometry.to_numpy()

@@ -423,6 +423,20 @@ def _read_roster(
     return frame, headers, [(path.name, r, True) for r in report.rows], report
 
 
+def _without_personal(
+    frame: gpd.GeoDataFrame, file: str, reports: list[object]
+) -> gpd.GeoDataFrame:
+    """Drop a households file's personal columns first; note them for the report."""
+    from geo.roster import RosterReport, drop_personal
+
+    rows = frame.attrs.get("file_rows")
+    out, personal = drop_personal(frame)
+    if personal:
+        reports.append(RosterReport(file=file, personal=personal))
+    out.attrs = dict(frame.attrs) | ({"file_rows": rows} if rows is not None else {})
+    return out
+
+
 def read_layers(
     source: Path,
     *,
@@ -448,6 +462,7 @@ def read_layers(
     """
     column_map = column_map or ColumnMap()
     frames: dict[str, gpd.GeoDataFrame] = {}
+    personal_reports: list[object] = []
     sources = find_sources(source)
     for name, parts in sources.items():
         if progress:
@@ -461,6 +476,8 @@ def read_layers(
             label = f"{path.name}:{layer}" if path.suffix.lower() == ".gpkg" else path.name
             frame = read_file(path, layer=layer, encoding=encoding)
             stated = states_crs(path, frame)
+            if name == "households":
+                frame = _without_personal(frame, path.name, personal_reports)
             frame = apply_column_map(frame, name, column_map)
             headers |= frame.attrs["headers"]
             rows += _row_refs(path, frame)
@@ -470,12 +487,14 @@ def read_layers(
         if pieces:
             frames[name] = pieces[0] if len(pieces) == 1 else pd.concat(pieces, ignore_index=True)
             frames[name].attrs.update(headers=headers, rows=rows)
+    if personal_reports and "households" in frames:
+        frames["households"].attrs["roster"] = list(personal_reports)
     rosters = [path for path, _ in sources.get("households", []) if is_roster(path, "households")]
     if rosters:
         pieces = [frames["households"]] if "households" in frames else []
         headers = dict(frames["households"].attrs["headers"]) if pieces else {}
         rows = list(frames["households"].attrs["rows"]) if pieces else []
-        reports = []
+        reports = list(personal_reports)
         for path in rosters:
             frame, found, refs, report = _read_roster(path, frames, crs, column_map)
             pieces.append(frame)
@@ -516,6 +535,8 @@ def read_layer_file(
         msg = f"cannot read the file for layer {name!r}: {exc}"
         raise InputError(msg) from None
     stated = states_crs(path, frame)
+    if name == "households":
+        frame = _without_personal(frame, path.name, [])
     frame = apply_column_map(frame, name, column_map or ColumnMap())
     headers = frame.attrs["headers"]
     out = apply_crs(frame, layer=name, crs=crs, source=path.name, stated=stated, notes=notes)

@@ -34,6 +34,7 @@ from geo.schemas import HOUSEHOLDS
 
 __all__ = [
     "RosterReport",
+    "drop_personal",
     "is_id_number",
     "personal_kind",
     "roster_households",
@@ -61,9 +62,10 @@ _PERSONAL_HEADERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 _ID_18 = re.compile(r"\d{17}[\dX]")
 _ID_IN_TEXT = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
-_ID_15 = re.compile(r"\d{15}")
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
+#: A landline with its area code and a separator (0731-8123456): without the separator a long
+#: number starting with 0 may as well be a code.
+_LANDLINE = re.compile(r"(?<!\d)0[1-9]\d{1,2}[- ]\d{7,8}(?!\d)")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
@@ -160,7 +162,7 @@ def _content_kind(values: pd.Series) -> str | None:
     if text.empty:
         return None
     ids = text.map(lambda v: any(is_id_number(m) for m in _ID_IN_TEXT.findall(v)))
-    if ids.any() or text.map(lambda v: bool(_ID_15.fullmatch(v))).mean() > 0.5:
+    if ids.any():  # 15-digit IDs were replaced by 2013: a 15-digit number is more likely a code
         return "id_number"
     phones = text.map(lambda v: bool(_MOBILE.search(v) or _LANDLINE.search(v)))
     return "phone" if phones.any() else None
@@ -169,6 +171,21 @@ def _content_kind(values: pd.Series) -> str | None:
 def personal_kind(header: str, values: pd.Series) -> str | None:
     """Whether a column holds personal data: its kind (name, id_number, phone...) or None."""
     return _header_kind(header) or _content_kind(values)
+
+
+def drop_personal(frame: pd.DataFrame) -> tuple[pd.DataFrame, tuple[tuple[str, str], ...]]:
+    """A households frame without its personal columns, and the (header, kind) dropped.
+
+    Used on every households file, with or without coordinates: a GeoPackage or CSV with a
+    姓名 column loses it before any other reading, like a roster.
+    """
+    geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+    personal = tuple(
+        (str(c), kind)
+        for c in frame.columns
+        if c != geometry and (kind := personal_kind(str(c), frame[c])) is not None
+    )
+    return frame.drop(columns=[c for c, _ in personal]), personal
 
 
 def village_key(name: str) -> str:

@@ -107,6 +107,10 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"\1 户家庭或学校无法接入路网(距离过远或隔水),未计入任何风险点",
     ),
     (r"^no water reach lies within (\d+) m.*", r"没有距家庭或学校 \1 米以内的水域河段"),
+    (
+        r"^(\d+) household\(s\) have estimated locations.*",
+        r"\1 户没有坐标,位置按所在村的道路估算,其附近的暴露度为估计值;入户采集坐标后会更准确",
+    ),
 )
 
 

@@ -136,6 +136,8 @@ def test_roster_then_every_analysis_runs_and_nothing_personal_is_kept(
             assert secret not in run.output, (args[0], secret)
     cover = runner.invoke(app, ["coverage", str(source), "--out", str(outputs / "c2")])
     assert "估算" in cover.output  # the coverage notes say the locations are estimated
+    risk = runner.invoke(app, ["risk", str(source), "--out", str(outputs / "r2")])
+    assert "3 户没有坐标,位置按所在村的道路估算" in risk.output
     # the database: store the validated households, read them back, and read the file's bytes
     layers, report = validate_layers(read_layers(source))
     assert report.ok

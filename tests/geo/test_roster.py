@@ -161,3 +161,31 @@ def test_roster_rows_with_coordinates_keep_them(
     hh = read_layers(folder, crs="EPSG:4326")["households"]
     assert hh["location_estimated"].tolist() == [False, True]
     assert shapely.equals_exact(hh.geometry[0], east, 1e-12)
+
+
+def test_codes_are_not_mistaken_for_personal_data() -> None:
+    """Household and area codes of 12 or 15 digits, dates and counts stay."""
+    for values in (
+        ["430626101001001", "430626101001002"],  # 15-digit household codes
+        ["430626101001", "430626101002"],  # 12-digit village codes
+        ["00123456789", "2026-05-01"],
+        ["3", "12"],
+    ):
+        assert personal_kind("户编号", pd.Series(values)) is None, values
+
+
+def test_personal_columns_dropped_from_a_file_with_coordinates(
+    frames: dict[str, gpd.GeoDataFrame], tmp_path: Path
+) -> None:
+    """A households GeoPackage with 姓名 and 身份证号 columns loses them before validation."""
+    hh = frames["households"].copy()
+    hh["姓名"] = list(NAMES)
+    hh["证件"] = [ID_A, ID_B, ID_C]  # found by content
+    folder = tmp_path / "src"
+    folder.mkdir()
+    write_layers({"households": hh}, folder / "households.gpkg")
+    read = read_layers(folder)
+    assert "姓名" not in read["households"] and "证件" not in read["households"]
+    _, report = validate_layers(read, today=TODAY, required=["households"])
+    (dropped,) = [p for p in report.problems if p.code == "roster_personal"]
+    assert "姓名 (姓名), 证件 (身份证号)" in dropped.message("zh")
