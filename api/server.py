@@ -34,7 +34,7 @@ from api.auth import AuthError, Principal, token_of
 from api.data_api import api_router
 from api.ogc import Collection, ogc_router
 from api.pages import PAGES, RESULT_COLLECTIONS, Context, Page, PageResult, layer_url
-from api.workspace import Workspace
+from api.workspace import Snapshot, Workspace
 from geo.errors import TonganError
 from geo.export import write_tables
 from geo.layers import Layers
@@ -210,8 +210,14 @@ def create_app(
                 return await domain_error(request, error)
             principal = Principal(user.name, user.role)
         request.state.principal = principal
+        request.state.audited = False  # set by a write that stored its entry in its transaction
         response = await call_next(request)
-        if store is not None and _audited(request, principal):
+        latest = workspace.latest()
+        if _is_data_api(request) and latest is not None:
+            held = _quarantine_header(latest)
+            if held:
+                response.headers["X-Tongan-Quarantine"] = held
+        if store is not None and _audited(request, principal) and not request.state.audited:
             await run_in_threadpool(
                 store.audit,
                 user=principal.name,
@@ -224,10 +230,18 @@ def create_app(
 
     def render(request: Request, template: str, code: int = 200, **values: Any) -> HTMLResponse:
         lang = _lang(request)
+        snap = workspace.latest()
+        warnings = snap.warnings(lang) if snap is not None else []
         return TEMPLATES.TemplateResponse(
             request,
             template,
-            {"lang": lang, "t": TEXT[lang], "switch_url": _switch_url(request, lang), **values},
+            {
+                "lang": lang,
+                "t": TEXT[lang],
+                "switch_url": _switch_url(request, lang),
+                "warnings": warnings,
+                **values,
+            },
             status_code=code,
         )
 
@@ -541,6 +555,17 @@ def _audited(request: Request, principal: Principal) -> bool:
         return True
     return principal.sees_households and request.url.path.startswith(
         ("/maps/", "/map", "/api/", "/ogc/collections/households")
+    )
+
+
+def _quarantine_header(snap: Snapshot) -> str:
+    """``X-Tongan-Quarantine``: the ids left out (ASCII; the messages are in /api/quarantine)."""
+    records = sorted({p.inspection for p in snap.quarantine if p.inspection is not None})
+    layers = [q.layer for q in snap.quarantined_layers]
+    if not records and not layers:
+        return ""
+    return (
+        f"inspections={','.join(map(str, records))}; layers={','.join(layers)}; see /api/quarantine"
     )
 
 
