@@ -32,7 +32,7 @@ import pandas as pd
 from geo.errors import InputError, LayerError
 from geo.i18n import tr
 from geo.layers import Layers
-from geo.record_checks import HEAD_COLUMNS, ITEM_COLUMNS, RecordProblem, check_records
+from geo.record_checks import ITEM_COLUMNS, RecordProblem, check_records
 from geo.schemas import SCHEMAS
 from geo.settings import Language, Settings
 from geo.storage import AuditEntry, Inspection, InspectionIn, Store, fence_input, patrol_input
@@ -85,6 +85,8 @@ class Snapshot:
     layer_counters: dict[str, int] = field(default_factory=dict)
     quarantine: tuple[RecordProblem, ...] = ()
     quarantined_layers: tuple[LayerQuarantine, ...] = ()
+    equipment_ids: frozenset[str] = frozenset()
+    water_ids: frozenset[str] = frozenset()
 
     def layer_version(self, name: str) -> str:
         """A cache key of one layer: it changes only when that layer's features change."""
@@ -112,40 +114,35 @@ class ImportReport:
     warnings: list[str]
 
 
-def record_frames(record: InspectionIn) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A record not stored yet as the heads and items frames :func:`check_records` takes."""
-    heads = pd.DataFrame(
-        [
-            {
-                "inspection_id": None,
-                "target": record.target,
-                "target_id": record.target_id,
-                "water_id": record.water_id,
-                "date": pd.Timestamp(record.date),
-                "lon": record.lon,
-                "lat": record.lat,
-            }
-        ],
-        columns=list(HEAD_COLUMNS),
-    )
-    items = pd.DataFrame(
-        [
-            {
-                "inspection_id": None,
-                "n": n,
-                "item_id": item.id,
-                "kind": item.kind,
-                "condition": item.condition,
-                "lon": item.lon,
-                "lat": item.lat,
-            }
-            for n, item in enumerate(record.items, start=1)
-        ],
-        columns=list(ITEM_COLUMNS),
-    )
-    items["lon"] = items["lon"].astype("float64")
-    items["lat"] = items["lat"].astype("float64")
+def record_columns(
+    record: InspectionIn, inspection_id: int | None = None
+) -> tuple[dict[str, list[object]], dict[str, list[object]]]:
+    """One record as the heads and items, lists by column, that :func:`check_records` takes."""
+    heads: dict[str, list[object]] = {
+        "inspection_id": [inspection_id],
+        "target": [record.target],
+        "target_id": [record.target_id],
+        "water_id": [record.water_id],
+        "date": [pd.Timestamp(record.date)],
+        "fence": [record.fence],
+        "lon": [record.lon],
+        "lat": [record.lat],
+    }
+    rows = list(enumerate(record.items, start=1))
+    items: dict[str, list[object]] = {
+        "inspection_id": [inspection_id] * len(rows),
+        "n": [n for n, _ in rows],
+        "item_id": [i.id for _, i in rows],
+        "kind": [i.kind for _, i in rows],
+        "condition": [i.condition for _, i in rows],
+        "lon": [i.lon for _, i in rows],
+        "lat": [i.lat for _, i in rows],
+    }
     return heads, items
+
+
+def _ids(frame: gpd.GeoDataFrame) -> frozenset[str]:
+    return frozenset(frame["id"].dropna().astype(str)) if len(frame) else frozenset()
 
 
 class Workspace:
@@ -218,8 +215,9 @@ class Workspace:
         inspections were stored since ``snap``, else rebuilt (call with the lock held)."""
         if self.store is None:
             return self._build_base()
-        revision = self.store.revision()
-        edits = self.store.edits()
+        revision, edits = self.store.state()
+        if snap is not None and snap.revision >= revision:
+            return snap  # another writer applied it meanwhile
         imports = self.store.layer_versions()
         if snap is None or snap.edits != edits or snap.imports != imports or snap.checked is None:
             return self._build(revision, edits, imports)
@@ -261,6 +259,8 @@ class Workspace:
             imports=imports,
             layer_counters=counters,
             quarantined_layers=tuple(held),
+            equipment_ids=_ids(layers.equipment),
+            water_ids=_ids(layers.waters),
         )
         heads, items = self.store.record_frames()
         return self._apply(empty, heads, items, revision)
@@ -268,43 +268,74 @@ class Workspace:
     def _apply(
         self, snap: Snapshot, heads: pd.DataFrame, items: pd.DataFrame, revision: int
     ) -> Snapshot:
-        """``snap`` with the valid ones of these new records applied to its equipment layer."""
-        from analysis.patrol import apply_fence_records, apply_patrol_records
-        from geo.validate import validate_layer
+        """``snap`` with the valid ones of these new records applied to its equipment layer.
 
+        Only the equipment layer changes, and only its new rows are validated (by the schema,
+        :func:`geo.validate.validate_layer`); the other layers and their projection are kept.
+        """
         version = f"{self.base_version}-r{revision}"
         if not len(heads):
             return dataclasses.replace(snap, revision=revision, version=version)
-        last_id = int(heads["inspection_id"].max())
-        problems = check_records(heads, items, snap.layers, snap.study, today=dt.date.today())
+        last_id = max(int(heads["inspection_id"].max()), snap.last_id)
+        problems = check_records(
+            heads,
+            items,
+            equipment_ids=snap.equipment_ids,
+            water_ids=snap.water_ids,
+            study=snap.study,
+            today=dt.date.today(),
+        )
         held = {p.inspection for p in problems}
-        heads = heads[~heads["inspection_id"].isin(held)]
-        items = items[~items["inspection_id"].isin(held)]
-        equipment = snap.layers.equipment
+        if held:
+            heads = heads[~heads["inspection_id"].isin(held)]
+            items = items[~items["inspection_id"].isin(held)]
+        changes = items["item_id"].notna() | items["lon"].notna()
+        out = dataclasses.replace(
+            snap,
+            version=version,
+            revision=revision,
+            last_id=last_id,
+            quarantine=snap.quarantine + tuple(problems),
+        )
+        if not changes.any() and not heads["fence"].notna().any():
+            return out  # items found missing, no fence: nothing in the layers changes
+        equipment = self._apply_equipment(snap.layers.equipment, heads, items)
+        counters = dict(snap.layer_counters)
+        counters["equipment"] = counters.get("equipment", 0) + 1
+        return dataclasses.replace(
+            out,
+            layers=dataclasses.replace(snap.layers, equipment=equipment),
+            metric=dataclasses.replace(snap.metric, equipment=equipment.to_crs(snap.metric.crs)),
+            layer_counters=counters,
+            equipment_ids=_ids(equipment),
+        )
+
+    def _apply_equipment(
+        self, equipment: gpd.GeoDataFrame, heads: pd.DataFrame, items: pd.DataFrame
+    ) -> gpd.GeoDataFrame:
+        """The validated equipment layer with these (valid) records applied."""
+        from analysis.patrol import apply_fence_records, apply_patrol_records
+        from geo.validate import validate_layer
+
         records = patrol_input(heads, items)
         if len(records):
-            equipment = apply_patrol_records(equipment, records)
-        fences = fence_input(heads, items)
+            # new items first, so that a later record of the same batch may name one by its id
+            added = records["lon"].notna() & ~records["id"].isin(set(equipment["id"].astype(str)))
+            first = added & ~records["id"].duplicated()
+            if first.any():
+                new = apply_patrol_records(equipment.iloc[:0], records[first])
+                new, _ = validate_layer("equipment", new)
+                equipment = gpd.GeoDataFrame(
+                    pd.concat([equipment, new], ignore_index=True), crs=equipment.crs
+                )
+            if (~first).any():
+                equipment = apply_patrol_records(equipment, records[~first])
+        fences = fence_input(heads, items) if heads["fence"].notna().any() else ()
         if len(fences) and len(equipment):
             equipment, _ = apply_fence_records(
                 equipment, fences, radius_m=self.settings.equipment_radius_m
             )
-        counters = dict(snap.layer_counters)
-        if len(records) or len(fences):
-            equipment, _ = validate_layer("equipment", equipment)
-            counters["equipment"] = counters.get("equipment", 0) + 1
-        layers = dataclasses.replace(snap.layers, equipment=equipment)
-        metric = dataclasses.replace(snap.metric, equipment=equipment.to_crs(snap.metric.crs))
-        return dataclasses.replace(
-            snap,
-            layers=layers,
-            metric=metric,
-            version=version,
-            revision=revision,
-            last_id=max(last_id, snap.last_id),
-            layer_counters=counters,
-            quarantine=snap.quarantine + tuple(problems),
-        )
+        return equipment
 
     # --- writes ---------------------------------------------------------------------------
 
@@ -386,8 +417,15 @@ class Workspace:
         equipment and waters, dates), against the current layers.
         """
         snap = snap or self.snapshot()
-        heads, items = record_frames(record)
-        problems = check_records(heads, items, snap.layers, snap.study, today=dt.date.today())
+        heads, items = record_columns(record)
+        problems = check_records(
+            heads,
+            items,
+            equipment_ids=snap.equipment_ids,
+            water_ids=snap.water_ids,
+            study=snap.study,
+            today=dt.date.today(),
+        )
         if problems:
             text = "; ".join(p.message(lang) for p in problems)
             raise InputError(tr("record_refused", lang, problems=text), status=422)
@@ -409,16 +447,31 @@ class Workspace:
         """
         store = self.require_store()
         self.check_inspection(record, lang)
-        stored = store.add_inspection(record, user=user, audit=audit)
-        self._catch_up()
+        stored, revision = store.record_inspection(record, user=user, audit=audit)
+        with self._lock:
+            snap = self._snapshot
+            if snap is not None and snap.revision == revision - 1:
+                # nothing else was committed since the snapshot: apply this record as posted
+                heads, items = record_columns(record, stored.id)
+                frames = pd.DataFrame(heads), pd.DataFrame(items, columns=list(ITEM_COLUMNS))
+                self._snapshot = self._apply(snap, *frames, revision)
+                self._polled = None
+                return stored
+        self._catch_up(revision)
         return stored
 
-    def _catch_up(self) -> None:
-        """Apply what was committed since the snapshot (this writer's record and any other)."""
+    def _catch_up(self, revision: int | None = None) -> None:
+        """Apply what was committed since the snapshot, up to at least ``revision`` (this
+        writer's): one writer applies every record committed meanwhile, the others find theirs
+        applied and return at once."""
         self._polled = None
         with self._lock:
-            if self._snapshot is not None and self.store is not None:
-                self._snapshot = self._refresh(self._snapshot)
+            snap = self._snapshot
+            if snap is None or self.store is None:
+                return
+            if revision is not None and snap.revision >= revision:
+                return
+            self._snapshot = self._refresh(snap)
 
     def _editable(self, inspection_id: int, user: str, admin: bool) -> Inspection:
         from api.auth import AuthError

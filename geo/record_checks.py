@@ -21,15 +21,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from geo.i18n import tr
-from geo.layers import Layers
 from geo.settings import Language
 from geo.validate import StudyArea
 
@@ -72,23 +72,37 @@ def new_item_ids(items: pd.DataFrame) -> pd.Series:
     return items["item_id"].where(items["item_id"].notna(), generated).astype(object)
 
 
+def _present(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and value != value)
+
+
+def _ident(value: object) -> int | None:
+    return int(value) if _present(value) else None  # type: ignore[call-overload]
+
+
+Columns = Mapping[str, Sequence[Any]]
+
+
 def check_records(
-    heads: pd.DataFrame,
-    items: pd.DataFrame,
-    layers: Layers,
-    study: StudyArea | None,
+    heads: pd.DataFrame | Columns,
+    items: pd.DataFrame | Columns,
     *,
+    equipment_ids: AbstractSet[str],
+    water_ids: AbstractSet[str],
+    study: StudyArea | None,
     today: dt.date,
 ) -> list[RecordProblem]:
-    """Every rule the records break, against validated layers (without these records applied).
+    """Every rule the records break, against the validated layers they would change.
 
     Parameters
     ----------
     heads, items
         The inspections (:data:`HEAD_COLUMNS`) and their items (:data:`ITEM_COLUMNS`, ``n``
-        counting from 1); ``inspection_id`` is None/NaN for a record not stored yet.
-    layers
-        The validated layers the records would change (WGS84).
+        counting from 1), as frames or as lists by column (a single post, without pandas);
+        ``inspection_id`` is None for a record not stored yet.
+    equipment_ids, water_ids
+        Ids of the equipment and waters layers (with the records already applied). Items
+        these records install (located items) count as known too.
     study
         The study area (:meth:`geo.validate.StudyArea.of`); None skips the distance rule.
     today
@@ -100,70 +114,70 @@ def check_records(
         In record order; empty when every record may be stored and applied.
     """
     problems: list[RecordProblem] = []
-    located = items["lon"].notna().to_numpy()
-    known = set(layers.equipment["id"].dropna().astype(str)) if len(layers.equipment) else set()
-    known |= set(new_item_ids(items[located]).astype(str))
-    waters = set(layers.waters["id"].dropna().astype(str))
+    h_ids = list(heads["inspection_id"])
+    i_ids = list(items["inspection_id"])
+    item_lon, item_lat = _coordinates(items)
+    located = ~(np.isnan(item_lon) | np.isnan(item_lat))
+    names = list(items["item_id"])
+    numbers = list(items["n"])
+    installed = {
+        str(names[k]) if _present(names[k]) else f"insp{i_ids[k]}-{numbers[k]}"
+        for k in np.flatnonzero(located)
+    }
 
-    def ident(value: object) -> int | None:
-        return None if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload]
+    def known(value: object) -> bool:
+        return str(value) in equipment_ids or str(value) in installed
 
     latest = pd.Timestamp(today + dt.timedelta(days=1))
-    for h in heads.itertuples(index=False):
-        if h.target == "equipment" and str(h.target_id) not in known:
+    columns = zip(
+        h_ids, heads["target"], heads["target_id"], heads["water_id"], heads["date"], strict=True
+    )
+    for ident, target, target_id, water_id, date in columns:
+        ident = _ident(ident)
+        if target == "equipment" and not known(target_id):
             problems.append(
-                RecordProblem(
-                    ident(h.inspection_id), "target_id", "unknown_equipment", {"id": h.target_id}
-                )
+                RecordProblem(ident, "target_id", "unknown_equipment", {"id": target_id})
             )
-        if h.water_id is not None and not pd.isna(h.water_id) and str(h.water_id) not in waters:
+        if _present(water_id) and str(water_id) not in water_ids:
+            problems.append(RecordProblem(ident, "water_id", "unknown_water", {"id": water_id}))
+        if pd.Timestamp(date) > latest:
+            problems.append(RecordProblem(ident, "date", "future_date", {"date": str(date)[:10]}))
+    for k in np.flatnonzero(~located):
+        if _present(names[k]) and not known(names[k]):
+            field = f"items[{numbers[k]}].id"
             problems.append(
-                RecordProblem(
-                    ident(h.inspection_id), "water_id", "unknown_water", {"id": h.water_id}
-                )
-            )
-        if pd.Timestamp(h.date) > latest:
-            problems.append(
-                RecordProblem(
-                    ident(h.inspection_id), "date", "future_date", {"date": str(h.date)[:10]}
-                )
-            )
-    for it in items[~located].itertuples(index=False):
-        if it.item_id is not None and not pd.isna(it.item_id) and str(it.item_id) not in known:
-            problems.append(
-                RecordProblem(
-                    ident(it.inspection_id), f"items[{it.n}].id", "unknown_item", {"id": it.item_id}
-                )
+                RecordProblem(_ident(i_ids[k]), field, "unknown_item", {"id": names[k]})
             )
     if study is not None:
-        problems += _far(heads, "", study) + _far(items[located], "items", study)
+        problems += _far(h_ids, *_coordinates(heads), [""] * len(h_ids), study)
+        fields = [f"items[{n}]." for n in numbers]
+        problems += _far(i_ids, item_lon, item_lat, fields, study)
     return sorted(problems, key=lambda p: -1 if p.inspection is None else p.inspection)
 
 
-def _far(frame: pd.DataFrame, prefix: str, study: StudyArea) -> list[RecordProblem]:
-    """The study-area rule on the located rows of ``frame`` (heads or items)."""
-    frame = frame[frame["lon"].notna() & frame["lat"].notna()]
-    if not len(frame):
-        return []
-    points = gpd.GeoSeries(
-        shapely.points(frame["lon"].to_numpy(float), frame["lat"].to_numpy(float)),
-        index=frame.index,
-        crs="EPSG:4326",
+def _coordinates(frame: pd.DataFrame | Columns) -> tuple[np.ndarray, np.ndarray]:
+    """``lon`` and ``lat`` as float arrays, NaN where missing."""
+    return tuple(  # type: ignore[return-value]
+        np.array([np.nan if v is None else v for v in frame[c]], dtype=float)
+        for c in ("lon", "lat")
     )
-    far = study.far(points).to_numpy()
-    if not far.any():
+
+
+def _far(
+    ids: list[object], lon: np.ndarray, lat: np.ndarray, prefixes: list[str], study: StudyArea
+) -> list[RecordProblem]:
+    """The study-area rule on the located rows (heads or items)."""
+    rows = np.flatnonzero(~(np.isnan(lon) | np.isnan(lat)))
+    if not len(rows):
         return []
-    distance = shapely.distance(points[far].to_crs(study.crs).values, study.shape)
-    out = []
-    for row, metres in zip(frame[far].itertuples(index=False), np.asarray(distance), strict=True):
-        where = f"items[{row.n}].lon/lat" if prefix else "lon/lat"
-        inspection = None if pd.isna(row.inspection_id) else int(row.inspection_id)
-        out.append(
-            RecordProblem(
-                inspection,
-                where,
-                "far_outside",
-                {"distance_m": float(metres), "margin_m": study.margin_m},
-            )
+    distance = study.distance_lonlat(lon[rows], lat[rows])
+    return [
+        RecordProblem(
+            _ident(ids[row]),
+            f"{prefixes[row]}lon/lat",
+            "far_outside",
+            {"distance_m": float(metres), "margin_m": study.margin_m},
         )
-    return out
+        for row, metres in zip(rows, distance, strict=True)
+        if metres > study.margin_m
+    ]

@@ -751,9 +751,14 @@ class Store:
 
     def edits(self) -> int:
         """How many times a stored inspection was corrected or withdrawn (a cache key)."""
+        return self.state()[1]
+
+    def state(self) -> tuple[int, int]:
+        """The revision and the edit count (:meth:`edits`), read together."""
         rev = self._t.revision
         with self._read("reading the revision of") as conn:
-            return int(conn.execute(sa.select(rev.c.edits).where(rev.c.id == 1)).scalar_one())
+            row = conn.execute(sa.select(rev.c.value, rev.c.edits).where(rev.c.id == 1)).one()
+        return int(row.value), int(row.edits)
 
     def revision(self) -> int:
         """A number that increases with every inspection and layer import (a cache key)."""
@@ -882,6 +887,12 @@ class Store:
     def add_inspection(
         self, record: InspectionIn, *, user: str, audit: AuditEntry | None = None
     ) -> Inspection:
+        """Store an inspection (see :meth:`record_inspection`, which also gives the revision)."""
+        return self.record_inspection(record, user=user, audit=audit)[0]
+
+    def record_inspection(
+        self, record: InspectionIn, *, user: str, audit: AuditEntry | None = None
+    ) -> tuple[Inspection, int]:
         """Store an inspection, its items and its audit entry in one transaction.
 
         Durable when it returns. The revision is raised first: on PostgreSQL its row lock orders
@@ -899,18 +910,20 @@ class Store:
 
         Returns
         -------
-        Inspection
-            The stored record with its id, ``recorded_at`` and ``recorded_by``.
+        Inspection, int
+            The stored record with its id, ``recorded_at`` and ``recorded_by``, and the revision
+            its transaction committed.
         """
         recorded_at = _now()
         with self._write("storing an inspection in") as conn:
-            self._bump(conn)
+            revision = self._bump(conn)
             new_id = self._insert_inspection(conn, record, user=user, recorded_at=recorded_at)
             if audit is not None:
                 self._audit(conn, audit, f"{audit.resource}/{new_id}")
-        return Inspection(
+        stored = Inspection(
             **record.model_dump(), id=int(new_id), recorded_at=recorded_at, recorded_by=user
         )
+        return stored, revision
 
     def _insert_inspection(
         self,

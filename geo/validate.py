@@ -11,6 +11,7 @@ repaired geometries and values set empty are all named in the report.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 
 from geo.aliases import FALSE_VALUES, TRUE_VALUES, ColumnMap
@@ -515,7 +517,7 @@ class StudyArea:
     workspace on every write (``geo.record_checks``), so both refuse the same features.
     """
 
-    crs: object
+    crs: pyproj.CRS
     shape: shapely.Geometry
     margin_m: float
 
@@ -529,6 +531,15 @@ class StudyArea:
         shape = areas[present].to_crs(metric).geometry.union_all()
         shapely.prepare(shape)
         return cls(metric, shape, settings.study_area_margin_m)
+
+    @functools.cached_property
+    def _from_lonlat(self) -> pyproj.Transformer:
+        return pyproj.Transformer.from_crs(WGS84, self.crs, always_xy=True)
+
+    def distance_lonlat(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Metres from WGS84 points to the study area (0 inside), without building a frame."""
+        x, y = self._from_lonlat.transform(np.asarray(lon, float), np.asarray(lat, float))
+        return np.asarray(shapely.distance(shapely.points(x, y), self.shape), dtype=float)
 
     def far(self, geoms: gpd.GeoSeries) -> pd.Series:
         """Whether each geometry lies more than ``study_area_margin_m`` outside (False if empty)."""
