@@ -38,6 +38,7 @@ from api.workspace import Snapshot, Workspace
 from geo.errors import TonganError
 from geo.export import write_tables
 from geo.layers import Layers
+from geo.schemas import SCHEMAS
 from geo.settings import Language, Settings, get_settings
 from geo.storage import Store
 from maps.base import add_village_search
@@ -179,7 +180,12 @@ def create_app(
     anonymous = Principal(
         "anonymous", "civil_affairs" if authorised else settings.api.anonymous_role
     )
-    cache: OrderedDict[tuple[Any, ...], _Rendered] = OrderedDict()
+    # page results by (page, lang, basemap, sees, parameters), with the versions of the layers
+    # the computation read: an inspection changes the equipment, so it recomputes the pages
+    # that read equipment and leaves the others cached
+    cache: OrderedDict[tuple[Any, ...], tuple[tuple[tuple[str, str], ...], _Rendered]] = (
+        OrderedDict()
+    )
     lock = threading.Lock()
 
     app = FastAPI(title="Tongan 童安", docs_url="/docs", openapi_url="/openapi.json")
@@ -281,22 +287,24 @@ def create_app(
         page: Page, params: BaseModel, lang: Language, basemap: Basemap, sees: bool
     ) -> _Rendered:
         snap = workspace.snapshot()
-        key = (page.name, snap.version, lang, basemap, sees, params.model_dump_json())
+        key = (page.name, lang, basemap, sees, params.model_dump_json())
         with lock:
             hit = cache.get(key)
-            if hit is not None:
+            if hit is not None and all(snap.layer_version(n) == v for n, v in hit[0]):
                 cache.move_to_end(key)
-                return hit
+                return hit[1]
+        seen: set[str] = set()
         ctx = Context(
-            snap.layers,
+            _recording(snap.layers, seen),
             settings,
             lang,
             sees,
             today or dt.date.today(),
-            snap.metric,
+            _recording(snap.metric, seen),
             layer_url(params, lang, basemap),  # large layers go by URL: see map_layer
         )
         result = page.build(ctx, params)
+        depends = tuple((n, snap.layer_version(n)) for n in sorted(seen))
         if not sees:  # downloads and the data API alike: small groups of children withheld
             tables = {
                 name: suppress_small_counts(frame, settings=settings.privacy)
@@ -311,7 +319,7 @@ def create_app(
 
         rendered = _Rendered(result, html)
         with lock:
-            cache[key] = rendered
+            cache[key] = (depends, rendered)
             while len(cache) > CACHE_SIZE:
                 cache.popitem(last=False)
         return rendered
@@ -450,7 +458,6 @@ def create_app(
 
     def collections(request: Request) -> dict[str, Collection]:
         from analysis.privacy import aggregate_households
-        from geo.schemas import SCHEMAS
 
         principal: Principal = request.state.principal
         snap = workspace.snapshot()
@@ -464,7 +471,7 @@ def create_app(
                 f"{SCHEMAS[name].zh} {name}",
                 SCHEMAS[name].meaning,
                 functools.partial(_same, frame),
-                snap.version,
+                snap.layer_version(name),
             )
         out["household_cells"] = Collection(
             "household_cells",
@@ -475,7 +482,7 @@ def create_app(
                 columns=["children", "left_behind", "in_difficulty"],
                 settings=settings.privacy,
             ),
-            snap.version,
+            snap.layer_version("households"),
         )
         ctx = Context(
             snap.layers,
@@ -547,6 +554,26 @@ def _basemap(request: Request, settings: Settings) -> Basemap:
 
 def _same(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame
+
+
+class _Recording(Layers):
+    """Layers that note which layers a page computation reads: its cache dependencies.
+
+    Conservative: anything that walks every layer (``items()``, ``to_crs``) reads them all.
+    """
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in SCHEMAS:
+            seen = object.__getattribute__(self, "__dict__").get("_seen")
+            if seen is not None:
+                seen.add(name)
+        return object.__getattribute__(self, name)
+
+
+def _recording(layers: Layers, seen: set[str]) -> Layers:
+    out = _Recording(**{name: frame for name, frame in layers.items()})
+    object.__setattr__(out, "_seen", seen)
+    return out
 
 
 def _audited(request: Request, principal: Principal) -> bool:
