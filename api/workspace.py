@@ -170,6 +170,7 @@ class Workspace:
         self._lock = threading.RLock()
         self._snapshot: Snapshot | None = None
         self._polled: tuple[float, int] | None = None  # (when, revision) of the last question
+        self._pending = 0  # this server's writes stored but not yet applied to the snapshot
 
     @property
     def writable(self) -> bool:
@@ -197,7 +198,9 @@ class Workspace:
         """The current layers, brought up to date when the database changed since the last call."""
         revision = self.revision()
         snap = self._snapshot
-        if snap is not None and snap.revision >= revision:
+        if snap is not None and (snap.revision >= revision or self._pending):
+            # up to date, or this server's writers are applying what was committed: a read
+            # does not queue behind them (each writer answers only once its record is applied)
             return snap
         with self._lock:
             snap = self._snapshot
@@ -447,7 +450,19 @@ class Workspace:
         """
         store = self.require_store()
         self.check_inspection(record, lang)
-        stored, revision = store.record_inspection(record, user=user, audit=audit)
+        with self._lock:
+            self._pending += 1
+        try:
+            stored, revision = store.record_inspection(record, user=user, audit=audit)
+            self._apply_own(record, stored, revision)
+        finally:
+            with self._lock:
+                self._pending -= 1
+        return stored
+
+    def _apply_own(self, record: InspectionIn, stored: Inspection, revision: int) -> None:
+        """Apply a record this server stored: as posted when nothing else was committed since
+        the snapshot, else with everything committed meanwhile."""
         with self._lock:
             snap = self._snapshot
             if snap is not None and snap.revision == revision - 1:
@@ -456,9 +471,8 @@ class Workspace:
                 frames = pd.DataFrame(heads), pd.DataFrame(items, columns=list(ITEM_COLUMNS))
                 self._snapshot = self._apply(snap, *frames, revision)
                 self._polled = None
-                return stored
+                return
         self._catch_up(revision)
-        return stored
 
     def _catch_up(self, revision: int | None = None) -> None:
         """Apply what was committed since the snapshot, up to at least ``revision`` (this
