@@ -88,6 +88,38 @@ TEXT: dict[Language, dict[str, str]] = {
 }
 
 
+QUARANTINE_TEXT: dict[Language, dict[str, str]] = {
+    "zh": {
+        "title": "隔离的巡查记录",
+        "intro": "以下记录不符合校验规则,分析和地图未使用。记录人或管理员可填写令牌后更正或撤回。",
+        "none": "没有隔离的记录。",
+        "token": "令牌(tongan user add 生成)",
+        "record": "巡查记录",
+        "changes": "更正的字段(JSON,只填要改的字段)",
+        "correct": "更正",
+        "withdraw": "撤回",
+        "corrected": "已更正,刷新页面查看",
+        "withdrawn": "已撤回",
+        "refused": "未成功:",
+        "bad_json": '请填写 JSON,如 {"items": [...]}',
+    },
+    "en": {
+        "title": "Quarantined inspection records",
+        "intro": "These records break a validation rule and no analysis or map uses them. Their author or an admin can correct or withdraw them with a token.",
+        "none": "No record is quarantined.",
+        "token": "Token (from tongan user add)",
+        "record": "Inspection",
+        "changes": "Fields to correct (JSON, only those that change)",
+        "correct": "Correct",
+        "withdraw": "Withdraw",
+        "corrected": "Corrected; reload the page to see it",
+        "withdrawn": "Withdrawn",
+        "refused": "Not done: ",
+        "bad_json": 'Give JSON, e.g. {"items": [...]}',
+    },
+}
+
+
 class PageError(Exception):
     """A request the server refuses, with its status and a message in the page's language."""
 
@@ -373,6 +405,19 @@ def create_app(
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request) -> HTMLResponse:
         return render(request, "index.html.j2", pages=list(PAGES.values()))
+
+    @app.get("/quarantine", response_class=HTMLResponse, include_in_schema=False)
+    def quarantine_page(request: Request) -> HTMLResponse:
+        """Quarantined records, each with a correct / withdraw form (the API with a token)."""
+        lang = _lang(request)
+        snap = workspace.snapshot()
+        return render(
+            request,
+            "quarantine.html.j2",
+            q=QUARANTINE_TEXT[lang],
+            records=[p.as_dict(lang) for p in snap.quarantine],
+            layer_lines=[q.message(lang) for q in snap.quarantined_layers],
+        )
 
     @app.get("/healthz", response_class=PlainTextResponse)
     def healthz() -> str:
