@@ -87,10 +87,11 @@ class Snapshot:
     quarantined_layers: tuple[LayerQuarantine, ...] = ()
     equipment_ids: frozenset[str] = frozenset()
     water_ids: frozenset[str] = frozenset()
+    base: str = ""  # fingerprint of the files
 
     def layer_version(self, name: str) -> str:
         """A cache key of one layer: it changes only when that layer's features change."""
-        return f"{self.version.split('-r')[0]}-{name}-{self.layer_counters.get(name, 0)}"
+        return f"{self.base}-{name}-{self.layer_counters.get(name, 0)}"
 
     def warnings(self, lang: Language = "zh") -> list[str]:
         """One line for the quarantined records (ids, rule, fix) and one per quarantined import."""
@@ -228,7 +229,9 @@ class Workspace:
         return self._apply(snap, heads, items, revision)
 
     def _build_base(self) -> Snapshot:
-        return Snapshot(self.base, self.base.to_metric(), f"{self.base_version}-r0")
+        return Snapshot(
+            self.base, self.base.to_metric(), f"{self.base_version}-r0", base=self.base_version
+        )
 
     def _build(self, revision: int, edits: int, imports: dict[str, int]) -> Snapshot:
         """Validate the files and imports, then apply every valid stored inspection."""
@@ -264,6 +267,7 @@ class Workspace:
             quarantined_layers=tuple(held),
             equipment_ids=_ids(layers.equipment),
             water_ids=_ids(layers.waters),
+            base=self.base_version,
         )
         heads, items = self.store.record_frames()
         return self._apply(empty, heads, items, revision)
@@ -467,10 +471,21 @@ class Workspace:
             snap = self._snapshot
             if snap is not None and snap.revision == revision - 1:
                 # nothing else was committed since the snapshot: apply this record as posted
+                self._polled = None
+                if record.fence is None and all(
+                    i.id is None and i.lon is None for i in record.items
+                ):
+                    # items found missing only: checked on entry, nothing in the layers changes
+                    self._snapshot = dataclasses.replace(
+                        snap,
+                        revision=revision,
+                        version=f"{self.base_version}-r{revision}",
+                        last_id=max(snap.last_id, stored.id),
+                    )
+                    return
                 heads, items = record_columns(record, stored.id)
                 frames = pd.DataFrame(heads), pd.DataFrame(items, columns=list(ITEM_COLUMNS))
                 self._snapshot = self._apply(snap, *frames, revision)
-                self._polled = None
                 return
         self._catch_up(revision)
 

@@ -244,3 +244,21 @@ def test_incremental_layers_equal_a_rebuild(
     # layers other than equipment keep their cache key, the equipment's changed
     assert incremental.layer_version("schools") == before.layer_version("schools")
     assert incremental.layer_version("equipment") != before.layer_version("equipment")
+
+
+def test_a_rule_that_changed_quarantines_what_it_now_refuses(sample: Layers, store: Store) -> None:
+    from geo.validate import StudyArea
+
+    study = StudyArea.of(sample.areas, Settings())
+    assert study is not None
+    west = sample.areas.total_bounds[0]
+    lons = [west - k * 0.005 for k in range(1, 12)]
+    lon = next(x for x in lons if 2_000 < study.distance_lonlat([x], [LAT])[0] < 4_000)
+    near = store.add_inspection(InspectionIn.model_validate(_buoy(lon)), user="chief")
+    with TestClient(create_app(layers=sample, settings=Settings(), store=store)) as c:
+        assert c.get("/api/quarantine").json()["records"] == []  # within the 5,000 m margin
+    strict = Settings(study_area_margin_m=1_000)
+    with TestClient(create_app(layers=sample, settings=strict, store=store)) as c:
+        held = c.get("/api/quarantine").json()["records"]
+        assert [(r["inspection"], r["rule"]) for r in held] == [(near.id, "far_outside")]
+        assert c.get(f"/api/risk?date={DAY}").status_code == 200
