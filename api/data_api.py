@@ -322,7 +322,7 @@ def api_router(result: ResultFn, workspace: Workspace, settings: Settings) -> AP
     @router.get("/layers", response_model=list[LayerVersion], summary="Layers and their versions")
     def list_layers() -> list[LayerVersion]:
         snap = workspace.snapshot()
-        versions = workspace.store.layer_versions() if workspace.store is not None else {}
+        versions = snap.imports  # the import versions the snapshot was built from
         return [
             LayerVersion(
                 layer=name,

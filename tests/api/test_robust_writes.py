@@ -188,11 +188,11 @@ def test_an_import_that_no_longer_passes_falls_back_to_the_file(
         assert coverage.status_code == 200
         (warning,) = coverage.json()["warnings"]
         assert "schools" in warning and "第 1 版" in warning
-        assert (
-            c.get("/api/layers")
-            .headers["X-Tongan-Quarantine"]
-            .endswith("layers=schools; see /api/quarantine")
-        )
+        listed = c.get("/api/layers")
+        held = listed.headers["X-Tongan-Quarantine"]
+        assert held.endswith("layers=schools; see /api/quarantine")
+        schools_row = next(row for row in listed.json() if row["layer"] == "schools")
+        assert (schools_row["version"], schools_row["rows"]) == (1, len(sample.schools))
 
 
 # --- 4. new inspections are applied incrementally -------------------------------------------------
