@@ -16,10 +16,11 @@ from typing import Annotated, Any, Literal
 
 import geopandas as gpd
 import pandas as pd
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, Body, Depends, File, Path, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import Response
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic.fields import FieldInfo
 
 from api.auth import IMPORT_ROLES, INSPECTION_ROLES, CurrentPrincipal, Principal
 from api.ogc import geojson_features, id_column_of, json_value
@@ -30,7 +31,7 @@ from geo.bounds import NO_CONTROL
 from geo.crs import WGS84
 from geo.errors import InputError
 from geo.settings import Language, Settings
-from geo.storage import Inspection, InspectionIn, Store
+from geo.storage import AuditEntry, Inspection, InspectionIn, Store
 
 #: API path of each analysis -> the map page that computes it.
 ANALYSES: dict[str, str] = {
@@ -61,6 +62,27 @@ class AnalysisOut(BaseModel):
     tables: dict[str, Any] = Field(
         description="Table name -> a GeoJSON FeatureCollection (WGS84) or a list of records."
     )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Records and imports quarantined (left out of the analysis), with the fix.",
+    )
+
+
+class QuarantinedRecord(BaseModel):
+    """A stored inspection left out of every analysis: the rule it breaks and the fix."""
+
+    inspection: int | None
+    field: str
+    rule: str
+    message: str
+
+
+class QuarantineOut(BaseModel):
+    """What the workspace left out: inspection records and imported layer versions."""
+
+    records: list[QuarantinedRecord]
+    layers: list[str]
+    warnings: list[str]
 
 
 class ImportOut(BaseModel):
@@ -83,6 +105,35 @@ class Me(BaseModel):
     name: str
     role: str
     sees_households: bool
+
+
+Lang = Annotated[
+    Literal["zh", "en"], Query(description="语言 / language of the messages (zh default)")
+]
+InspectionId = Annotated[int, Path(ge=1, le=2**62, description="Id of the stored inspection.")]
+
+
+def _patch_model() -> type[BaseModel]:
+    """Every field of :class:`InspectionIn`, optional: what ``PATCH`` may change."""
+    fields: dict[str, Any] = {}
+    for name, info in InspectionIn.model_fields.items():
+        optional = FieldInfo.merge_field_infos(info, default=None, default_factory=None)
+        annotation: Any = info.annotation
+        fields[name] = (annotation | None, optional)
+    model: type[BaseModel] = create_model(
+        "InspectionPatch", __config__=ConfigDict(extra="forbid"), **fields
+    )
+    return model
+
+
+InspectionPatch = _patch_model()
+
+
+def _audit_entry(request: Request, principal: Principal, status: int) -> AuditEntry:
+    """The audit entry of a write, stored in its transaction (the middleware then skips it)."""
+    return AuditEntry(
+        principal.name, principal.role, request.method.lower(), request.url.path, str(status)
+    )
 
 
 def inspection_store(request: Request, principal: CurrentPrincipal) -> Store:
@@ -137,7 +188,7 @@ def api_router(result: ResultFn, workspace: Workspace, settings: Settings) -> AP
     for path, page_name in ANALYSES.items():
         router.add_api_route(
             f"/{path}",
-            _analysis_endpoint(path, PAGES[page_name], result, settings),
+            _analysis_endpoint(path, PAGES[page_name], result, workspace),
             methods=["GET"],
             response_model=AnalysisOut,
             summary=f"{PAGES[page_name].title['zh']} / {PAGES[page_name].title['en']}",
@@ -161,9 +212,76 @@ def api_router(result: ResultFn, workspace: Workspace, settings: Settings) -> AP
             "with lon/lat are newly installed. The next risk analysis reflects it."
         ),
     )
-    def post_inspection(record: InspectionIn, principal: CurrentPrincipal) -> Inspection:
+    def post_inspection(
+        request: Request, record: InspectionIn, principal: CurrentPrincipal, lang: Lang = "zh"
+    ) -> Inspection:
         principal.require(INSPECTION_ROLES, "record inspections")
-        return workspace.add_inspection(record, user=principal.name)
+        stored = workspace.add_inspection(
+            record, user=principal.name, lang=lang, audit=_audit_entry(request, principal, 201)
+        )
+        request.state.audited = True
+        return stored
+
+    @router.patch(
+        "/inspections/{inspection_id}",
+        response_model=Inspection,
+        summary="Correct a stored inspection (its author or an admin)",
+        description=(
+            "The fields given replace the stored ones; the corrected record is checked like a "
+            "new one (422 naming the field). 403 for other users, 404 for an unknown id."
+        ),
+    )
+    def patch_inspection(
+        request: Request,
+        inspection_id: InspectionId,
+        changes: Annotated[InspectionPatch, Body()],  # type: ignore[valid-type]
+        principal: CurrentPrincipal,
+        lang: Lang = "zh",
+    ) -> Inspection:
+        principal.require(INSPECTION_ROLES, "correct inspections")
+        stored = workspace.correct_inspection(
+            inspection_id,
+            changes.model_dump(exclude_unset=True),  # type: ignore[attr-defined]
+            user=principal.name,
+            admin=principal.role == "admin",
+            lang=lang,
+            audit=_audit_entry(request, principal, 200),
+        )
+        request.state.audited = True
+        return stored
+
+    @router.delete(
+        "/inspections/{inspection_id}",
+        status_code=204,
+        response_class=Response,
+        summary="Withdraw a stored inspection (its author or an admin)",
+        description="The record leaves every analysis; the audit log keeps it. 403 / 404 as PATCH.",
+    )
+    def delete_inspection(
+        request: Request, inspection_id: InspectionId, principal: CurrentPrincipal
+    ) -> Response:
+        principal.require(INSPECTION_ROLES, "withdraw inspections")
+        workspace.withdraw_inspection(
+            inspection_id,
+            user=principal.name,
+            admin=principal.role == "admin",
+            audit=_audit_entry(request, principal, 204),
+        )
+        request.state.audited = True
+        return Response(status_code=204)
+
+    @router.get(
+        "/quarantine",
+        response_model=QuarantineOut,
+        summary="Stored records and imports left out of the analyses, with the fix",
+    )
+    def quarantine(lang: Lang = "zh") -> QuarantineOut:
+        snap = workspace.snapshot()
+        return QuarantineOut(
+            records=[QuarantinedRecord.model_validate(p.as_dict(lang)) for p in snap.quarantine],
+            layers=[q.message(lang) for q in snap.quarantined_layers],
+            warnings=snap.warnings(lang),
+        )
 
     @router.get(
         "/inspections",
@@ -206,7 +324,7 @@ def api_router(result: ResultFn, workspace: Workspace, settings: Settings) -> AP
     @router.get("/layers", response_model=list[LayerVersion], summary="Layers and their versions")
     def list_layers() -> list[LayerVersion]:
         snap = workspace.snapshot()
-        versions = workspace.store.layer_versions() if workspace.store is not None else {}
+        versions = snap.imports  # the import versions the snapshot was built from
         return [
             LayerVersion(
                 layer=name,
@@ -263,7 +381,9 @@ def api_router(result: ResultFn, workspace: Workspace, settings: Settings) -> AP
             file.filename or "upload",
             user=principal.name,
             crs=crs,
+            audit=_audit_entry(request, principal, 201),
         )
+        request.state.audited = True
         return ImportOut(
             layer=report.layer, rows=report.rows, version=report.version, warnings=report.warnings
         )
@@ -286,7 +406,7 @@ def api_router(result: ResultFn, workspace: Workspace, settings: Settings) -> AP
 
 
 def _analysis_endpoint(
-    path: str, page: Page, result: ResultFn, settings: Settings
+    path: str, page: Page, result: ResultFn, workspace: Workspace
 ) -> Callable[..., AnalysisOut]:
     query = _query_model(page)
 
@@ -304,6 +424,7 @@ def _analysis_endpoint(
             parameters=json.loads(page_params.model_dump_json()),
             figures=[Figure(label=label, value=value) for label, value in out.figures],
             tables=tables,
+            warnings=workspace.snapshot().warnings(lang),
         )
 
     endpoint.__name__ = f"analysis_{path.replace('-', '_')}"

@@ -34,11 +34,12 @@ from api.auth import AuthError, Principal, token_of
 from api.data_api import api_router
 from api.ogc import Collection, ogc_router
 from api.pages import PAGES, RESULT_COLLECTIONS, Context, Page, PageResult, layer_url
-from api.workspace import Workspace
+from api.workspace import Snapshot, Workspace
 from geo.bounds import FREE_TEXT, NO_CONTROL, first_control
 from geo.errors import InputError, TonganError
 from geo.export import write_tables
 from geo.layers import Layers
+from geo.schemas import SCHEMAS
 from geo.settings import Language, Settings, get_settings
 from geo.storage import Store
 from maps.base import add_village_search
@@ -84,6 +85,38 @@ TEXT: dict[Language, dict[str, str]] = {
         "unknown_param": "Unknown parameter {field}; this map takes: {allowed}",
         "no_download": "This map has no {fmt} download",
         "page_missing": "No such page: {path}",
+    },
+}
+
+
+QUARANTINE_TEXT: dict[Language, dict[str, str]] = {
+    "zh": {
+        "title": "隔离的巡查记录",
+        "intro": "以下记录不符合校验规则,分析和地图未使用。记录人或管理员可填写令牌后更正或撤回。",
+        "none": "没有隔离的记录。",
+        "token": "令牌(tongan user add 生成)",
+        "record": "巡查记录",
+        "changes": "更正的字段(JSON,只填要改的字段)",
+        "correct": "更正",
+        "withdraw": "撤回",
+        "corrected": "已更正,刷新页面查看",
+        "withdrawn": "已撤回",
+        "refused": "未成功:",
+        "bad_json": '请填写 JSON,如 {"items": [...]}',
+    },
+    "en": {
+        "title": "Quarantined inspection records",
+        "intro": "These records break a validation rule and no analysis or map uses them. Their author or an admin can correct or withdraw them with a token.",
+        "none": "No record is quarantined.",
+        "token": "Token (from tongan user add)",
+        "record": "Inspection",
+        "changes": "Fields to correct (JSON, only those that change)",
+        "correct": "Correct",
+        "withdraw": "Withdraw",
+        "corrected": "Corrected; reload the page to see it",
+        "withdrawn": "Withdrawn",
+        "refused": "Not done: ",
+        "bad_json": 'Give JSON, e.g. {"items": [...]}',
     },
 }
 
@@ -180,7 +213,12 @@ def create_app(
     anonymous = Principal(
         "anonymous", "civil_affairs" if authorised else settings.api.anonymous_role
     )
-    cache: OrderedDict[tuple[Any, ...], _Rendered] = OrderedDict()
+    # page results by (page, lang, basemap, sees, parameters), with the versions of the layers
+    # the computation read: an inspection changes the equipment, so it recomputes the pages
+    # that read equipment and leaves the others cached
+    cache: OrderedDict[tuple[Any, ...], tuple[tuple[tuple[str, str], ...], _Rendered]] = (
+        OrderedDict()
+    )
     lock = threading.Lock()
 
     app = FastAPI(title="Tongan 童安", docs_url="/docs", openapi_url="/openapi.json")
@@ -216,8 +254,14 @@ def create_app(
                 return await domain_error(request, error)
             principal = Principal(user.name, user.role)
         request.state.principal = principal
+        request.state.audited = False  # set by a write that stored its entry in its transaction
         response = await call_next(request)
-        if store is not None and _audited(request, principal):
+        latest = workspace.latest()
+        if _is_data_api(request) and latest is not None:
+            held = _quarantine_header(latest)
+            if held:
+                response.headers["X-Tongan-Quarantine"] = held
+        if store is not None and _audited(request, principal) and not request.state.audited:
             await run_in_threadpool(
                 store.audit,
                 user=principal.name,
@@ -230,10 +274,18 @@ def create_app(
 
     def render(request: Request, template: str, code: int = 200, **values: Any) -> HTMLResponse:
         lang = _lang(request)
+        snap = workspace.latest()
+        warnings = snap.warnings(lang) if snap is not None else []
         return TEMPLATES.TemplateResponse(
             request,
             template,
-            {"lang": lang, "t": TEXT[lang], "switch_url": _switch_url(request, lang), **values},
+            {
+                "lang": lang,
+                "t": TEXT[lang],
+                "switch_url": _switch_url(request, lang),
+                "warnings": warnings,
+                **values,
+            },
             status_code=code,
         )
 
@@ -273,22 +325,24 @@ def create_app(
         page: Page, params: BaseModel, lang: Language, basemap: Basemap, sees: bool
     ) -> _Rendered:
         snap = workspace.snapshot()
-        key = (page.name, snap.version, lang, basemap, sees, params.model_dump_json())
+        key = (page.name, lang, basemap, sees, params.model_dump_json())
         with lock:
             hit = cache.get(key)
-            if hit is not None:
+            if hit is not None and all(snap.layer_version(n) == v for n, v in hit[0]):
                 cache.move_to_end(key)
-                return hit
+                return hit[1]
+        seen: set[str] = set()
         ctx = Context(
-            snap.layers,
+            _recording(snap.layers, seen),
             settings,
             lang,
             sees,
             today or dt.date.today(),
-            snap.metric,
+            _recording(snap.metric, seen),
             layer_url(params, lang, basemap),  # large layers go by URL: see map_layer
         )
         result = page.build(ctx, params)
+        depends = tuple((n, snap.layer_version(n)) for n in sorted(seen))
         if not sees:  # downloads and the data API alike: small groups withheld, counts rounded
             tables = {
                 name: public_table(frame, settings=settings.privacy)
@@ -303,7 +357,7 @@ def create_app(
 
         rendered = _Rendered(result, html)
         with lock:
-            cache[key] = rendered
+            cache[key] = (depends, rendered)
             while len(cache) > CACHE_SIZE:
                 cache.popitem(last=False)
         return rendered
@@ -357,6 +411,19 @@ def create_app(
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request) -> HTMLResponse:
         return render(request, "index.html.j2", pages=list(PAGES.values()))
+
+    @app.get("/quarantine", response_class=HTMLResponse, include_in_schema=False)
+    def quarantine_page(request: Request) -> HTMLResponse:
+        """Quarantined records, each with a correct / withdraw form (the API with a token)."""
+        lang = _lang(request)
+        snap = workspace.snapshot()
+        return render(
+            request,
+            "quarantine.html.j2",
+            q=QUARANTINE_TEXT[lang],
+            records=[p.as_dict(lang) for p in snap.quarantine],
+            layer_lines=[q.message(lang) for q in snap.quarantined_layers],
+        )
 
     @app.get("/healthz", response_class=PlainTextResponse)
     def healthz() -> str:
@@ -442,7 +509,6 @@ def create_app(
 
     def collections(request: Request) -> dict[str, Collection]:
         from analysis.privacy import aggregate_households
-        from geo.schemas import SCHEMAS
 
         principal: Principal = request.state.principal
         snap = workspace.snapshot()
@@ -456,7 +522,7 @@ def create_app(
                 f"{SCHEMAS[name].zh} {name}",
                 SCHEMAS[name].meaning,
                 functools.partial(_same, frame),
-                snap.version,
+                snap.layer_version(name),
             )
         out["household_cells"] = Collection(
             "household_cells",
@@ -467,7 +533,7 @@ def create_app(
                 columns=["children", "left_behind", "in_difficulty"],
                 settings=settings.privacy,
             ),
-            snap.version,
+            snap.layer_version("households"),
         )
         ctx = Context(
             snap.layers,
@@ -574,12 +640,43 @@ def _public(load: Callable[[], gpd.GeoDataFrame], settings: Settings) -> gpd.Geo
     return gpd.GeoDataFrame(out, geometry=out.geometry.name, crs=out.crs)
 
 
+class _Recording(Layers):
+    """Layers that note which layers a page computation reads: its cache dependencies.
+
+    Conservative: anything that walks every layer (``items()``, ``to_crs``) reads them all.
+    """
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in SCHEMAS:
+            seen = object.__getattribute__(self, "__dict__").get("_seen")
+            if seen is not None:
+                seen.add(name)
+        return object.__getattribute__(self, name)
+
+
+def _recording(layers: Layers, seen: set[str]) -> Layers:
+    out = _Recording(**{name: frame for name, frame in layers.items()})
+    object.__setattr__(out, "_seen", seen)
+    return out
+
+
 def _audited(request: Request, principal: Principal) -> bool:
     """Whether a request goes to the audit log: every write, and reads of household-level data."""
     if request.method not in {"GET", "HEAD", "OPTIONS"}:
         return True
     return principal.sees_households and request.url.path.startswith(
         ("/maps/", "/map", "/api/", "/ogc/collections/households")
+    )
+
+
+def _quarantine_header(snap: Snapshot) -> str:
+    """``X-Tongan-Quarantine``: the ids left out (ASCII; the messages are in /api/quarantine)."""
+    records = sorted({p.inspection for p in snap.quarantine if p.inspection is not None})
+    layers = [q.layer for q in snap.quarantined_layers]
+    if not records and not layers:
+        return ""
+    return (
+        f"inspections={','.join(map(str, records))}; layers={','.join(layers)}; see /api/quarantine"
     )
 
 

@@ -4,25 +4,39 @@ The layer files (or the embedded sample) are the base. The workspace database
 (:class:`geo.storage.Store`) holds layers imported through ``POST /api/layers/{name}``, which
 replace their base layer, and inspection records, which update the equipment layer
 (:func:`analysis.patrol.apply_patrol_records`). :meth:`Workspace.snapshot` returns the merged,
-validated layers for the current database revision, rebuilt only after a write, so the next
-analysis reflects every inspection.
+validated layers for the current database revision.
+
+Writes are checked where they enter, by the import rules (:mod:`geo.record_checks`,
+:mod:`geo.validate`): a record that breaks one is refused (422) and nothing is stored. What is in
+the store anyway (older records, a rule that changed) is quarantined, not fatal: the layers are
+built from the valid records and :attr:`Snapshot.quarantine` lists the others with the fix
+(issue 16). New inspections are applied incrementally: the writer applies its record (and any
+other committed since) to the current snapshot's equipment layer; only a layer import or a
+correction/withdrawal of a stored record rebuilds everything.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import json
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 
 from geo.errors import InputError, LayerError
+from geo.i18n import tr
 from geo.layers import Layers
+from geo.record_checks import ITEM_COLUMNS, RecordProblem, check_records
 from geo.schemas import SCHEMAS
-from geo.settings import Settings
-from geo.storage import Inspection, InspectionIn, Store
+from geo.settings import Language, Settings
+from geo.storage import AuditEntry, Inspection, InspectionIn, Store, fence_input, patrol_input
+from geo.validate import StudyArea
 
 
 def require_layer(name: str) -> None:
@@ -33,12 +47,62 @@ def require_layer(name: str) -> None:
 
 
 @dataclass(frozen=True)
+class LayerQuarantine:
+    """An imported layer version that fails validation; the base layer is used instead."""
+
+    layer: str
+    version: int
+    problems: tuple[str, ...]
+
+    def message(self, lang: Language = "zh") -> str:
+        return tr(
+            "quarantined_layer",
+            lang,
+            layer=self.layer,
+            version=self.version,
+            problems="; ".join(self.problems),
+        )
+
+
+@dataclass(frozen=True)
 class Snapshot:
-    """The layers at one database revision: WGS84, projected, and their cache version."""
+    """The layers at one database revision: WGS84, projected, and their cache versions.
+
+    ``checked`` are the validated layers before any inspection is applied (what records are
+    checked against), ``layer_counters`` count the changes of each layer (a layer's cache key,
+    :meth:`layer_version`), ``quarantine`` lists the stored records and imports left out.
+    """
 
     layers: Layers
     metric: Layers
     version: str
+    revision: int = 0
+    checked: Layers | None = None
+    study: StudyArea | None = None
+    last_id: int = 0
+    edits: int = 0
+    imports: dict[str, int] = field(default_factory=dict)
+    layer_counters: dict[str, int] = field(default_factory=dict)
+    quarantine: tuple[RecordProblem, ...] = ()
+    quarantined_layers: tuple[LayerQuarantine, ...] = ()
+    equipment_ids: frozenset[str] = frozenset()
+    water_ids: frozenset[str] = frozenset()
+    base: str = ""  # fingerprint of the files
+
+    def layer_version(self, name: str) -> str:
+        """A cache key of one layer: it changes only when that layer's features change."""
+        return f"{self.base}-{name}-{self.layer_counters.get(name, 0)}"
+
+    def warnings(self, lang: Language = "zh") -> list[str]:
+        """One line for the quarantined records (ids, rule, fix) and one per quarantined import."""
+        out = [q.message(lang) for q in self.quarantined_layers]
+        if self.quarantine:
+            records = "; ".join(
+                f"#{p.inspection} {p.rule}: {p.message(lang)}" for p in self.quarantine
+            )
+            count = len({p.inspection for p in self.quarantine})
+            out.insert(0, tr("quarantined", lang, count=count, records=records))
+        return out
 
 
 @dataclass(frozen=True)
@@ -49,6 +113,37 @@ class ImportReport:
     rows: int
     version: int
     warnings: list[str]
+
+
+def record_columns(
+    record: InspectionIn, inspection_id: int | None = None
+) -> tuple[dict[str, list[object]], dict[str, list[object]]]:
+    """One record as the heads and items, lists by column, that :func:`check_records` takes."""
+    heads: dict[str, list[object]] = {
+        "inspection_id": [inspection_id],
+        "target": [record.target],
+        "target_id": [record.target_id],
+        "water_id": [record.water_id],
+        "date": [pd.Timestamp(record.date)],
+        "fence": [record.fence],
+        "lon": [record.lon],
+        "lat": [record.lat],
+    }
+    rows = list(enumerate(record.items, start=1))
+    items: dict[str, list[object]] = {
+        "inspection_id": [inspection_id] * len(rows),
+        "n": [n for n, _ in rows],
+        "item_id": [i.id for _, i in rows],
+        "kind": [i.kind for _, i in rows],
+        "condition": [i.condition for _, i in rows],
+        "lon": [i.lon for _, i in rows],
+        "lat": [i.lat for _, i in rows],
+    }
+    return heads, items
+
+
+def _ids(frame: gpd.GeoDataFrame) -> frozenset[str]:
+    return frozenset(frame["id"].dropna().astype(str)) if len(frame) else frozenset()
 
 
 class Workspace:
@@ -73,11 +168,10 @@ class Workspace:
         self.base_version = base_version
         self.settings = settings
         self.store = store
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._snapshot: Snapshot | None = None
-        self._revision: int | None = None
-        self._known: tuple[set[str], set[str]] | None = None  # equipment and water ids
         self._polled: tuple[float, int] | None = None  # (when, revision) of the last question
+        self._pending = 0  # this server's writes stored but not yet applied to the snapshot
 
     @property
     def writable(self) -> bool:
@@ -102,56 +196,153 @@ class Workspace:
         return revision
 
     def snapshot(self) -> Snapshot:
-        """The current layers, rebuilt when the database changed since the last call."""
+        """The current layers, brought up to date when the database changed since the last call."""
         revision = self.revision()
+        snap = self._snapshot
+        if snap is not None and (snap.revision >= revision or self._pending):
+            # up to date, or this server's writers are applying what was committed: a read
+            # does not queue behind them (each writer answers only once its record is applied)
+            return snap
         with self._lock:
-            if self._snapshot is None or revision != self._revision:
-                self._snapshot = self._build(revision)
-                self._revision = revision
-                self._known = None
-            return self._snapshot
+            snap = self._snapshot
+            if snap is None or snap.revision < revision:
+                snap = self._refresh(snap)
+                self._snapshot = snap
+            return snap
 
-    def _known_ids(self) -> tuple[set[str], set[str]]:
-        """Equipment and water ids an inspection may name.
+    def latest(self) -> Snapshot | None:
+        """The snapshot last built, without asking the database (None before the first)."""
+        return self._snapshot
 
-        Taken from the last snapshot and extended with the items recorded since, so that a
-        stream of inspections does not rebuild the layers on every write.
-        """
-        with self._lock:
-            known = self._known
-        if known is None:
-            layers = (self._snapshot or self.snapshot()).layers
-            equipment = set(layers.equipment["id"].astype(str)) if len(layers.equipment) else set()
-            known = (equipment, set(layers.waters["id"].astype(str)))
-            with self._lock:
-                self._known = known
-        return known
+    def _refresh(self, snap: Snapshot | None) -> Snapshot:
+        """The snapshot at the database's current revision: incremental when only new
+        inspections were stored since ``snap``, else rebuilt (call with the lock held)."""
+        if self.store is None:
+            return self._build_base()
+        revision, edits = self.store.state()
+        if snap is not None and snap.revision >= revision:
+            return snap  # another writer applied it meanwhile
+        imports = self.store.layer_versions()
+        if snap is None or snap.edits != edits or snap.imports != imports or snap.checked is None:
+            return self._build(revision, edits, imports)
+        heads, items = self.store.record_frames(after=snap.last_id)
+        return self._apply(snap, heads, items, revision)
 
-    def _frames(self) -> dict[str, gpd.GeoDataFrame]:
-        frames = {name: frame for name, frame in self.base.items()}
-        if self.store is not None:
-            frames.update(self.store.read_layers())
-        return frames
+    def _build_base(self) -> Snapshot:
+        return Snapshot(
+            self.base, self.base.to_metric(), f"{self.base_version}-r0", base=self.base_version
+        )
 
-    def _build(self, revision: int) -> Snapshot:
-        if self.store is None or revision == 0:
-            layers = self.base
-        else:
-            from analysis.patrol import apply_fence_records, apply_patrol_records
-            from geo.validate import validate_layers
+    def _build(self, revision: int, edits: int, imports: dict[str, int]) -> Snapshot:
+        """Validate the files and imports, then apply every valid stored inspection."""
+        from geo.validate import validate_layers
 
-            frames = self._frames()
-            records = self.store.equipment_records()
-            if len(records):
-                frames["equipment"] = apply_patrol_records(frames["equipment"], records)
-            fences = self.store.fence_records()
-            if len(fences) and len(frames["equipment"]):
-                frames["equipment"], _ = apply_fence_records(
-                    frames["equipment"], fences, radius_m=self.settings.equipment_radius_m
-                )
+        assert self.store is not None
+        frames: dict[str, gpd.GeoDataFrame] = dict(self.base.items())
+        imported = self.store.read_layers()
+        frames.update(imported)
+        layers, report = validate_layers(frames, settings=self.settings)
+        held: list[LayerQuarantine] = []
+        bad = sorted({p.layer for p in report.errors} & set(imported))
+        if bad:  # an import that no longer passes: the workspace falls back to the file's layer
+            lang = self.settings.language
+            for name in bad:
+                lines = tuple(p.message(lang) for p in report.errors if p.layer == name)
+                held.append(LayerQuarantine(name, imports.get(name, 0), lines))
+                frames[name] = self.base[name]
             layers, report = validate_layers(frames, settings=self.settings)
-            report.raise_if_fatal(self.settings.language)
-        return Snapshot(layers, layers.to_metric(), f"{self.base_version}-r{revision}")
+        report.raise_if_fatal(self.settings.language)
+        before = self._snapshot.layer_counters if self._snapshot is not None else {}
+        counters = {name: before.get(name, -1) + 1 for name in SCHEMAS}
+        empty = Snapshot(
+            layers,
+            layers.to_metric(),
+            f"{self.base_version}-r{revision}",
+            revision=revision,
+            checked=layers,
+            study=StudyArea.of(layers.areas, self.settings),
+            edits=edits,
+            imports=imports,
+            layer_counters=counters,
+            quarantined_layers=tuple(held),
+            equipment_ids=_ids(layers.equipment),
+            water_ids=_ids(layers.waters),
+            base=self.base_version,
+        )
+        heads, items = self.store.record_frames()
+        return self._apply(empty, heads, items, revision)
+
+    def _apply(
+        self, snap: Snapshot, heads: pd.DataFrame, items: pd.DataFrame, revision: int
+    ) -> Snapshot:
+        """``snap`` with the valid ones of these new records applied to its equipment layer.
+
+        Only the equipment layer changes, and only its new rows are validated (by the schema,
+        :func:`geo.validate.validate_layer`); the other layers and their projection are kept.
+        """
+        version = f"{self.base_version}-r{revision}"
+        if not len(heads):
+            return dataclasses.replace(snap, revision=revision, version=version)
+        last_id = max(int(heads["inspection_id"].max()), snap.last_id)
+        problems = check_records(
+            heads,
+            items,
+            equipment_ids=snap.equipment_ids,
+            water_ids=snap.water_ids,
+            study=snap.study,
+            today=dt.date.today(),
+        )
+        held = {p.inspection for p in problems}
+        if held:
+            heads = heads[~heads["inspection_id"].isin(held)]
+            items = items[~items["inspection_id"].isin(held)]
+        changes = items["item_id"].notna() | items["lon"].notna()
+        out = dataclasses.replace(
+            snap,
+            version=version,
+            revision=revision,
+            last_id=last_id,
+            quarantine=snap.quarantine + tuple(problems),
+        )
+        if not changes.any() and not heads["fence"].notna().any():
+            return out  # items found missing, no fence: nothing in the layers changes
+        equipment = self._apply_equipment(snap.layers.equipment, heads, items)
+        counters = dict(snap.layer_counters)
+        counters["equipment"] = counters.get("equipment", 0) + 1
+        return dataclasses.replace(
+            out,
+            layers=dataclasses.replace(snap.layers, equipment=equipment),
+            metric=dataclasses.replace(snap.metric, equipment=equipment.to_crs(snap.metric.crs)),
+            layer_counters=counters,
+            equipment_ids=_ids(equipment),
+        )
+
+    def _apply_equipment(
+        self, equipment: gpd.GeoDataFrame, heads: pd.DataFrame, items: pd.DataFrame
+    ) -> gpd.GeoDataFrame:
+        """The validated equipment layer with these (valid) records applied."""
+        from analysis.patrol import apply_fence_records, apply_patrol_records
+        from geo.validate import validate_layer
+
+        records = patrol_input(heads, items)
+        if len(records):
+            # new items first, so that a later record of the same batch may name one by its id
+            added = records["lon"].notna() & ~records["id"].isin(set(equipment["id"].astype(str)))
+            first = added & ~records["id"].duplicated()
+            if first.any():
+                new = apply_patrol_records(equipment.iloc[:0], records[first])
+                new, _ = validate_layer("equipment", new)
+                equipment = gpd.GeoDataFrame(
+                    pd.concat([equipment, new], ignore_index=True), crs=equipment.crs
+                )
+            if (~first).any():
+                equipment = apply_patrol_records(equipment, records[~first])
+        fences = fence_input(heads, items) if heads["fence"].notna().any() else ()
+        if len(fences) and len(equipment):
+            equipment, _ = apply_fence_records(
+                equipment, fences, radius_m=self.settings.equipment_radius_m
+            )
+        return equipment
 
     # --- writes ---------------------------------------------------------------------------
 
@@ -165,7 +356,14 @@ class Workspace:
         return self.store
 
     def import_layer(
-        self, name: str, data: bytes, filename: str, *, user: str, crs: str | None = None
+        self,
+        name: str,
+        data: bytes,
+        filename: str,
+        *,
+        user: str,
+        crs: str | None = None,
+        audit: AuditEntry | None = None,
     ) -> ImportReport:
         """Validate an uploaded layer file with every other layer, then store it atomically.
 
@@ -180,13 +378,16 @@ class Workspace:
             Who imports it (stored with the version).
         crs
             CRS of a file that states none (a CSV), as ``tongan validate --crs`` takes it.
+        audit
+            The request's audit entry, stored in the import's transaction.
 
         Raises
         ------
         InputError
             Unknown layer, unreadable file (status 422), or no database (503).
         LayerError
-            The layer fails validation (status 422); nothing is stored.
+            The layer fails validation (status 422); nothing is stored. Problems that are
+            already there (a quarantined import of another layer) do not refuse it.
         """
         from geo.load import CrsIgnored, read_layer_file
         from geo.validate import validate_layers
@@ -199,7 +400,8 @@ class Workspace:
             path.write_bytes(data)
             crs_notes: list[CrsIgnored] = []
             frame = read_layer_file(path, name, crs=crs, notes=crs_notes)
-        frames = self._frames()
+        snap = self.snapshot()
+        frames = dict((snap.checked or snap.layers).items())
         frames[name] = frame
         layers, report = validate_layers(frames, settings=self.settings)
         problems = report.for_layer(name)
@@ -209,45 +411,166 @@ class Workspace:
             lines = [p.line(lang) for p in errors]
             msg = f"layer {name!r} from {filename!r} was not imported; nothing was changed"
             raise LayerError(msg, problems=lines)
-        version = store.replace_layer(name, layers[name], user=user)
+        version = store.replace_layer(name, layers[name], user=user, audit=audit)
         self._polled = None
         warnings = [n.line(self.settings.language) for n in crs_notes]
         warnings += [p.line(self.settings.language) for p in problems if p in report.warnings]
         return ImportReport(name, len(layers[name]), version, warnings)
 
-    def add_inspection(self, record: InspectionIn, *, user: str) -> Inspection:
-        """Check an inspection against the layers and store it.
+    def check_inspection(
+        self, record: InspectionIn, lang: Language, *, snap: Snapshot | None = None
+    ) -> None:
+        """Raise :class:`InputError` (422) naming each field that breaks an import rule.
+
+        The rules of :func:`geo.record_checks.check_records` (study area, references to the
+        equipment and waters, dates), against the current layers.
+        """
+        snap = snap or self.snapshot()
+        heads, items = record_columns(record)
+        problems = check_records(
+            heads,
+            items,
+            equipment_ids=snap.equipment_ids,
+            water_ids=snap.water_ids,
+            study=snap.study,
+            today=dt.date.today(),
+        )
+        if problems:
+            text = "; ".join(p.message(lang) for p in problems)
+            raise InputError(tr("record_refused", lang, problems=text), status=422)
+
+    def add_inspection(
+        self,
+        record: InspectionIn,
+        *,
+        user: str,
+        lang: Language = "zh",
+        audit: AuditEntry | None = None,
+    ) -> Inspection:
+        """Check an inspection against the layers, store it, and apply it to the snapshot.
 
         Raises
         ------
         InputError
-            (422) The equipment or water it names does not exist, or a new item lacks its
-            location; (503) no database.
+            (422) A field breaks an import rule (:meth:`check_inspection`); (503) no database.
         """
         store = self.require_store()
-        equipment_ids, water_ids = self._known_ids()
-        problems = []
-        if record.target == "equipment" and record.target_id not in equipment_ids:
-            problems.append(f"equipment {record.target_id!r} is not in the equipment layer")
-        if record.water_id is not None and record.water_id not in water_ids:
-            problems.append(f"water {record.water_id!r} is not in the waters layer")
-        for n, item in enumerate(record.items, start=1):
-            if item.id is not None and item.id not in equipment_ids:
-                if item.lon is None or item.lat is None:
-                    problems.append(
-                        f"item {n}: equipment {item.id!r} is not in the equipment layer; "
-                        "give lon and lat to record a newly installed item"
+        self.check_inspection(record, lang)
+        with self._lock:
+            self._pending += 1
+        try:
+            stored, revision = store.record_inspection(record, user=user, audit=audit)
+            self._apply_own(record, stored, revision)
+        finally:
+            with self._lock:
+                self._pending -= 1
+        return stored
+
+    def _apply_own(self, record: InspectionIn, stored: Inspection, revision: int) -> None:
+        """Apply a record this server stored: as posted when nothing else was committed since
+        the snapshot, else with everything committed meanwhile."""
+        with self._lock:
+            snap = self._snapshot
+            if snap is not None and snap.revision == revision - 1:
+                # nothing else was committed since the snapshot: apply this record as posted
+                self._polled = None
+                if record.fence is None and all(
+                    i.id is None and i.lon is None for i in record.items
+                ):
+                    # items found missing only: checked on entry, nothing in the layers changes
+                    self._snapshot = dataclasses.replace(
+                        snap,
+                        revision=revision,
+                        version=f"{self.base_version}-r{revision}",
+                        last_id=max(snap.last_id, stored.id),
                     )
-            elif item.id is None and item.condition != "missing" and item.lon is None:
-                problems.append(
-                    f"item {n}: give the equipment id, or lon and lat for a newly installed "
-                    f"{item.kind}"
-                )
-        if problems:
-            msg = "the inspection was not recorded: " + "; ".join(problems)
-            raise InputError(msg, status=422)
-        stored = store.add_inspection(record, user=user)
+                    return
+                heads, items = record_columns(record, stored.id)
+                frames = pd.DataFrame(heads), pd.DataFrame(items, columns=list(ITEM_COLUMNS))
+                self._snapshot = self._apply(snap, *frames, revision)
+                return
+        self._catch_up(revision)
+
+    def _catch_up(self, revision: int | None = None) -> None:
+        """Apply what was committed since the snapshot, up to at least ``revision`` (this
+        writer's): one writer applies every record committed meanwhile, the others find theirs
+        applied and return at once."""
         self._polled = None
         with self._lock:
-            equipment_ids.update(i.id for i in record.items if i.id is not None)
+            snap = self._snapshot
+            if snap is None or self.store is None:
+                return
+            if revision is not None and snap.revision >= revision:
+                return
+            self._snapshot = self._refresh(snap)
+
+    def _editable(self, inspection_id: int, user: str, admin: bool) -> Inspection:
+        from api.auth import AuthError
+
+        store = self.require_store()
+        found = store.inspection(inspection_id)
+        if found is None:
+            msg = f"no inspection with id {inspection_id}"
+            raise InputError(msg, status=404)
+        if not admin and found.recorded_by != user:
+            msg = (
+                f"inspection {inspection_id} was recorded by another user; only its author or "
+                "an admin may correct or withdraw it"
+            )
+            raise AuthError(msg, status=403)
+        return found
+
+    def correct_inspection(
+        self,
+        inspection_id: int,
+        changes: dict[str, object],
+        *,
+        user: str,
+        admin: bool,
+        lang: Language = "zh",
+        audit: AuditEntry | None = None,
+    ) -> Inspection:
+        """Replace fields of a stored inspection, checked like a new one.
+
+        Raises
+        ------
+        InputError
+            404 unknown id; 422 the corrected record is not a valid inspection or breaks a rule.
+        AuthError
+            403: neither the author nor an admin.
+        """
+        from pydantic import ValidationError
+
+        store = self.require_store()
+        found = self._editable(inspection_id, user, admin)
+        fields = set(InspectionIn.model_fields)
+        merged = {**found.model_dump(include=fields), **changes}
+        try:
+            record = InspectionIn.model_validate(merged)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "?"
+            msg = f"parameter {where}: {first['msg']}"
+            raise InputError(msg, status=422) from None
+        self.check_inspection(record, lang)
+        stored = store.replace_inspection(inspection_id, record, audit=audit)
+        if stored is None:  # withdrawn meanwhile
+            msg = f"no inspection with id {inspection_id}"
+            raise InputError(msg, status=404)
+        self._catch_up()
         return stored
+
+    def withdraw_inspection(
+        self, inspection_id: int, *, user: str, admin: bool, audit: AuditEntry | None = None
+    ) -> Inspection:
+        """Delete a stored inspection; the audit entry keeps it as JSON. Raises as above."""
+        store = self.require_store()
+        found = self._editable(inspection_id, user, admin)
+        if audit is not None:
+            kept = json.dumps(found.model_dump(mode="json"), ensure_ascii=False)
+            audit = dataclasses.replace(audit, detail=f"{audit.detail} withdrawn: {kept}")
+        if not store.delete_inspection(inspection_id, audit=audit):
+            msg = f"no inspection with id {inspection_id}"
+            raise InputError(msg, status=404)
+        self._catch_up()
+        return found

@@ -185,6 +185,39 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "列 {column} 有 {count} 个日期晚于今天(如 {examples})",
         "en": "column {column} has {count} date(s) after today (e.g. {examples})",
     },
+    # inspection records checked on write and quarantined when stored (issue 16)
+    "record_far_outside": {
+        "zh": "{field} 距研究区 {distance_m:.0f} 米(超过 {margin_m:.0f} 米);请核对 WGS84 经度、纬度(是否有数字颠倒)",
+        "en": "{field} lies {distance_m:.0f} m outside the study area (more than {margin_m:.0f} m); check the WGS84 lon and lat (two digits swapped?)",
+    },
+    "record_unknown_equipment": {
+        "zh": "{field}:设施 {id} 不在设施图层中;请填写已有的设施编号",
+        "en": "{field}: equipment {id} is not in the equipment layer; give the id of an existing item",
+    },
+    "record_unknown_item": {
+        "zh": "{field}:设施 {id} 不在设施图层中;新安装的设施请同时填写 lon 和 lat",
+        "en": "{field}: equipment {id} is not in the equipment layer; give lon and lat to record a newly installed item",
+    },
+    "record_unknown_water": {
+        "zh": "{field}:水域 {id} 不在水域图层中;请填写已有的水域编号(waters.id)或留空",
+        "en": "{field}: water {id} is not in the waters layer; give an existing waters.id or leave it out",
+    },
+    "record_future_date": {
+        "zh": "{field}:日期 {date} 晚于今天;请填写巡查当天的日期",
+        "en": "{field}: the date {date} is after today; give the day of the inspection",
+    },
+    "record_refused": {
+        "zh": "巡查记录未保存,未作任何更改:{problems}",
+        "en": "the inspection was not recorded; nothing was changed: {problems}",
+    },
+    "quarantined": {
+        "zh": "{count} 条巡查记录不符合校验规则,已隔离,分析未使用:{records}。管理员或记录人可在 /quarantine 页面或用 PATCH / DELETE /api/inspections/{{id}} 更正或撤回",
+        "en": "{count} inspection record(s) break a validation rule and are quarantined (not used by any analysis): {records}. An admin or the record's author can correct or withdraw them on /quarantine or with PATCH / DELETE /api/inspections/{{id}}",
+    },
+    "quarantined_layer": {
+        "zh": "导入的图层 {layer}(第 {version} 版)不符合校验规则,已改用原始文件中的图层:{problems};请重新导入修正后的文件",
+        "en": "the imported layer {layer} (version {version}) breaks a validation rule; the layer from the files is used instead: {problems}; import a corrected file",
+    },
     # CLI text
     "report_title": {"zh": "数据校验报告", "en": "Validation report"},
     "summary_title": {"zh": "图层概况", "en": "Layer summary"},

@@ -59,6 +59,7 @@ from geo.settings import DatabaseSettings
 from geo.settings import Role as Role
 
 __all__ = [
+    "AuditEntry",
     "DatabaseError",
     "Inspection",
     "InspectionIn",
@@ -243,6 +244,22 @@ class Inspection(InspectionIn):
 
 
 @dataclass(frozen=True)
+class AuditEntry:
+    """An audit log entry, written in the transaction of the write it records.
+
+    For a stored inspection the store appends the new id to ``resource``
+    (``/api/inspections/17``), so every stored inspection has its entry, even when the server is
+    killed right after the commit.
+    """
+
+    user: str
+    role: str
+    action: str
+    resource: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
 class User:
     """A user of the API; the token itself is never stored, only its SHA-256."""
 
@@ -310,6 +327,7 @@ def _tables(backend: Backend) -> _Tables:
             md,
             sa.Column("id", sa.Integer, primary_key=True),
             sa.Column("value", sa.BigInteger),
+            sa.Column("edits", sa.BigInteger),
         ),
         users=sa.Table(
             "users",
@@ -730,12 +748,27 @@ class Store:
         with self._guard(doing), self._engine.connect() as conn:
             yield conn
 
-    def _bump(self, conn: Connection) -> int:
+    def _bump(self, conn: Connection, *, edit: bool = False) -> int:
         """Increase the revision in the writing transaction; it is visible with the write only.
 
-        On PostgreSQL the row stays locked until commit, which orders the writers: call it last.
+        On PostgreSQL the row stays locked until commit, which orders the writers. ``edit``
+        also counts a correction or withdrawal of a stored record (:meth:`edits`).
         """
+        if edit:
+            rev = self._t.revision
+            conn.execute(sa.update(rev).where(rev.c.id == 1).values(edits=rev.c.edits + 1))
         return int(conn.execute(self._t.bump).scalar_one())
+
+    def edits(self) -> int:
+        """How many times a stored inspection was corrected or withdrawn (a cache key)."""
+        return self.state()[1]
+
+    def state(self) -> tuple[int, int]:
+        """The revision and the edit count (:meth:`edits`), read together."""
+        rev = self._t.revision
+        with self._read("reading the revision of") as conn:
+            row = conn.execute(sa.select(rev.c.value, rev.c.edits).where(rev.c.id == 1)).one()
+        return int(row.value), int(row.edits)
 
     def revision(self) -> int:
         """A number that increases with every inspection and layer import (a cache key)."""
@@ -823,18 +856,23 @@ class Store:
 
     def audit(self, *, user: str, role: str, action: str, resource: str, detail: str = "") -> None:
         """Append one entry to the audit log (every write and every household-level read)."""
-        audit = self._t.audit
         with self._write("writing the audit log of") as conn:
-            conn.execute(
-                sa.insert(audit).values(
-                    at=_now(),
-                    user_name=user,
-                    role=role,
-                    action=action,
-                    resource=resource,
-                    detail=detail,
-                )
+            self._audit(conn, AuditEntry(user, role, action, resource, detail))
+
+    def _audit(self, conn: Connection, entry: AuditEntry | None, resource: str = "") -> None:
+        """Write ``entry`` in the caller's transaction (``resource`` replaces its resource)."""
+        if entry is None:
+            return
+        conn.execute(
+            sa.insert(self._t.audit).values(
+                at=_now(),
+                user_name=entry.user,
+                role=entry.role,
+                action=entry.action,
+                resource=resource or entry.resource,
+                detail=entry.detail,
             )
+        )
 
     def audit_log(self, *, limit: int = 100) -> list[dict[str, Any]]:
         """The latest audit entries, newest first: id, at (UTC), user, role, action, resource, detail."""
@@ -856,8 +894,20 @@ class Store:
 
     # --- inspections ----------------------------------------------------------------------------
 
-    def add_inspection(self, record: InspectionIn, *, user: str) -> Inspection:
-        """Store an inspection and its items in one transaction; durable when it returns.
+    def add_inspection(
+        self, record: InspectionIn, *, user: str, audit: AuditEntry | None = None
+    ) -> Inspection:
+        """Store an inspection (see :meth:`record_inspection`, which also gives the revision)."""
+        return self.record_inspection(record, user=user, audit=audit)[0]
+
+    def record_inspection(
+        self, record: InspectionIn, *, user: str, audit: AuditEntry | None = None
+    ) -> tuple[Inspection, int]:
+        """Store an inspection, its items and its audit entry in one transaction.
+
+        Durable when it returns. The revision is raised first: on PostgreSQL its row lock orders
+        the writers, so inspection ids commit in increasing order and a reader that has seen id
+        ``n`` has seen every id below it (what :meth:`inspection_frames` ``after`` relies on).
 
         Parameters
         ----------
@@ -865,51 +915,140 @@ class Store:
             The inspection as posted.
         user
             Name of the user who posts it.
+        audit
+            The audit entry of the request; its resource gets ``/{id}`` appended.
 
         Returns
         -------
-        Inspection
-            The stored record with its id, ``recorded_at`` and ``recorded_by``.
+        Inspection, int
+            The stored record with its id, ``recorded_at`` and ``recorded_by``, and the revision
+            its transaction committed.
         """
-        t = self._t
         recorded_at = _now()
         with self._write("storing an inspection in") as conn:
-            new_id = conn.execute(
-                t.insert_inspection,
-                {
-                    "target": record.target,
-                    "target_id": record.target_id,
-                    "water_id": record.water_id,
-                    "date": record.date,
-                    "inspector": record.inspector,
-                    "fence": record.fence,
-                    "note": record.note,
-                    "lon": record.lon,
-                    "lat": record.lat,
-                    "recorded_at": recorded_at,
-                    "recorded_by": user,
-                },
-            ).scalar_one()
-            if record.items:
-                conn.execute(
-                    t.insert_items,
-                    [
-                        {
-                            "inspection_id": new_id,
-                            "n": n,
-                            "kind": item.kind,
-                            "item_id": item.id,
-                            "condition": item.condition,
-                            "lon": item.lon,
-                            "lat": item.lat,
-                        }
-                        for n, item in enumerate(record.items, start=1)
-                    ],
-                )
-            self._bump(conn)
-        return Inspection(
+            revision = self._bump(conn)
+            new_id = self._insert_inspection(conn, record, user=user, recorded_at=recorded_at)
+            if audit is not None:
+                self._audit(conn, audit, f"{audit.resource}/{new_id}")
+        stored = Inspection(
             **record.model_dump(), id=int(new_id), recorded_at=recorded_at, recorded_by=user
         )
+        return stored, revision
+
+    def _insert_inspection(
+        self,
+        conn: Connection,
+        record: InspectionIn,
+        *,
+        user: str,
+        recorded_at: dt.datetime,
+        inspection_id: int | None = None,
+    ) -> int:
+        t = self._t
+        values = {
+            "target": record.target,
+            "target_id": record.target_id,
+            "water_id": record.water_id,
+            "date": record.date,
+            "inspector": record.inspector,
+            "fence": record.fence,
+            "note": record.note,
+            "lon": record.lon,
+            "lat": record.lat,
+            "recorded_at": recorded_at,
+            "recorded_by": user,
+        }
+        if inspection_id is None:
+            new_id = int(conn.execute(t.insert_inspection, values).scalar_one())
+        else:
+            new_id = inspection_id
+            conn.execute(
+                sa.update(t.inspections).where(t.inspections.c.id == new_id).values(**values)
+            )
+            conn.execute(sa.delete(t.items).where(t.items.c.inspection_id == new_id))
+        if record.items:
+            conn.execute(
+                t.insert_items,
+                [
+                    {
+                        "inspection_id": new_id,
+                        "n": n,
+                        "kind": item.kind,
+                        "item_id": item.id,
+                        "condition": item.condition,
+                        "lon": item.lon,
+                        "lat": item.lat,
+                    }
+                    for n, item in enumerate(record.items, start=1)
+                ],
+            )
+        return new_id
+
+    def inspection(self, inspection_id: int) -> Inspection | None:
+        """The stored inspection with this id, or None."""
+        t = self._t
+        with self._read("reading an inspection of") as conn:
+            row = conn.execute(
+                sa.select(t.inspections).where(t.inspections.c.id == inspection_id)
+            ).first()
+            items = conn.execute(
+                sa.select(t.items)
+                .where(t.items.c.inspection_id == inspection_id)
+                .order_by(t.items.c.n)
+            ).all()
+        return None if row is None else _inspection(row, [_item(i) for i in items])
+
+    def replace_inspection(
+        self, inspection_id: int, record: InspectionIn, *, audit: AuditEntry | None = None
+    ) -> Inspection | None:
+        """Correct a stored inspection (same id, author and time); None if there is none.
+
+        The revision and the edit count rise in the same transaction, with the audit entry.
+        """
+        t = self._t
+        with self._write("correcting an inspection in") as conn:
+            self._bump(conn, edit=True)
+            head = conn.execute(
+                sa.select(t.inspections.c.recorded_at, t.inspections.c.recorded_by).where(
+                    t.inspections.c.id == inspection_id
+                )
+            ).first()
+            if head is None:
+                conn.rollback()
+                return None
+            self._insert_inspection(
+                conn,
+                record,
+                user=head.recorded_by,
+                recorded_at=head.recorded_at,
+                inspection_id=inspection_id,
+            )
+            self._audit(conn, audit)
+        return Inspection(
+            **record.model_dump(),
+            id=inspection_id,
+            recorded_at=_utc(head.recorded_at),
+            recorded_by=head.recorded_by,
+        )
+
+    def delete_inspection(self, inspection_id: int, *, audit: AuditEntry | None = None) -> bool:
+        """Withdraw a stored inspection and its items; False if there is none.
+
+        The audit entry (written in the same transaction) keeps what was withdrawn: give the
+        record as JSON in its ``detail``.
+        """
+        t = self._t
+        with self._write("withdrawing an inspection from") as conn:
+            self._bump(conn, edit=True)
+            conn.execute(sa.delete(t.items).where(t.items.c.inspection_id == inspection_id))
+            gone = conn.execute(
+                sa.delete(t.inspections).where(t.inspections.c.id == inspection_id)
+            ).rowcount
+            if not gone:
+                conn.rollback()
+                return False
+            self._audit(conn, audit)
+        return True
 
     def _inspection_filter(
         self, since: dt.date | None, limit: int | None, offset: int
@@ -947,29 +1086,8 @@ class Store:
             ).all()
         found: dict[int, list[ItemFound]] = {}
         for it in items:
-            found.setdefault(int(it.inspection_id), []).append(
-                ItemFound(
-                    kind=it.kind, id=it.item_id, condition=it.condition, lon=it.lon, lat=it.lat
-                )
-            )
-        return [
-            Inspection(
-                id=int(r.id),
-                target=r.target,
-                target_id=r.target_id,
-                water_id=r.water_id,
-                date=r.date,
-                inspector=r.inspector,
-                items=found.get(int(r.id), []),
-                fence=r.fence,
-                note=r.note,
-                lon=r.lon,
-                lat=r.lat,
-                recorded_at=_utc(r.recorded_at),
-                recorded_by=r.recorded_by,
-            )
-            for r in rows
-        ]
+            found.setdefault(int(it.inspection_id), []).append(_item(it))
+        return [_inspection(r, found.get(int(r.id), [])) for r in rows]
 
     def count_inspections(self) -> int:
         """How many inspections are stored."""
@@ -977,104 +1095,79 @@ class Store:
         with self._read("counting the inspections of") as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(ins)).scalar_one())
 
-    def equipment_records(self) -> pd.DataFrame:
-        """Every item found, in recorded order, as ``analysis.patrol.apply_patrol_records`` takes it.
+    def record_frames(self, *, after: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The inspections with an id above ``after`` and their items, as two frames.
 
         Returns
         -------
-        pandas.DataFrame
-            Columns ``id``, ``condition``, ``date``, ``kind``, ``lon``, ``lat``, ``water_id`` (the
-            inspection's water). A newly installed item (no id) gets the stable id
-            ``insp{inspection id}-{item number}``, so every later record can refer to it. Items
-            with neither id nor location (found missing) change no equipment and are left out.
+        heads, items
+            ``heads``: one row per inspection in id order, columns ``inspection_id``, ``target``,
+            ``target_id``, ``water_id``, ``date`` (datetime64), ``fence``, ``lon``, ``lat``.
+            ``items``: one row per item in id and item order, columns ``inspection_id``, ``n``
+            (from 1), ``item_id``, ``kind``, ``condition``, ``lon``, ``lat``.
         """
         t = self._t
-        query = (
-            sa.select(
-                t.items.c.inspection_id,
-                t.items.c.n,
-                t.items.c.item_id,
-                t.items.c.condition,
-                t.inspections.c.date,
-                t.items.c.kind,
-                t.items.c.lon,
-                t.items.c.lat,
-                t.inspections.c.water_id,
-            )
-            .join(t.inspections, t.inspections.c.id == t.items.c.inspection_id)
-            .where(sa.or_(t.items.c.item_id.is_not(None), t.items.c.lon.is_not(None)))
-            .order_by(t.items.c.inspection_id, t.items.c.n)
-        )
-        with self._read("reading the inspections of") as conn:
-            rows = conn.execute(query).all()
-        return pd.DataFrame(
-            {
-                "id": pd.Series(
-                    [r.item_id or f"insp{r.inspection_id}-{r.n}" for r in rows], dtype=object
-                ),
-                "condition": pd.Series([r.condition for r in rows], dtype=object),
-                "date": pd.to_datetime(pd.Series([r.date for r in rows], dtype=object)),
-                "kind": pd.Series([r.kind for r in rows], dtype=object),
-                "lon": pd.Series([r.lon for r in rows], dtype="float64"),
-                "lat": pd.Series([r.lat for r in rows], dtype="float64"),
-                "water_id": pd.Series([r.water_id for r in rows], dtype=object),
-            },
-            columns=list(RECORD_COLUMNS),
-        )
-
-    def fence_records(self) -> pd.DataFrame:
-        """Every inspection that stated a fence, in recorded order, as
-        ``analysis.patrol.apply_fence_records`` takes it.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Columns ``fence`` (ok / damaged / missing / none), ``date``, ``lon``, ``lat`` (where
-            the inspection was, else where its first located item is; NaN when neither) and
-            ``item_id`` (its first item naming an equipment id, to locate it by that item).
-        """
-        t = self._t
+        ins, items = t.inspections, t.items
         with self._read("reading the inspections of") as conn:
             heads = conn.execute(
                 sa.select(
-                    t.inspections.c.id,
-                    t.inspections.c.fence,
-                    t.inspections.c.date,
-                    t.inspections.c.lon,
-                    t.inspections.c.lat,
+                    ins.c.id,
+                    ins.c.target,
+                    ins.c.target_id,
+                    ins.c.water_id,
+                    ins.c.date,
+                    ins.c.fence,
+                    ins.c.lon,
+                    ins.c.lat,
                 )
-                .where(t.inspections.c.fence.is_not(None))
-                .order_by(t.inspections.c.id)
+                .where(ins.c.id > after)
+                .order_by(ins.c.id)
             ).all()
-            items = conn.execute(
-                sa.select(t.items.c.inspection_id, t.items.c.item_id, t.items.c.lon, t.items.c.lat)
-                .where(t.items.c.inspection_id.in_([h.id for h in heads]))
-                .order_by(t.items.c.inspection_id, t.items.c.n)
+            rows = conn.execute(
+                sa.select(items)
+                .where(items.c.inspection_id > after)
+                .order_by(items.c.inspection_id, items.c.n)
             ).all()
-        located: dict[int, tuple[float, float]] = {}
-        named: dict[int, str] = {}
-        for it in items:
-            if it.lon is not None and it.lat is not None:
-                located.setdefault(it.inspection_id, (it.lon, it.lat))
-            if it.item_id:
-                named.setdefault(it.inspection_id, it.item_id)
-        where = [
-            (h.lon, h.lat) if h.lon is not None else located.get(h.id, (None, None)) for h in heads
-        ]
-        return pd.DataFrame(
+        head_frame = pd.DataFrame(
             {
-                "fence": pd.Series([h.fence for h in heads], dtype=object),
+                "inspection_id": pd.Series([int(h.id) for h in heads], dtype="int64"),
+                "target": pd.Series([h.target for h in heads], dtype=object),
+                "target_id": pd.Series([h.target_id for h in heads], dtype=object),
+                "water_id": pd.Series([h.water_id for h in heads], dtype=object),
                 "date": pd.to_datetime(pd.Series([h.date for h in heads], dtype=object)),
-                "lon": pd.Series([w[0] for w in where], dtype="float64"),
-                "lat": pd.Series([w[1] for w in where], dtype="float64"),
-                "item_id": pd.Series([named.get(h.id) for h in heads], dtype=object),
-            },
-            columns=["fence", "date", "lon", "lat", "item_id"],
+                "fence": pd.Series([h.fence for h in heads], dtype=object),
+                "lon": pd.Series([h.lon for h in heads], dtype="float64"),
+                "lat": pd.Series([h.lat for h in heads], dtype="float64"),
+            }
         )
+        item_frame = pd.DataFrame(
+            {
+                "inspection_id": pd.Series([int(r.inspection_id) for r in rows], dtype="int64"),
+                "n": pd.Series([int(r.n) for r in rows], dtype="int64"),
+                "item_id": pd.Series([r.item_id for r in rows], dtype=object),
+                "kind": pd.Series([r.kind for r in rows], dtype=object),
+                "condition": pd.Series([r.condition for r in rows], dtype=object),
+                "lon": pd.Series([r.lon for r in rows], dtype="float64"),
+                "lat": pd.Series([r.lat for r in rows], dtype="float64"),
+            }
+        )
+        return head_frame, item_frame
+
+    def equipment_records(self) -> pd.DataFrame:
+        """Every item found, in recorded order, as ``analysis.patrol.apply_patrol_records`` takes
+        it (:func:`patrol_input` of :meth:`record_frames`)."""
+        return patrol_input(*self.record_frames())
+
+    def fence_records(self) -> pd.DataFrame:
+        """Every inspection that stated a fence, in recorded order, as
+        ``analysis.patrol.apply_fence_records`` takes it (:func:`fence_input`)."""
+        return fence_input(*self.record_frames())
 
     # --- imported layers ------------------------------------------------------------------------
 
-    def replace_layer(self, name: str, frame: gpd.GeoDataFrame, *, user: str) -> int:
+    def replace_layer(
+        self, name: str, frame: gpd.GeoDataFrame, *, user: str, audit: AuditEntry | None = None
+    ) -> int:
         """Store a new version of an imported layer, atomically: on any error nothing changes.
 
         The features of versions older than the last ``keep_layer_versions`` are deleted in the
@@ -1089,6 +1182,8 @@ class Store:
             values are stored as JSON: datetimes and dates as ISO strings, NaN/None/NaT as null.
         user
             Who imports it.
+        audit
+            The audit entry of the import, written in the same transaction.
 
         Returns
         -------
@@ -1173,6 +1268,7 @@ class Store:
                     t.features.c.version <= version - self.keep_layer_versions,
                 )
             )
+            self._audit(conn, audit)
         return version
 
     def layer_versions(self) -> dict[str, int]:
@@ -1219,6 +1315,90 @@ class Store:
 
 
 # --- module helpers -----------------------------------------------------------------------------
+
+
+def patrol_input(heads: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
+    """The items of :meth:`Store.record_frames` as ``analysis.patrol.apply_patrol_records`` takes them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``id``, ``condition``, ``date``, ``kind``, ``lon``, ``lat``, ``water_id`` (the
+        inspection's water). A newly installed item (no id) gets the stable id
+        ``insp{inspection id}-{item number}``, so every later record can refer to it. Items
+        with neither id nor location (found missing) change no equipment and are left out.
+    """
+    used = items[items["item_id"].notna() | items["lon"].notna()]
+    head = heads.set_index("inspection_id")
+    generated = "insp" + used["inspection_id"].astype(str) + "-" + used["n"].astype(str)
+    return pd.DataFrame(
+        {
+            "id": used["item_id"].where(used["item_id"].notna(), generated).astype(object),
+            "condition": used["condition"].astype(object),
+            "date": pd.to_datetime(head["date"].reindex(used["inspection_id"]).to_numpy()),
+            "kind": used["kind"].astype(object),
+            "lon": used["lon"].astype("float64"),
+            "lat": used["lat"].astype("float64"),
+            "water_id": head["water_id"].reindex(used["inspection_id"]).to_numpy(dtype=object),
+        },
+        columns=list(RECORD_COLUMNS),
+    ).reset_index(drop=True)
+
+
+def fence_input(heads: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
+    """The inspections stating a fence, as ``analysis.patrol.apply_fence_records`` takes them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``fence`` (ok / damaged / missing / none), ``date``, ``lon``, ``lat`` (where
+        the inspection was, else where its first located item is; NaN when neither) and
+        ``item_id`` (its first item naming an equipment id, to locate it by that item).
+    """
+    fenced = heads[heads["fence"].notna()]
+    located = items[items["lon"].notna() & items["lat"].notna()].drop_duplicates("inspection_id")
+    named = items[items["item_id"].notna()].drop_duplicates("inspection_id")
+    at = located.set_index("inspection_id")
+    ids = fenced["inspection_id"]
+    own = fenced["lon"].notna().to_numpy()
+    lon = np.where(own, fenced["lon"], at["lon"].reindex(ids).to_numpy())
+    lat = np.where(own, fenced["lat"], at["lat"].reindex(ids).to_numpy())
+    return pd.DataFrame(
+        {
+            "fence": fenced["fence"].astype(object).to_numpy(),
+            "date": pd.to_datetime(fenced["date"].to_numpy()),
+            "lon": lon.astype("float64"),
+            "lat": lat.astype("float64"),
+            "item_id": named.set_index("inspection_id")["item_id"]
+            .reindex(ids)
+            .to_numpy(dtype=object),
+        },
+        columns=["fence", "date", "lon", "lat", "item_id"],
+    )
+
+
+def _item(row: Any) -> ItemFound:
+    return ItemFound(
+        kind=row.kind, id=row.item_id, condition=row.condition, lon=row.lon, lat=row.lat
+    )
+
+
+def _inspection(row: Any, items: list[ItemFound]) -> Inspection:
+    return Inspection(
+        id=int(row.id),
+        target=row.target,
+        target_id=row.target_id,
+        water_id=row.water_id,
+        date=row.date,
+        inspector=row.inspector,
+        items=items,
+        fence=row.fence,
+        note=row.note,
+        lon=row.lon,
+        lat=row.lat,
+        recorded_at=_utc(row.recorded_at),
+        recorded_by=row.recorded_by,
+    )
 
 
 def _first_line(exc: BaseException) -> str:

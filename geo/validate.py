@@ -11,6 +11,7 @@ repaired geometries and values set empty are all named in the report.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 
 from geo.aliases import FALSE_VALUES, TRUE_VALUES, ColumnMap
@@ -580,25 +582,56 @@ def _cross_checks(
     return problems
 
 
+@dataclass(frozen=True)
+class StudyArea:
+    """The union of the areas in their UTM zone, prepared for the "far outside" rule.
+
+    The one implementation of the rule, used by :func:`validate_layers` on import and by the
+    workspace on every write (``geo.record_checks``), so both refuse the same features.
+    """
+
+    crs: pyproj.CRS
+    shape: shapely.Geometry
+    margin_m: float
+
+    @classmethod
+    def of(cls, areas: gpd.GeoDataFrame, settings: Settings) -> StudyArea | None:
+        """The study area of ``areas`` (WGS84 or any CRS); None without area geometries."""
+        present = _present(areas.geometry) if len(areas) else pd.Series([], dtype=bool)
+        if not present.any():
+            return None
+        metric = areas[present].estimate_utm_crs()
+        shape = areas[present].to_crs(metric).geometry.union_all()
+        shapely.prepare(shape)
+        return cls(metric, shape, settings.study_area_margin_m)
+
+    @functools.cached_property
+    def _from_lonlat(self) -> pyproj.Transformer:
+        return pyproj.Transformer.from_crs(WGS84, self.crs, always_xy=True)
+
+    def distance_lonlat(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Metres from WGS84 points to the study area (0 inside), without building a frame."""
+        x, y = self._from_lonlat.transform(np.asarray(lon, float), np.asarray(lat, float))
+        return np.asarray(shapely.distance(shapely.points(x, y), self.shape), dtype=float)
+
+    def far(self, geoms: gpd.GeoSeries) -> pd.Series:
+        """Whether each geometry lies more than ``study_area_margin_m`` outside (False if empty)."""
+        ok = _present(geoms)
+        dist = pd.Series(np.nan, index=geoms.index)
+        if ok.any():
+            dist[ok] = shapely.distance(geoms[ok].to_crs(self.crs).values, self.shape)
+        return (dist > self.margin_m).fillna(False).astype(bool)
+
+
 def _check_study_area(layers: dict[str, gpd.GeoDataFrame], settings: Settings) -> list[Problem]:
-    areas = layers["areas"]
-    present = _present(areas.geometry)
-    if not present.any():
+    study = StudyArea.of(layers["areas"], settings)
+    if study is None:
         return []
-    metric = areas[present].estimate_utm_crs()
-    study = areas[present].to_crs(metric).geometry.union_all()
-    shapely.prepare(study)
     problems: list[Problem] = []
     for layer, frame in layers.items():
         if layer == "areas" or not len(frame):
             continue
-        geoms = frame.geometry
-        ok = _present(geoms)
-        if not ok.any():
-            continue
-        dist = pd.Series(np.nan, index=frame.index)
-        dist[ok] = shapely.distance(frame[ok].to_crs(metric).geometry.values, study)
-        far = (dist > settings.study_area_margin_m).fillna(False).astype(bool)
+        far = study.far(frame.geometry)
         if far.any():
             problems.append(
                 Problem(

@@ -38,10 +38,10 @@ def _env(settings: DatabaseSettings) -> dict[str, str]:
     return {"TONGAN_DATABASE__URL": settings.url} if settings.url else {}
 
 
-def _token(settings: DatabaseSettings, workspace: Path) -> str:
+def _token(settings: DatabaseSettings, workspace: Path, role: str = "river_chief") -> str:
     store = Store.open(settings, workspace)
     try:
-        return store.add_user("chief", "river_chief")
+        return store.add_user(role, role)  # type: ignore[arg-type]
     finally:
         store.close()
 
@@ -83,6 +83,7 @@ def test_a_killed_server_keeps_every_acknowledged_inspection(
 ) -> None:
     token = _token(database_settings, tmp_path)
     headers = {"Authorization": f"Bearer {token}"}
+    admin = {"Authorization": f"Bearer {_token(database_settings, tmp_path, 'admin')}"}
     env = _env(database_settings)
     proc, url = start_server(workspace=tmp_path, env=env)
     acked: list[int] = []
@@ -118,8 +119,19 @@ def test_a_killed_server_keeps_every_acknowledged_inspection(
     try:
         with httpx.Client(base_url=url, headers=headers, timeout=60) as c:
             listed = c.get("/api/inspections", params={"limit": 10_000}).json()
+            log = c.get("/api/audit", params={"limit": 10_000}, headers=admin).json()
         present = {r["id"] for r in listed}
         lost = set(acked) - present
         assert not lost, f"{len(lost)} acknowledged inspections lost"
+        # the audit entry is written in the inspection's transaction (issue 16): every stored
+        # inspection has one, also those committed just before the kill
+        audited = {
+            int(e["resource"].rsplit("/", 1)[1])
+            for e in log
+            if e["action"] == "post" and e["resource"].startswith("/api/inspections/")
+        }
+        assert present - audited == set(), f"{len(present - audited)} stored without audit"
+        assert audited == present  # and no entry for an inspection that was not stored
+        print(f"{len(present)} stored, {len(acked)} acknowledged, {len(audited)} audited")
     finally:
         stop_server(proc)

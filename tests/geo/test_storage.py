@@ -97,8 +97,13 @@ def test_migrations_downgrade_and_upgrade_again(
             command.upgrade(_alembic_config(conn), "head")
             assert sa.inspect(conn).has_table("inspections")
             assert conn.execute(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")).all() == [
-                ("0001",)
+                ("0002",)
             ]
+            command.downgrade(_alembic_config(conn), "0001")  # v0002: the edit count
+            assert "edits" not in {
+                c["name"] for c in sa.inspect(conn).get_columns("store_revision")
+            }
+            command.upgrade(_alembic_config(conn), "head")
     finally:
         engine.dispose()
     store.add_inspection(_inspection(), user="a")
