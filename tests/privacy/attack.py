@@ -309,3 +309,18 @@ def frame_shapes(frame: gpd.GeoDataFrame) -> list[BaseGeometry]:
     """The shapes of a frame, in WGS84."""
     wgs = frame.to_crs(4326) if frame.crs is not None else frame
     return [g for g in wgs.geometry if g is not None and not g.is_empty]
+
+
+def hexagon_of(xy: Points, cell_m: float) -> NDArray[np.int64]:
+    """The axial ``(q, r)`` of the lattice hexagon (flat-to-flat ``cell_m``) holding each point."""
+    size = cell_m / _SQRT3
+    q = (_SQRT3 / 3 * xy[:, 0] - xy[:, 1] / 3) / size
+    r = (2 / 3 * xy[:, 1]) / size
+    cy = -q - r
+    rx, ry, rz = np.round(q), np.round(cy), np.round(r)
+    dx, dy, dz = np.abs(rx - q), np.abs(ry - cy), np.abs(rz - r)
+    fix_x = (dx > dy) & (dx > dz)
+    fix_y = ~fix_x & (dy > dz)
+    rx = np.where(fix_x, -ry - rz, rx)
+    rz = np.where(~fix_x & ~fix_y, -rx - ry, rz)
+    return np.c_[rx, rz].astype(np.int64)
