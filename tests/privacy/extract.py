@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 import pyogrio
 import shapely
@@ -73,6 +74,12 @@ def geometries_of(kind: str, body: bytes, extent: Extent) -> list[BaseGeometry]:
         return _from_gpx(body, extent)
     if kind in {"csv", "xlsx"}:
         return [g for frame in tables_of(kind, body).values() for g in _from_table(frame, extent)]
+    if kind == "parquet":
+        frame = _parquet(body)
+        if isinstance(frame, gpd.GeoDataFrame):
+            wgs = frame.to_crs(4326) if frame.crs is not None else frame
+            return [g for g in wgs.geometry if g is not None and not g.is_empty]
+        return _from_table(frame, extent)
     msg = f"no parser for output kind {kind!r}"
     raise ValueError(msg)
 
@@ -87,7 +94,19 @@ def tables_of(kind: str, body: bytes) -> dict[str, pd.DataFrame]:
         return {name: pd.DataFrame(frame) for name, frame in _gpkg_frames(body).items()}
     if kind in {"json", "geojson"}:
         return dict(_json_tables(json.loads(body), "$"))
+    if kind == "parquet":
+        return {"parquet": pd.DataFrame(_parquet(body))}
     return {}
+
+
+def _parquet(body: bytes) -> pd.DataFrame:
+    """A (Geo)Parquet file: a GeoDataFrame when it has GeoParquet metadata."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(io.BytesIO(body))
+    if b"geo" in (table.schema.metadata or {}):
+        return gpd.read_parquet(io.BytesIO(body))
+    return table.to_pandas()
 
 
 # --- JSON ------------------------------------------------------------------------------------
