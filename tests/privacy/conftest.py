@@ -43,6 +43,7 @@ class Server:
     url: str
     backend: str
     tokens: dict[str, str | None]
+    env: dict[str, str] = field(default_factory=dict)
     crawls: dict[str, Crawl] = field(default_factory=dict)
 
     def crawl(self, role: str) -> Crawl:
@@ -104,17 +105,17 @@ def backend_env(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
 
 
 def serve(
-    source: Path | None, workspace: Path, env: dict[str, str], backend: str
+    source: Path | None, workspace: Path, env: dict[str, str], backend: str, users: str = "redteam"
 ) -> Iterator[Server]:
     """Start ``tongan serve`` (the sample, or ``source``) with a viewer and a river chief."""
     workspace.mkdir(parents=True, exist_ok=True)
     tokens: dict[str, str | None] = {"anonymous": None}
     for role in ROLES[1:]:
-        tokens[role] = add_user(f"redteam_{role}", role, workspace, env)
+        tokens[role] = add_user(f"{users}_{role}", role, workspace, env)
     args = [str(source)] if source else []
     proc, url = start_server(*args, workspace=workspace, env=env)
     try:
-        yield Server(url, backend, tokens)
+        yield Server(url, backend, tokens, env)
     finally:
         stop_server(proc)
 

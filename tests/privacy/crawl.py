@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 #: Single features fetched per OGC collection (``/items/{id}``).
-SINGLE_FEATURES = 40
+SINGLE_FEATURES = 10
 TIMEOUT_S = 300.0
 
 _MAP_LINK = re.compile(r"""href=["'](/maps/[A-Za-z0-9_-]+)(?:\?[^"']*)?["']""")

@@ -26,10 +26,10 @@ from shapely.geometry.base import BaseGeometry
 
 #: The standard swept (m): the issue's 17 requests.
 STANDARDS = [800.0 + 25.0 * i for i in range(17)]
-#: Dates over the flood season, three weeks apart.
-SEASON = [dt.date(2026, 6, 1) + dt.timedelta(days=21 * i) for i in range(6)]
+#: Dates over the flood season, four weeks apart.
+SEASON = [dt.date(2026, 6, 1) + dt.timedelta(days=28 * i) for i in range(4)]
 #: At most this many values of an integer parameter (from its minimum).
-INTEGERS = 5
+INTEGERS = 3
 #: Values of a number parameter that is not a distance (hours).
 NUMBERS = [4.0, 8.0]
 #: Columns and figure labels that count children or households.

@@ -89,11 +89,16 @@ def moved_frames(sample: Layers) -> dict[str, gpd.GeoDataFrame]:
     return frames
 
 
-@pytest.fixture(scope="module")
-def moved_server(sample: Layers, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+@pytest.fixture(scope="session")
+def moved_source(sample: Layers, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("moved")
-    source = write_layers(moved_frames(sample), Path(folder) / "moved.gpkg")
-    yield from serve(source, folder / "workspace", {}, "sqlite")
+    return write_layers(moved_frames(sample), Path(folder) / "moved.gpkg")
+
+
+@pytest.fixture
+def moved_server(server: Server, moved_source: Path, tmp_path: Path) -> Iterator[Server]:
+    """The moved copy served like ``server`` (same back end and settings)."""
+    yield from serve(moved_source, tmp_path / "workspace", server.env, server.backend, "moved")
 
 
 def _coordinates(crawl: Crawl, extent: Extent) -> dict[str, np.ndarray]:
@@ -115,8 +120,6 @@ def _coordinates(crawl: Crawl, extent: Extent) -> dict[str, np.ndarray]:
 def test_no_geometry_depends_on_single_households(
     server: Server, moved_server: Server, extent: Extent
 ) -> None:
-    if server.backend != "sqlite":
-        return  # the moved copy is served once, on SQLite, and compared with the SQLite server
     before = _coordinates(server.crawl("anonymous"), extent)
     after = _coordinates(moved_server.crawl("anonymous"), extent)
     assert len(before) > 50 and sum(len(v) for v in before.values()) > 10_000
@@ -131,7 +134,7 @@ def test_no_geometry_depends_on_single_households(
     for line in changed:
         print("  ", line)
     assert not changed and not missing, (
-        f"moving {MOVED} households by {MOVE_M:g} m within their cells (coverage unchanged) "
+        f"{server.backend}: moving {MOVED} households by {MOVE_M:g} m within their cells (coverage unchanged) "
         f"changes the geometry of {len(changed)} outputs an anonymous user gets:\n"
         + "\n".join(changed)
         + (f"\nURLs only in one run: {missing}" if missing else "")
