@@ -34,6 +34,8 @@ INTEGERS = 3
 NUMBERS = [4.0, 8.0]
 #: Columns and figure labels that count children or households.
 COUNT_WORDS = ("children", "left_behind", "in_difficulty", "households")
+#: Parameters that choose the place an answer is about: its figures are that place's.
+PLACE_PARAMETERS = frozenset({"village"})
 #: Table columns that name a unit, in order of preference.
 KEYS = ("code", "village_code", "township_code", "spot_id", "institution_id", "site_id",
         "facility_id", "chief", "place_code")  # fmt: skip
@@ -106,10 +108,12 @@ def _counts(row: dict[str, Any]) -> dict[str, float]:
 def units(answer: Answer) -> dict[tuple[str, str], dict[str, float]]:
     """The child and household counts of an answer per unit (gaps excepted: see gap_pairs)."""
     out: dict[tuple[str, str], dict[str, float]] = {}
+    # a parameter choosing the place (a village) makes each answer's figures another unit's
+    where = f" @{answer.value}" if answer.parameter in PLACE_PARAMETERS else ""
     for label, value in ((f["label"], f["value"]) for f in answer.doc.get("figures", [])):
         if any(w in label.lower().replace("-", "_").replace(" ", "_") for w in COUNT_WORDS):
             with contextlib.suppress(ValueError):
-                out[("figures", label)] = {"value": float(str(value).replace(",", ""))}
+                out[("figures", f"{label}{where}")] = {"value": float(str(value).replace(",", ""))}
     for name, table in answer.tables().items():
         if name == "gaps":
             continue

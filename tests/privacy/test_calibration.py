@@ -4,8 +4,6 @@ positive control (buffered households are found), so a green suite means somethi
 from __future__ import annotations
 
 import numpy as np
-import shapely
-from shapely.geometry import Point
 
 from geo.layers import Layers
 from tests.privacy.attack import Truth, attack, circle_centres, lattice_distance, score
@@ -75,7 +73,3 @@ def test_the_servers_public_collections_recover_nobody(
     s = score(truth, found.all_points())
     print(f"{server.backend}: public OGC collections: {found.shapes} shapes, {s}")
     assert found.shapes > 300 and s.within_25m == 0, s
-
-
-def test_a_point_is_a_shape() -> None:
-    assert shapely.get_num_coordinates(Point(0, 0)) == 1

@@ -4,7 +4,6 @@ outputs give no household away either. Every file of every output folder is atta
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -116,7 +115,3 @@ def test_province_outputs_give_no_household_away(province: tuple[Layers, Path]) 
     )
     assert coordinates > 100, f"tongan province wrote too little to attack: {list(files_of(out))}"
     assert not lines, "households recovered from tongan province's outputs:\n" + "\n".join(lines)
-
-
-def test_dates_are_dates() -> None:
-    assert dt.date.fromisoformat(DATE).month == 7
