@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -211,6 +212,10 @@ def province(
                 stages=stages,
                 progress=_Bars(bar, language),
             )
+    if not authorised:
+        # the workers' copy of the households is working data: without --authorised no
+        # household row stays in the output folder
+        shutil.rmtree(out_dir / "partitions" / "households", ignore_errors=True)
 
     zh = language == "zh"
     counties = result.counties.copy()

@@ -87,6 +87,8 @@ def geometries_of(kind: str, body: bytes, extent: Extent) -> list[BaseGeometry]:
 def tables_of(kind: str, body: bytes) -> dict[str, pd.DataFrame]:
     """The tables of an output (CSV, XLSX sheets, GPKG layers, JSON record lists / features)."""
     if kind == "csv":
+        if not body.strip(b"\xef\xbb\xbf \r\n"):  # an empty export (no rows, no header)
+            return {}
         return {"csv": pd.read_csv(io.BytesIO(body), encoding="utf-8-sig")}
     if kind == "xlsx":
         return dict(pd.read_excel(io.BytesIO(body), sheet_name=None, engine="openpyxl"))

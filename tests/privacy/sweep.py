@@ -98,7 +98,10 @@ class Answer:
 def _counts(row: dict[str, Any]) -> dict[str, float]:
     out = {}
     for col, value in row.items():
-        counts = any(w in str(col).lower() for w in COUNT_WORDS)
+        # a share (share_children...) is a ratio of two counts that are themselves checked
+        counts = any(w in str(col).lower() for w in COUNT_WORDS) and not str(col).startswith(
+            "share"
+        )
         number = isinstance(value, int | float) and not isinstance(value, bool)
         if counts and number and np.isfinite(value):
             out[str(col)] = float(value)

@@ -6,7 +6,14 @@ from __future__ import annotations
 import numpy as np
 
 from geo.layers import Layers
-from tests.privacy.attack import Truth, attack, circle_centres, lattice_distance, score
+from tests.privacy.attack import (
+    Truth,
+    attack,
+    circle_centres,
+    lattice_distance,
+    lattice_edge_distance,
+    score,
+)
 from tests.privacy.conftest import Server
 from tests.privacy.extract import Extent, geometries_of
 
@@ -26,6 +33,12 @@ def test_hexagon_vertices_and_centres_lie_on_the_lattice() -> None:
     assert lattice_distance(centre, 500)[0] < 1e-6
     assert lattice_distance(vertex, 500)[0] < 1e-6
     assert lattice_distance(centre + np.array([[100.0, 0.0]]), 500)[0] > 50
+
+
+def test_points_on_a_hexagons_edge_lie_on_the_lattice_edges() -> None:
+    # a 500 m (flat-to-flat) hexagon at the origin: its flat sides are 250 m left and right
+    xy = np.array([[250.0, 0.0], [250.0, 100.0], [0.0, 0.0], [100.0, 0.0]])
+    assert np.allclose(lattice_edge_distance(xy, 500), [0.0, 0.0, 250.0, 150.0])
 
 
 def test_public_layers_alone_recover_nobody(sample: Layers, truth: Truth) -> None:
