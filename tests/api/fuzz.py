@@ -35,6 +35,7 @@ from tests.tiny_area import TODAY, tiny_frames
 #: rightly be refused: they are checked for everything but the acceptance of positive data.
 BEYOND_THE_SCHEMA: dict[str, str] = {
     "POST /api/inspections": "references to layer ids and the rules of a new item",
+    "PATCH /api/inspections/{inspection_id}": "a correction is checked like a new inspection",
     "POST /api/layers/{name}": "the uploaded file's content is a layer only if it validates",
     "GET /api/patrol": "a start point must lie in the study area",
     "GET /api/siting": "k can be at most the number of candidate sites the layers give",
