@@ -140,17 +140,8 @@ class Truth:
 
 def _cell_centres(xy: Points, size: float) -> tuple[Points, Points]:
     """Centre of the lattice hexagon (circumradius ``size``) holding each point."""
-    x, y = xy[:, 0], xy[:, 1]
-    q = (_SQRT3 / 3 * x - y / 3) / size
-    r = (2 / 3 * y) / size
-    cy = -q - r
-    rx, ry, rz = np.round(q), np.round(cy), np.round(r)
-    dx, dy, dz = np.abs(rx - q), np.abs(ry - cy), np.abs(rz - r)
-    fix_x = (dx > dy) & (dx > dz)
-    fix_y = ~fix_x & (dy > dz)
-    rx = np.where(fix_x, -ry - rz, rx)
-    rz = np.where(~fix_x & ~fix_y, -rx - ry, rz)
-    return size * _SQRT3 * (rx + rz / 2), size * 1.5 * rz
+    q, r = hexagon_of(xy, size * _SQRT3).T
+    return size * _SQRT3 * (q + r / 2), size * 1.5 * r
 
 
 def lattice_distance(xy: Points, cell_m: float) -> Points:
