@@ -1,7 +1,7 @@
 """Slope from an elevation raster (DEM), for the flood-season review.
 
-The raster arrives as a :class:`Dem` (an array with its affine transform and CRS; reading the
-GeoTIFF happens at the edge, in ``api/``). It is reprojected to the layers' metric CRS with
+The raster arrives as a :class:`geo.raster.Dem` (an array with its affine transform and CRS, read
+from a GeoTIFF by :func:`geo.raster.read_dem`). It is reprojected to the layers' metric CRS with
 ``rasterio.warp`` when it is in another CRS, and the slope of every cell is
 
 .. math:: \\theta = \\arctan\\sqrt{(\\partial z/\\partial x)^2 + (\\partial z/\\partial y)^2}
@@ -23,6 +23,7 @@ from affine import Affine
 from numpy.typing import NDArray
 
 from geo.errors import InputError
+from geo.raster import Dem
 
 FloatArray = NDArray[np.float64]
 
@@ -31,30 +32,6 @@ FloatArray = NDArray[np.float64]
 COVERAGE = ("ok", "outside")
 #: Reprojected cells are this many times smaller than GDAL's default choice (see to_metric).
 _REFINE = 2.0
-
-
-@dataclass(frozen=True, eq=False)
-class Dem:
-    """An elevation raster: ``elevation[row, col]`` in metres, NaN where there is no data.
-
-    Attributes
-    ----------
-    elevation
-        ``(rows, cols)`` elevations; the nodata value is already replaced by NaN.
-    transform
-        Affine transform of the cell corners (rasterio convention).
-    crs
-        CRS of the raster.
-    """
-
-    elevation: FloatArray
-    transform: Affine
-    crs: pyproj.CRS
-
-    def __post_init__(self) -> None:
-        if self.elevation.ndim != 2 or min(self.elevation.shape) < 2:
-            msg = f"the DEM must be one band of at least 2 x 2 cells; got shape {self.elevation.shape}"
-            raise InputError(msg)
 
 
 @dataclass(frozen=True, eq=False)

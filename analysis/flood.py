@@ -48,13 +48,14 @@ from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import LineString
 from shapely.ops import substring
 
-from analysis._dem import Dem, max_slope_near, slope, to_metric
+from analysis._dem import max_slope_near, slope, to_metric
 from analysis.privacy import public_table
 from analysis.season import flood_season_start, season_on
 from geo.crs import require_metric
 from geo.i18n import value_label
 from geo.layers import Layers
 from geo.network import RoadNetwork, build_network, snap_points
+from geo.raster import Dem
 from geo.schemas import WATER_KINDS
 from geo.settings import FloodSettings, Language, PrivacySettings, Region, Settings
 

@@ -474,11 +474,8 @@ def _start_point(ctx: Context, start: str | None, crs: object) -> Point:
     params=PatrolParams,
 )
 def patrol(ctx: Context, params: BaseModel) -> PageResult:
-    import tempfile
-    from pathlib import Path
-
     from analysis.patrol import plan_patrols
-    from api.commands.inspect import write_gpx
+    from geo.export import gpx_bytes
     from geo.network import build_network
     from maps.patrol import patrol_map
 
@@ -509,10 +506,7 @@ def patrol(ctx: Context, params: BaseModel) -> PageResult:
         ),
         ("未到达的红色风险点" if zh else "Red spots not reached", str(len(plan.unvisited_red))),
     ]
-    with tempfile.TemporaryDirectory() as tmp:
-        gpx = write_gpx(
-            plan.routes, plan.stops, Path(tmp) / "patrol.gpx", name="巡查路线"
-        ).read_bytes()
+    gpx = gpx_bytes(plan.routes, plan.stops, name="巡查路线")
     tables = {"stops": plan.stops, "routes": plan.routes, "checklist": plan.checklist}
     return PageResult(
         patrol_map(plan, lang=ctx.lang, reference=ctx.layers), figures, tables, gpx=gpx

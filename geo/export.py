@@ -8,6 +8,7 @@ attributes plus longitude/latitude of points.
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,3 +129,45 @@ def write_tables(
             csvs.append(path)
             plain.to_excel(writer, sheet_name=sheet_names.get(name, name)[:_SHEET_MAX], index=False)
     return Written(gpkg if wrote_gpkg else None, tuple(csvs), excel)
+
+
+_GPX_NS = "http://www.topografix.com/GPX/1/1"
+
+
+def gpx_bytes(routes: gpd.GeoDataFrame, stops: gpd.GeoDataFrame, *, name: str) -> bytes:
+    """A GPX 1.1 document: one track per route row and the stops as waypoints, in WGS84.
+
+    Parameters
+    ----------
+    routes
+        One row per route (a day of a patrol, a visit round), line geometry, optional ``date``.
+    stops
+        The stops in visiting order: ``order``, optional ``day`` and ``place``, ``spot_id`` or
+        ``household_id`` for the waypoint's name.
+    name
+        The tracks' name (followed by each route's date).
+    """
+    ET.register_namespace("", _GPX_NS)
+    root = ET.Element(f"{{{_GPX_NS}}}gpx", version="1.1", creator="Tongan")
+    wgs_stops = stops.to_crs(WGS84) if len(stops) else stops
+    for _, s in wgs_stops.iterrows():
+        wpt = ET.SubElement(
+            root, f"{{{_GPX_NS}}}wpt", lat=f"{s.geometry.y:.7f}", lon=f"{s.geometry.x:.7f}"
+        )
+        label = s.get("place") or s.get("spot_id", s.get("household_id"))
+        ET.SubElement(wpt, f"{{{_GPX_NS}}}name").text = f"{s.get('day', 1)}-{s['order']} {label}"
+    wgs = routes.to_crs(WGS84)
+    for _, r in wgs.iterrows():
+        trk = ET.SubElement(root, f"{{{_GPX_NS}}}trk")
+        ET.SubElement(trk, f"{{{_GPX_NS}}}name").text = f"{name} {r.get('date', '')}"
+        seg = ET.SubElement(trk, f"{{{_GPX_NS}}}trkseg")
+        if r.geometry is not None and not r.geometry.is_empty:
+            for x, y in r.geometry.coords:
+                ET.SubElement(seg, f"{{{_GPX_NS}}}trkpt", lat=f"{y:.7f}", lon=f"{x:.7f}")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def write_gpx(routes: gpd.GeoDataFrame, stops: gpd.GeoDataFrame, path: Path, *, name: str) -> Path:
+    """Write :func:`gpx_bytes` to ``path``; returns ``path``."""
+    path.write_bytes(gpx_bytes(routes, stops, name=name))
+    return path

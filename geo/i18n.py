@@ -6,6 +6,9 @@ both languages side by side here keeps them in step.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
 import pandas as pd
 
 from geo.messages import catalogue
@@ -24,6 +27,28 @@ def tr(key: str, lang: Language = "zh", /, **values: object) -> str:
     '1 error(s), 2 warning(s).'
     """
     return MESSAGES[key][lang].format(**values)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A message as data: a catalogue code and its parameters, rendered when shown.
+
+    Results carry notes, not sentences, so the CLI, maps, pages, workbooks and the API say them
+    in the reader's language (:func:`tr`).
+
+    Examples
+    --------
+    >>> note = Note("problems_found", {"errors": 1, "warnings": 0})
+    >>> note.render("en")
+    '1 error(s), 0 warning(s).'
+    """
+
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def render(self, lang: Language = "zh") -> str:
+        """The note in ``lang``."""
+        return tr(self.code, lang, **self.params)
 
 
 #: Chinese labels of the schemas' categorical values, for reports and maps.

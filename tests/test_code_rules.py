@@ -59,7 +59,6 @@ KNOWN_PRIVATE_IMPORTS: set[str] = {
     "analysis/visits.py: analysis.patrol._speed_m_per_min",
     "analysis/visits.py: analysis.patrol._subset",
     "analysis/visits.py: analysis.patrol._travel_matrix",
-    "api/commands/flood.py: analysis._dem",
 }
 #: "file:function" of api/ functions still longer than MAX_LINES.
 KNOWN_LONG_API: set[str] = {

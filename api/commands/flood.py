@@ -5,12 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-import numpy as np
 import pandas as pd
 import typer
 from rich.table import Table
 
-from analysis._dem import Dem
 from analysis.flood import CHECK_ITEMS, LEVELS, OFFICES, STATUS, WHY, FloodReview
 from api._common import (
     ColumnsOption,
@@ -25,8 +23,8 @@ from api._common import (
     resolve_lang,
 )
 from api.map_files import save_map
-from geo.errors import InputError
 from geo.i18n import value_label
+from geo.raster import read_dem
 from geo.settings import Language, get_settings
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -89,31 +87,6 @@ SHEETS_ZH = {"institutions": "机构排查", "checklist": "检查清单", "route
 
 def _t(key: str, lang: Language) -> str:
     return TEXT[key][lang]
-
-
-def read_dem(path: Path) -> Dem:
-    """Read band 1 of a GeoTIFF into a :class:`Dem` (nodata becomes NaN)."""
-    import pyproj
-    import rasterio
-    from rasterio.errors import RasterioIOError
-
-    if not path.exists():
-        msg = f"--dem {path}: no such file; give a GeoTIFF elevation raster"
-        raise InputError(msg)
-    try:
-        with rasterio.open(path) as src:
-            if src.crs is None:
-                msg = f"--dem {path}: the raster has no CRS; assign one (e.g. gdal_edit.py -a_srs EPSG:4490)"
-                raise InputError(msg)
-            band = src.read(1, masked=True).astype(np.float64)
-            return Dem(
-                elevation=band.filled(np.nan),
-                transform=src.transform,
-                crs=pyproj.CRS.from_user_input(src.crs.to_wkt()),
-            )
-    except RasterioIOError as exc:
-        msg = f"--dem {path}: not a readable raster ({exc}); give a GeoTIFF elevation raster"
-        raise InputError(msg) from None
 
 
 def _escape_text(row: pd.Series, lang: Language) -> str:

@@ -7,7 +7,6 @@ a printable Chinese HTML checklist (jinja2) and the Folium map into ``--out``.
 from __future__ import annotations
 
 import datetime as dt
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Annotated
 
@@ -33,9 +32,8 @@ from api._common import (
 from api.map_files import save_map
 from geo.crs import WGS84
 from geo.errors import InputError
+from geo.export import write_gpx
 from geo.settings import get_settings
-
-_GPX_NS = "http://www.topografix.com/GPX/1/1"
 
 HEADERS_PATROL = {
     "day": "天", "date": "日期", "order": "顺序", "spot_id": "风险点编号", "place": "位置", "water_name": "水域",
@@ -95,29 +93,6 @@ def _parse_lonlat(value: str) -> Point:
         msg = f"--start {value!r}: longitude must be in [-180, 180] and latitude in [-90, 90]"
         raise InputError(msg)
     return Point(lon, lat)
-
-
-def write_gpx(routes: gpd.GeoDataFrame, stops: gpd.GeoDataFrame, path: Path, *, name: str) -> Path:
-    """Write one GPX 1.1 track per route row (and the stops as waypoints), WGS84."""
-    ET.register_namespace("", _GPX_NS)
-    root = ET.Element(f"{{{_GPX_NS}}}gpx", version="1.1", creator="Tongan")
-    wgs_stops = stops.to_crs(WGS84) if len(stops) else stops
-    for _, s in wgs_stops.iterrows():
-        wpt = ET.SubElement(
-            root, f"{{{_GPX_NS}}}wpt", lat=f"{s.geometry.y:.7f}", lon=f"{s.geometry.x:.7f}"
-        )
-        label = s.get("place") or s.get("spot_id", s.get("household_id"))
-        ET.SubElement(wpt, f"{{{_GPX_NS}}}name").text = f"{s.get('day', 1)}-{s['order']} {label}"
-    wgs = routes.to_crs(WGS84)
-    for _, r in wgs.iterrows():
-        trk = ET.SubElement(root, f"{{{_GPX_NS}}}trk")
-        ET.SubElement(trk, f"{{{_GPX_NS}}}name").text = f"{name} {r.get('date', '')}"
-        seg = ET.SubElement(trk, f"{{{_GPX_NS}}}trkseg")
-        if r.geometry is not None and not r.geometry.is_empty:
-            for x, y in r.geometry.coords:
-                ET.SubElement(seg, f"{{{_GPX_NS}}}trkpt", lat=f"{y:.7f}", lon=f"{x:.7f}")
-    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
-    return path
 
 
 def patrol(

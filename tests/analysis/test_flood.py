@@ -14,10 +14,11 @@ from affine import Affine
 from shapely import affinity
 from shapely.geometry import LineString, Point, box
 
-from analysis._dem import Dem, max_slope_near, slope, to_metric
+from analysis._dem import max_slope_near, slope, to_metric
 from analysis.flood import CHECK_ITEMS, FloodReview, review_institutions, reviews_due
 from geo.errors import CRSError
 from geo.layers import Layers
+from geo.raster import Dem
 from geo.settings import Settings
 from geo.validate import validate_layers
 
