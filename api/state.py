@@ -99,13 +99,18 @@ class ServerState:
         *,
         seen: set[str] | None = None,
         url: Callable[[str], str] | None = None,
+        network: bool = True,
     ) -> Context:
-        """The page Context of ``snap``; with ``seen``, the layers read are noted in it."""
+        """The page Context of ``snap``; with ``seen``, the layers read are noted in it.
+
+        With ``network``, the Context gets the snapshot's road network (built on the first
+        request that routes, then shared by every page and request of this roads version).
+        """
         layers, metric = snap.layers, snap.metric
         if seen is not None:
             layers, metric = recording(layers, seen), recording(metric, seen)
         extra: dict[str, Any] = {}
-        if CONTEXT_TAKES_NETWORK:
+        if CONTEXT_TAKES_NETWORK and network:
             # built once per roads version; without usable roads, a page that needs them
             # says so when it builds them itself
             with contextlib.suppress(TonganError):
@@ -135,7 +140,8 @@ class ServerState:
             return hit
         seen: set[str] = set()
         # large layers go by URL: see routes.maps.map_layer
-        ctx = self.context(snap, lang, sees, seen=seen, url=layer_url(params, lang, basemap))
+        url = layer_url(params, lang, basemap)
+        ctx = self.context(snap, lang, sees, seen=seen, url=url, network=routes(page))
         result = page.build(ctx, params)
         depends = tuple((n, snap.layer_version(n)) for n in sorted(seen))
         if not sees:
@@ -154,6 +160,13 @@ class ServerState:
         return self.page_result(
             page, params, lang=lang, basemap=self.settings.basemap, sees=who.sees_households
         ).result
+
+
+def routes(page: Page) -> bool:
+    """Whether the page's analysis routes on the road network (when the page says; a page
+    that does not say gets the network, as the safe guess)."""
+    analysis = getattr(page, "analysis", None)
+    return analysis is None or bool(getattr(analysis, "network", True))
 
 
 def build_state(

@@ -18,6 +18,7 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates"))
 
 #: The words of every page (``t.app`` in a template is the catalogue's ``server_app``).
 CHROME = (
+    "html_lang",
     "app",
     "tagline",
     "switch",

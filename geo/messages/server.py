@@ -11,6 +11,7 @@ from geo.messages import Catalogue
 
 MESSAGES: Catalogue = {
     # every page
+    "server_html_lang": {"zh": "zh-CN", "en": "en"},  # the pages' <html lang>
     "server_app": {"zh": "童安 · 儿童关爱保护地图", "en": "Tongan · child safety maps"},
     "server_tagline": {
         "zh": "农村留守儿童和困境儿童关爱保护",
