@@ -93,6 +93,8 @@ def test_the_patrol_page_builds_the_network_once(sample: Layers) -> None:
     with TestClient(create_app(layers=sample, settings=Settings(), today=DAY)) as c:
         networks = _state(c).workspace.snapshot().networks
         assert networks.builds == 0  # lazily: no page asked yet
+        assert c.get("/maps/overview").status_code == 200
+        assert networks.builds == 0  # the overview does not route
         assert c.get("/maps/patrol").status_code == 200
         assert networks.builds == 1
         for url in ("/maps/patrol?hours=4", "/maps/risk", "/maps/visits", "/api/patrol?days=2"):
