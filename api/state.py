@@ -32,6 +32,8 @@ from geo.storage import Store
 from maps.chinese_tiles import Basemap
 
 #: Whether :class:`api.pages.Context` takes the snapshot's road network (``network``).
+#: Transitional: the field comes with the analysis contract (issue 17, item 1); once merged,
+#: this is always True and the test can go.
 CONTEXT_TAKES_NETWORK = "network" in {f.name for f in dataclasses.fields(Context)}
 
 
@@ -61,6 +63,8 @@ class ServerState:
         The default date of date-dependent pages (called per computation).
     results
         The page results, cached per layer version (:class:`api.results.PageResults`).
+    started
+        When the server started (``time.time()``).
     """
 
     settings: Settings
