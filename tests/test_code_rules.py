@@ -35,7 +35,6 @@ KNOWN_TERNARIES: dict[str, int] = {
     "api/commands/risk.py": 2,
     "api/commands/users.py": 1,
     "api/pages.py": 30,
-    "api/server.py": 2,
     "geo/export.py": 2,
     "geo/summary.py": 1,
     "geo/validate.py": 1,
@@ -70,11 +69,9 @@ KNOWN_LONG_API: set[str] = {
     "api/commands/province.py:province",
     "api/commands/siting.py:site",
     "api/data_api.py:api_router",
-    "api/ogc.py:ogc_router",
-    "api/server.py:create_app",
 }
 #: How many functions of the project are still longer than MAX_LINES (down to MAX_LONG).
-KNOWN_LONG = 41
+KNOWN_LONG = 39
 
 
 def _modules() -> dict[str, ast.Module]:
