@@ -11,9 +11,9 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from analysis.flood import CHECK_ITEMS, OFFICES, STATUS, FloodReview
+from analysis.flood import FloodReview
 from geo.crs import WGS84
-from geo.i18n import value_label
+from geo.i18n import tr, value_label
 from geo.layers import Layers
 from geo.settings import Language
 from maps.base import add_legend, base_map, finish, popup_table
@@ -30,28 +30,9 @@ HAZARD_COLORS = {
 WATER_COLOR = "#1f4e9c"
 ROUTE_COLOR = "#000000"
 
-TEXT: dict[str, dict[str, str]] = {
-    "institutions": {"zh": "儿童机构(按隐患等级)", "en": "Institutions by hazard level"},
-    "waters": {"zh": "水域", "en": "Waters"},
-    "routes": {"zh": "撤离路线", "en": "Escape routes"},
-    "hazards": {"zh": "隐患", "en": "Hazards"},
-    "legend_levels": {"zh": "隐患等级", "en": "Hazard level"},
-    "legend": {"zh": "汛期隐患排查", "en": "Flood-season review"},
-    "name": {"zh": "名称", "en": "Name"},
-    "kind": {"zh": "类型", "en": "Kind"},
-    "level": {"zh": "隐患等级", "en": "Hazard level"},
-    "reasons": {"zh": "原因", "en": "Reasons"},
-    "exposed": {"zh": "涉及儿童/学生", "en": "Children / pupils"},
-    "office": {"zh": "责任部门", "en": "Responsible office"},
-    "escape": {"zh": "撤离距离", "en": "Escape distance"},
-    "route_to": {"zh": "撤离路线:", "en": "Escape route: "},
-    "none": {"zh": "无", "en": "none"},
-    "metres": {"zh": "{d:.0f} 米", "en": "{d:.0f} m"},
-}
 
-
-def _t(key: str, lang: Language) -> str:
-    return TEXT[key][lang]
+def _t(key: str, lang: Language, **values: object) -> str:
+    return tr(f"map_flood_{key}", lang, **values)
 
 
 def _level_label(level: str, lang: Language) -> str:
@@ -208,27 +189,26 @@ def flood_map(
                 weight=3,
                 dash_array="6 6",
                 tooltip=f"{_t('route_to', lang)}{names.get(r['institution_id'], '')} "
-                + _t("metres", lang).format(d=r["distance_m"]),
+                + _t("metres", lang, d=r["distance_m"]),
             ).add_to(group)
         group.add_to(m)
 
     group = folium.FeatureGroup(name=_t("institutions", lang))
     checklist = review.checklist
-    detail = "detail_zh" if lang == "zh" else "detail_en"
+    detail = f"detail_{lang}"
     for _, r in inst.iterrows():
         rows: dict[str, object] = {
             _t("kind", lang): value_label(str(r["kind"]), lang),
             _t("level", lang): _level_label(str(r["level"]), lang),
-            _t("reasons", lang): r["reasons_zh" if lang == "zh" else "reasons_en"]
-            or _t("none", lang),
+            _t("reasons", lang): r[f"reasons_{lang}"] or _t("none", lang),
             _t("exposed", lang): r["exposed"] if pd.notna(r["exposed"]) else "—",
-            _t("office", lang): OFFICES[str(r["office"])][lang],
+            _t("office", lang): tr(f"flood_office_{r['office']}", lang),
         }
         if isinstance(r["escape_m"], float) and math.isfinite(r["escape_m"]):
-            rows[_t("escape", lang)] = _t("metres", lang).format(d=r["escape_m"])
+            rows[_t("escape", lang)] = _t("metres", lang, d=r["escape_m"])
         for _, c in checklist.loc[checklist["institution_id"] == r["id"]].iterrows():
-            text = STATUS[str(c["status"])][lang]
-            rows[CHECK_ITEMS[str(c["item"])][lang]] = f"{text} {c[detail]}".strip()
+            text = tr(f"flood_status_{c['status']}", lang)
+            rows[tr(f"flood_item_{c['item']}", lang)] = f"{text} {c[detail]}".strip()
         folium.CircleMarker(
             [r.geometry.y, r.geometry.x],
             radius=9,

@@ -9,43 +9,18 @@ import geopandas as gpd
 from folium import plugins
 
 from geo.crs import WGS84
-from geo.i18n import value_label
+from geo.i18n import tr, value_label
 from geo.layers import Layers
 from geo.settings import Language
 from maps.base import add_legend, base_map, finish, popup_table
 from maps.reference import add_reference
 from maps.remote import RemoteLayers, add_remote_layer, popup_frame
 
-_T: dict[str, dict[Language, str]] = {
-    "areas": {"zh": "行政区划", "en": "Areas"},
-    "waters": {"zh": "水域", "en": "Waters"},
-    "roads": {"zh": "道路", "en": "Roads"},
-    "local_roads": {
-        "zh": "村道、机耕道、小路放大到第 {z} 级显示",
-        "en": "village roads, tracks and paths from zoom {z}",
-    },
-    "schools": {"zh": "学校", "en": "Schools"},
-    "facilities": {"zh": "儿童服务设施", "en": "Child facilities"},
-    "equipment": {"zh": "救生设施", "en": "Rescue equipment"},
-    "hazards": {"zh": "隐患", "en": "Hazards"},
-    "cells": {"zh": "重点儿童分布(聚合)", "en": "Children (aggregated)"},
-    "cell_title": {"zh": "每格留守+困境儿童", "en": "Left-behind + in-difficulty per cell"},
-    "suppressed": {"zh": "户数过少,不显示", "en": "too few households, withheld"},
-    "name": {"zh": "名称", "en": "Name"},
-    "kind": {"zh": "类型", "en": "Kind"},
-    "households": {"zh": "户数", "en": "Households"},
-    "children": {"zh": "儿童", "en": "Children"},
-    "left_behind": {"zh": "留守儿童", "en": "Left-behind"},
-    "in_difficulty": {"zh": "困境儿童", "en": "In difficulty"},
-    "condition": {"zh": "状态", "en": "Condition"},
-    "pupils": {"zh": "在校人数", "en": "Pupils"},
-}
-
 CELL_COLORS = ("#fee5d9", "#fcae91", "#fb6a4a", "#cb181d")
 
 
-def _t(key: str, lang: Language) -> str:
-    return _T[key][lang]
+def _t(key: str, lang: Language, **values: object) -> str:
+    return tr(f"map_overview_{key}", lang, **values)
 
 
 def _cell_color(value: float, breaks: tuple[float, float, float]) -> str:

@@ -10,11 +10,11 @@ from folium import plugins
 
 from analysis.risk import RiskResult
 from geo.crs import WGS84
-from geo.i18n import value_label
+from geo.i18n import tr, value_label
 from geo.layers import Layers
 from geo.schemas import FOUR_ONES
 from geo.settings import Language
-from maps.base import add_legend, base_map, finish, popup_table
+from maps.base import add_legend, base_map, column_in, finish, popup_table
 from maps.reference import add_reference
 from maps.remote import RemoteLayers, add_popup_layer, add_remote_layer
 
@@ -39,53 +39,6 @@ WATER_COLOR = "#2b8cbe"
 FENCE_COLOR = "#4d4d4d"
 BROKEN_COLOR = "gray"
 
-T: dict[str, dict[str, str]] = {
-    "waters": {"zh": "水域", "en": "Waters"},
-    "spots": {"zh": "风险点", "en": "Risk spots"},
-    "red": {"zh": "红色(高风险)", "en": "red (high risk)"},
-    "yellow": {"zh": "黄色(较高风险)", "en": "yellow (elevated)"},
-    "green": {"zh": "绿色(一般)", "en": "green (general)"},
-    "equipment": {"zh": "救生设施(现有)", "en": "Equipment present"},
-    "broken": {"zh": "损坏或缺失", "en": "damaged or missing"},
-    "fences": {"zh": "防护栏", "en": "Fences"},
-    "density": {"zh": "儿童密度(聚合)", "en": "Child density (aggregated)"},
-    "suppressed": {"zh": "户数过少,不显示", "en": "too few households, withheld"},
-    "households": {"zh": "重点儿童家庭(授权)", "en": "Households (authorised)"},
-    "risk": {"zh": "风险", "en": "Risk"},
-    "hazard": {"zh": "危险度", "en": "Hazard"},
-    "exposure": {"zh": "暴露度", "en": "Exposure"},
-    "mitigation": {"zh": "防护度", "en": "Mitigation"},
-    "children": {"zh": "步行范围内儿童", "en": "Children within walking distance"},
-    "near": {"zh": "近水家庭(户)", "en": "Households near the water"},
-    "schools": {"zh": "步行范围内学校", "en": "Schools within walking distance"},
-    "missing": {"zh": "缺少", "en": "Missing"},
-    "none": {"zh": "无", "en": "none"},
-    "water": {"zh": "水域", "en": "Water"},
-    "village": {"zh": "村", "en": "Village"},
-    "chief": {"zh": "河长", "en": "River chief"},
-    "inspected": {"zh": "最近检查", "en": "Last inspected"},
-    "explanation": {"zh": "说明", "en": "Explanation"},
-    "condition": {"zh": "状态", "en": "Condition"},
-    "legend_risk": {"zh": "溺水风险点", "en": "Drowning-risk spots"},
-    "legend_eq": {"zh": "救生设施", "en": "Equipment"},
-    "legend_density": {"zh": "儿童数(每格)", "en": "Children per cell"},
-    "children_col": {"zh": "儿童数", "en": "Children"},
-    "spot_cells": {
-        "zh": "风险点(缩小时按格汇总)",
-        "en": "Risk spots (summed per cell when zoomed out)",
-    },
-    "legend_cells": {"zh": "风险点(每格)", "en": "Risk spots per cell"},
-    "zoom_in": {
-        "zh": "放大到第 {z} 级显示单个风险点",
-        "en": "zoom in to level {z} for single spots",
-    },
-    "cell_tip": {
-        "zh": "红 {red} · 黄 {yellow} · 绿 {green}",
-        "en": "red {red} · yellow {yellow} · green {green}",
-    },
-    "households_col": {"zh": "户数", "en": "Households"},
-}
-
 
 def _add_legends(m: folium.Map, legends: list[tuple[str, list[tuple[str, str]]]]) -> None:
     """Add the legends; maps.base stacks them in one column at the bottom right."""
@@ -93,8 +46,8 @@ def _add_legends(m: folium.Map, legends: list[tuple[str, list[tuple[str, str]]]]
         add_legend(m, title, items)
 
 
-def _t(key: str, lang: Language) -> str:
-    return T[key][lang]
+def _t(key: str, lang: Language, **values: object) -> str:
+    return tr(f"map_risk_{key}", lang, **values)
 
 
 def _count(value: object) -> object:
@@ -122,13 +75,13 @@ def _spot_rows(row: pd.Series, lang: Language) -> tuple[str, dict[str, object]]:
         _t("children", lang): _count(row["children_near"]),
         _t("near", lang): _count(row["near_households"]),
         _t("schools", lang): int(row["schools_near"]),
-        _t("missing", lang): ("、" if lang == "zh" else ", ").join(missing) or _t("none", lang),
+        _t("missing", lang): tr("list_sep", lang).join(missing) or _t("none", lang),
         _t("water", lang): water,
         _t("village", lang): row["village_name"] or row["village_code"] or "-",
         _t("chief", lang): row["river_chief"] or "-",
         _t("inspected", lang): "-" if pd.isna(last) else pd.Timestamp(last).date().isoformat(),
     }
-    explanation = row.get("explanation_en" if lang == "en" else "explanation")
+    explanation = row.get(column_in("explanation", lang))
     if explanation:
         rows[_t("explanation", lang)] = explanation
     return spot_label(row, lang), rows
@@ -136,7 +89,7 @@ def _spot_rows(row: pd.Series, lang: Language) -> tuple[str, dict[str, object]]:
 
 def spot_label(row: pd.Series, lang: Language) -> str:
     """A spot in words (``清水河 1.2 km``, :func:`analysis.risk.assess_risk`'s ``place``), or its id."""
-    place = row.get("place_en" if lang == "en" else "place")
+    place = row.get(column_in("place", lang))
     return str(place) if isinstance(place, str) and place else str(row["name"] or row["spot_id"])
 
 
@@ -230,7 +183,7 @@ def _spot_summary(
         {
             "s": [f"{w}{k}" for w, k in zip(worst, size, strict=True)],
             "tip": [
-                T["cell_tip"][lang].format(red=r, yellow=y, green=g)
+                _t("cell_tip", lang, red=r, yellow=y, green=g)
                 for r, y, g in zip(counts["red"], counts["yellow"], counts["green"], strict=True)
             ],
         },
@@ -262,7 +215,7 @@ def _spot_summary(
     )
     group.add_to(m)
     items = [(CLASS_COLORS[c], _t(c, lang)) for c in CLASS_COLORS]
-    items.append(("#ffffff", T["zoom_in"][lang].format(z=detail_zoom)))
+    items.append(("#ffffff", _t("zoom_in", lang, z=detail_zoom)))
     return _t("legend_cells", lang), items
 
 

@@ -8,6 +8,7 @@ from folium import plugins
 
 from analysis.siting import SitingResult
 from geo.crs import WGS84
+from geo.i18n import tr
 from geo.layers import Layers
 from geo.settings import Language
 from maps.base import add_legend, base_map, finish, popup_table
@@ -16,29 +17,6 @@ from maps.remote import RemoteLayers, add_remote_layer, popup_frame
 
 __all__ = ["siting_map"]
 
-_T: dict[str, dict[str, str]] = {
-    "existing": {"zh": "现有设施", "en": "Existing facilities"},
-    "candidates": {"zh": "候选站点", "en": "Candidate sites"},
-    "chosen": {"zh": "选定新站点(按序号)", "en": "Chosen sites (by rank)"},
-    "reach_before": {"zh": "服务范围(新建前)", "en": "Service reach (before)"},
-    "reach_after": {"zh": "服务范围(新建后)", "en": "Service reach (after)"},
-    "demand": {"zh": "需求(六边形汇总)", "en": "Demand (hexagon totals)"},
-    "households": {"zh": "重点儿童家庭(已授权)", "en": "Households (authorised)"},
-    "legend": {"zh": "选址", "en": "Siting"},
-    "rank": {"zh": "序号", "en": "Rank"},
-    "site": {"zh": "站点", "en": "Site"},
-    "village": {"zh": "所在村", "en": "Village"},
-    "gain": {"zh": "边际增益", "en": "Marginal gain"},
-    "hh_gained": {"zh": "新覆盖家庭", "en": "Households newly covered"},
-    "cov_before": {"zh": "村覆盖率(新建前)", "en": "Village coverage before"},
-    "cov_after": {"zh": "村覆盖率(新建后)", "en": "Village coverage after"},
-    "all_before": {"zh": "总覆盖率(新建前)", "en": "Overall coverage before"},
-    "all_after": {"zh": "总覆盖率(新建后)", "en": "Overall coverage after"},
-    "hh": {"zh": "家庭数", "en": "Households"},
-    "weight": {"zh": "需求权重", "en": "Demand weight"},
-    "suppressed": {"zh": "户数过少,已隐藏", "en": "too few households, withheld"},
-    "name": {"zh": "名称", "en": "Name"},
-}
 _COLORS = {
     "existing": "#1f78b4",
     "candidates": "#999999",
@@ -49,8 +27,8 @@ _COLORS = {
 }
 
 
-def _t(key: str, lang: Language) -> str:
-    return _T[key][lang]
+def _t(key: str, lang: Language, **values: object) -> str:
+    return tr(f"map_siting_{key}", lang, **values)
 
 
 def _pct(x: float) -> str:

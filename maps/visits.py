@@ -13,6 +13,7 @@ import geopandas as gpd
 
 from analysis.visits import VisitPlan
 from geo.crs import WGS84
+from geo.i18n import tr
 from geo.layers import Layers
 from geo.settings import Language
 from maps.base import add_legend, base_map, finish, popup_table
@@ -22,22 +23,10 @@ from maps.reference import add_reference
 __all__ = ["STATUS_COLORS", "visits_map"]
 
 STATUS_COLORS = {"overdue": "#d7191c", "due_week": "#fdae61", "later": "#1a9641"}
-_T = {
-    "route": {"zh": "家访路线", "en": "Visit route"},
-    "start": {"zh": "出发点", "en": "Start"},
-    "stops": {"zh": "今日家访(编号)", "en": "Today's visits (numbered)"},
-    "households": {"zh": "重点儿童家庭(授权可见)", "en": "Households (authorised)"},
-    "cells": {"zh": "重点儿童家庭数(网格汇总)", "en": "Households per cell (aggregate)"},
-    "legend": {"zh": "家访状态", "en": "Visit status"},
-    "overdue": {"zh": "已逾期", "en": "overdue"},
-    "due_week": {"zh": "本周到期", "en": "due this week"},
-    "later": {"zh": "未到期", "en": "not yet due"},
-    "suppressed": {"zh": "户数过少已隐藏", "en": "suppressed (few households)"},
-}
 
 
-def _t(key: str, lang: Language) -> str:
-    return _T[key][lang]
+def _t(key: str, lang: Language, **values: object) -> str:
+    return tr(f"map_visits_{key}", lang, **values)
 
 
 def visits_map(
@@ -85,14 +74,10 @@ def visits_map(
                 fill_opacity=0.8,
                 popup=popup_table(
                     {
-                        "户编号" if lang == "zh" else "household": r["household_id"],
-                        "留守/困境"
-                        if lang == "zh"
-                        else "left-behind/difficulty": f"{r['left_behind']}/{r['in_difficulty']}",
-                        "下次家访" if lang == "zh" else "next visit": str(r["next_home_visit"])[
-                            :10
-                        ],
-                        "提示" if lang == "zh" else "flags": r["flags"],
+                        _t("household", lang): r["household_id"],
+                        _t("children", lang): f"{r['left_behind']}/{r['in_difficulty']}",
+                        _t("next_visit", lang): str(r["next_home_visit"])[:10],
+                        _t("flags", lang): r["flags"],
                     }
                 ),
             ).add_to(hg)
