@@ -33,12 +33,6 @@ KNOWN_TERNARIES: dict[str, int] = {
     "api/commands/users.py": 1,
     "api/pages.py": 30,
     "api/server.py": 2,
-    "maps/base.py": 2,
-    "maps/coverage.py": 2,
-    "maps/flood.py": 2,
-    "maps/patrol.py": 5,
-    "maps/risk.py": 3,
-    "maps/visits.py": 4,
 }
 #: "importer: module.name" of private names still imported across modules.
 KNOWN_PRIVATE_IMPORTS: set[str] = {
