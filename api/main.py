@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from api.data_api import api_router
 from api.errors import install_error_handlers, refuse_bad_input
 from api.middleware import add_cors, identify
-from api.routes import assets, health, index, maps, ogc, quarantine
+from api.routes import assets, health, index, maps, ogc, quarantine, tiles
 from api.state import build_state
 from geo.layers import Layers
 from geo.settings import Settings, get_settings
@@ -72,7 +72,8 @@ def create_app(
     app.middleware("http")(identify)
     app.middleware("http")(refuse_bad_input)  # the outermost: before any token is looked at
     install_error_handlers(app)
-    for router in (index.router, quarantine.router, health.router, maps.router, assets.router):
+    routers = (index.router, quarantine.router, health.router, maps.router, assets.router)
+    for router in (*routers, tiles.router):
         app.include_router(router)
     app.include_router(ogc.router())
     app.include_router(api_router(state.api_result, state.workspace, settings))

@@ -20,8 +20,10 @@ from api.workspace import Snapshot
 from geo.layers import Layers
 from geo.schemas import SCHEMAS
 from geo.settings import Language, Settings
+from geo.tiles import TileInfo
 from maps.base import add_village_search
 from maps.chinese_tiles import Basemap, choose_basemap
+from maps.local_tiles import add_local_tiles
 from maps.offline import localise
 
 #: How many page results the server keeps (least recently used go first).
@@ -96,6 +98,10 @@ def public_result(result: PageResult, settings: Settings) -> PageResult:
     return dataclasses.replace(result, tables=tables)
 
 
+#: Where the map server serves the county's own tiles (:mod:`api.routes.tiles`).
+TILE_URL = "/tiles/{z}/{x}/{y}"
+
+
 def map_html(
     result: PageResult,
     snap: Snapshot,
@@ -103,10 +109,14 @@ def map_html(
     lang: Language,
     basemap: Basemap,
     tianditu_key: str | None,
+    tiles: TileInfo | None = None,
 ) -> str:
-    """The page's map as HTML: village search, the basemap, every asset localised."""
+    """The page's map as HTML: village search, the basemap (the county's own tiles first when
+    the server has them, except over Amap's shifted coordinates), every asset localised."""
     add_village_search(result.map, snap.layers.areas, lang=lang)
     choose_basemap(result.map, basemap, lang=lang, tianditu_key=tianditu_key)
+    if tiles is not None and basemap != "amap":
+        add_local_tiles(result.map, tiles, TILE_URL, lang=lang)
     return localise(result.map.get_root().render())
 
 

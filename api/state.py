@@ -29,6 +29,7 @@ from geo.errors import TonganError
 from geo.layers import Layers
 from geo.settings import Language, Role, Settings
 from geo.storage import Store
+from geo.tiles import TileSource, open_tiles
 from maps.chinese_tiles import Basemap
 
 #: Whether :class:`api.pages.Context` takes the snapshot's road network (``network``).
@@ -65,6 +66,8 @@ class ServerState:
         The page results, cached per layer version (:class:`api.results.PageResults`).
     started
         When the server started (``time.time()``).
+    tiles
+        The county's offline basemap (``settings.tiles``, :mod:`geo.tiles`), or None.
     """
 
     settings: Settings
@@ -73,6 +76,7 @@ class ServerState:
     today: Callable[[], dt.date] = dt.date.today
     results: PageResults = field(default_factory=PageResults)
     started: float = field(default_factory=time.time)
+    tiles: TileSource | None = None
 
     @staticmethod
     def of(app: Starlette) -> ServerState:
@@ -151,7 +155,13 @@ class ServerState:
         if not sees:
             result = public_result(result, self.settings)
         html = functools.partial(
-            map_html, result, snap, lang=lang, basemap=basemap, tianditu_key=self.tianditu_key
+            map_html,
+            result,
+            snap,
+            lang=lang,
+            basemap=basemap,
+            tianditu_key=self.tianditu_key,
+            tiles=self.tiles.info if self.tiles is not None else None,
         )
         rendered = Rendered(result, html)
         self.results.put(key, depends, rendered)
@@ -197,6 +207,7 @@ def build_state(
     version = layers_version(source) if source.exists() else "memory"
     role: Role = "civil_affairs" if authorised else settings.api.anonymous_role
     return ServerState(
+        tiles=open_tiles(settings.tiles) if settings.tiles is not None else None,
         settings=settings,
         workspace=Workspace(layers, version, settings=settings, store=store),
         anonymous=Principal("anonymous", role),

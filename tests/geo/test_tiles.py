@@ -8,80 +8,46 @@ as the GeoTIFF's own tile at the same z/x/y (a TMS row flip or a swapped axis wo
 from __future__ import annotations
 
 import io
-import math
 from pathlib import Path
 
 import numpy as np
 import pytest
-import rasterio
-from affine import Affine
 from PIL import Image
 
 from geo.errors import InputError
 from geo.tiles import open_tiles, tilejson
-
-#: The image's extent (lon/lat): around the sample township.
-WEST, SOUTH, EAST, NORTH = 112.90, 28.10, 113.00, 28.20
-COLOURS = {"nw": (220, 30, 30), "ne": (30, 160, 30), "sw": (30, 30, 220), "se": (230, 200, 20)}
-
-
-def _tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
-    n = 2**z
-    x = int((lon + 180) / 360 * n)
-    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-    return x, y
+from tests.tile_files import (
+    COLOURS,
+    EAST,
+    NORTH,
+    SOUTH,
+    WEST,
+    make_geotiff,
+    make_mbtiles,
+    make_pmtiles,
+    quadrant_tile,
+    tile_of,
+)
 
 
 @pytest.fixture(scope="module")
 def geotiff(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("tiles") / "county.tif"
-    size = 512
-    rgb = np.zeros((3, size, size), dtype=np.uint8)
-    half = size // 2
-    for (rows, cols), key in zip(
-        [(slice(0, half), slice(0, half)), (slice(0, half), slice(half, None)),
-         (slice(half, None), slice(0, half)), (slice(half, None), slice(half, None))],
-        ["nw", "ne", "sw", "se"], strict=True,
-    ):  # fmt: skip
-        for band, value in enumerate(COLOURS[key]):
-            rgb[band, rows, cols] = value
-    with rasterio.open(
-        path, "w", driver="GTiff", width=size, height=size, count=3, dtype="uint8",
-        crs="EPSG:4490", transform=Affine((EAST - WEST) / size, 0, WEST, 0, -(NORTH - SOUTH) / size, NORTH),
-    ) as dst:  # fmt: skip
-        dst.write(rgb)
-    return path
+    return make_geotiff(tmp_path_factory.mktemp("tiles") / "county.tif")
 
 
 @pytest.fixture(scope="module")
 def mbtiles(geotiff: Path) -> Path:
-    """The image as MBTiles, made as the README tells a county: GDAL's MBTiles driver + overviews."""
-    path = geotiff.with_suffix(".mbtiles")
-    with rasterio.open(geotiff) as src:
-        rasterio.shutil.copy(src, path, driver="MBTiles", TILE_FORMAT="PNG")
-    with rasterio.open(path, "r+") as dst:
-        dst.build_overviews([2, 4, 8], rasterio.enums.Resampling.average)
-    return path
+    return make_mbtiles(geotiff)
 
 
 @pytest.fixture(scope="module")
 def pmtiles(mbtiles: Path) -> Path:
-    from pmtiles.convert import mbtiles_to_pmtiles
-
-    path = mbtiles.with_suffix(".pmtiles")
-    mbtiles_to_pmtiles(str(mbtiles), str(path), None)
-    return path
+    return make_pmtiles(mbtiles)
 
 
 def _centre_colour(data: bytes) -> tuple[int, ...]:
     image = Image.open(io.BytesIO(data)).convert("RGBA")
     return tuple(image.getpixel((image.width // 2, image.height // 2)))
-
-
-def _quadrant_tile(z: int, key: str) -> tuple[int, int]:
-    lon = WEST + (0.25 if key.endswith("w") else 0.75) * (EAST - WEST)
-    lat = SOUTH + (0.75 if key.startswith("n") else 0.25) * (NORTH - SOUTH)
-    return _tile_of(lon, lat, z)
 
 
 @pytest.mark.parametrize("kind", ["geotiff", "mbtiles", "pmtiles"])
@@ -90,7 +56,7 @@ def test_each_quadrant_reads_back_in_its_colour(kind: str, request: pytest.Fixtu
     assert source.info.kind == "raster" and source.info.media_type == "image/png"
     z = source.info.max_zoom if kind != "geotiff" else 15
     for key, colour in COLOURS.items():
-        x, y = _quadrant_tile(z, key)
+        x, y = quadrant_tile(z, key)
         data = source.tile(z, x, y)
         assert data is not None, f"{kind}: no tile {z}/{x}/{y} for the {key} quadrant"
         got = _centre_colour(data)
@@ -104,7 +70,7 @@ def test_tiles_outside_the_image_or_the_world_are_empty(
 ) -> None:
     source = open_tiles(request.getfixturevalue(kind))
     z = source.info.max_zoom
-    x, y = _tile_of(WEST - 1.0, SOUTH - 1.0, z)  # a degree away: no tile there
+    x, y = tile_of(WEST - 1.0, SOUTH - 1.0, z)  # a degree away: no tile there
     assert source.tile(z, x, y) is None
     assert source.tile(z, 2**z, 0) is None and source.tile(-1, 0, 0) is None
     source.close()
