@@ -78,6 +78,7 @@ def _figures(overview: Overview, view: View) -> list[Figure]:
 
 ANALYSIS = register(
     Analysis(
+        cli=False,  # its command has a module of its own (api/commands)
         name="overview",
         title="page_overview_title",
         question="page_overview_question",

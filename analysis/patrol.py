@@ -904,6 +904,7 @@ def _figures(plan: PatrolPlan, view: View) -> list[Figure]:
 
 ANALYSIS = register(
     Analysis(
+        cli=False,  # its command has a module of its own (api/commands)
         name="patrol",
         title="page_patrol_title",
         question="page_patrol_question",

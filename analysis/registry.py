@@ -278,6 +278,9 @@ class Analysis:
     track, track_name
         ``track(result) -> (routes, stops)`` offered as a GPX file named by the catalogue
         code ``track_name``.
+    cli
+        Whether ``tongan <route>`` is generated from the contract (:mod:`api.commands.analyses`);
+        False for an analysis whose command has a module of its own.
     """
 
     name: str
@@ -300,6 +303,7 @@ class Analysis:
     extras: Mapping[str, str] = field(default_factory=dict)
     track: Callable[[Any], tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]] | None = None
     track_name: str = ""
+    cli: bool = True
 
     @property
     def route(self) -> str:

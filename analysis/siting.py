@@ -623,6 +623,7 @@ def _figures(result: SitingResult, view: View) -> list[Figure]:
 
 ANALYSIS = register(
     Analysis(
+        cli=False,  # its command has a module of its own (api/commands)
         name="siting",
         title="page_siting_title",
         question="page_siting_question",

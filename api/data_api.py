@@ -33,6 +33,11 @@ from geo.errors import InputError
 from geo.settings import Language, Settings
 from geo.storage import AuditEntry, Inspection, InspectionIn, Store
 
+#: The ``/api/<path>`` of every registered analysis the API offers (derived from the registry).
+API_PATHS: tuple[str, ...] = tuple(
+    page.analysis.route for page in PAGES.values() if page.analysis and page.analysis.api
+)
+
 ResultFn = Callable[[Page, BaseModel, Language, Principal], PageResult]
 
 
