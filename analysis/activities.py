@@ -50,7 +50,7 @@ def read_activities(frame: pd.DataFrame) -> pd.DataFrame:
         msg = f"the activities table has no column {', '.join(missing)}; give village_code and date (YYYY-MM-DD) per activity"
         raise InputError(msg)
     out = pd.DataFrame({"village_code": frame["village_code"].astype(str).str.strip()})
-    dates = pd.to_datetime(frame["date"], errors="coerce")
+    dates = pd.to_datetime(frame["date"].astype(str).str.strip(), errors="coerce", format="ISO8601")
     bad = dates.isna()
     if bad.any():
         rows = ", ".join(str(i + 2) for i in frame.index[bad][:5])
@@ -164,8 +164,8 @@ def village_activities(
         by = window.groupby("village_code")
         counts = counts.add(by.size(), fill_value=0).reindex(counts.index)
         people = people.add(by["attendance"].sum(), fill_value=0).reindex(people.index)
-        kinds = kinds.combine_first(by["kind"].agg(lambda k: ";".join(sorted(set(k)))))
-        kinds = kinds.reindex(counts.index).where(counts > 0, "")
+        kinds = by["kind"].agg(lambda k: ";".join(sorted(set(k)))).reindex(kinds.index)
+        kinds = kinds.fillna("")
         latest = past.groupby("village_code")["date"].max().map(dt.date.isoformat)
         last = latest.reindex(last.index).fillna("")
     out["activities"] = counts.astype(int).to_numpy()
