@@ -885,7 +885,6 @@ def risk_stage(
 
 ANALYSIS = register(
     Analysis(
-        cli=False,  # its command has a module of its own (api/commands)
         name="risk",
         title="page_risk_title",
         question="page_risk_question",
