@@ -1086,7 +1086,6 @@ def coverage_stage(
 
 ANALYSIS = register(
     Analysis(
-        cli=False,  # its command has a module of its own (api/commands)
         name="coverage",
         title="page_coverage_title",
         question="page_coverage_question",
