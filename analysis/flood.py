@@ -862,7 +862,6 @@ def flood_stage(
 
 ANALYSIS = register(
     Analysis(
-        cli=False,  # its command has a module of its own (api/commands)
         name="flood",
         path="flood-review",
         title="page_flood_title",
