@@ -595,6 +595,10 @@ def _run(inputs: Inputs, params: SitingParams) -> SitingResult:
         k=params.k,
         standard_m=standard,
         candidates=inputs.extras.get("candidates"),
+        capacity=inputs.extras.get("capacity"),
+        weights=inputs.extras.get("weights") or "all",
+        require_villages=inputs.extras.get("require_villages"),
+        network=inputs.road_network(),
     )
 
 
@@ -623,7 +627,6 @@ def _figures(result: SitingResult, view: View) -> list[Figure]:
 
 ANALYSIS = register(
     Analysis(
-        cli=False,  # its command has a module of its own (api/commands)
         name="siting",
         title="page_siting_title",
         question="page_siting_question",
@@ -643,6 +646,11 @@ ANALYSIS = register(
                 lambda result, view: result.chosen,
             ),
         ),
-        extras={"candidates": "candidate sites (points) instead of the road-node grid"},
+        extras={
+            "candidates": "candidate sites (points) instead of the road-node grid",
+            "capacity": "weighted children one site can serve",
+            "weights": "demand weights: all, left_behind or in_difficulty",
+            "require_villages": '"missing": a new site in every village without one',
+        },
     )
 )

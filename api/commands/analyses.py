@@ -54,12 +54,13 @@ __all__ = ["CliSpec", "Extra", "Option", "Run", "command_of", "read_table", "reg
 
 @dataclass(frozen=True)
 class Option:
-    """How one option is spelt: its flags, help, typer annotation and default."""
+    """How one option is spelt: its flags, help, typer annotation, default and least value."""
 
     flags: tuple[str, ...] = ()
     help: str = ""
     annotation: Any = None
     default: Any = None
+    min: float | None = None
 
 
 @dataclass(frozen=True)
@@ -259,9 +260,10 @@ def _keyword(name: str, annotation: Any, default: Any = None) -> inspect.Paramet
 def _option(name: str, option: Option, help_text: str, annotation: Any) -> inspect.Parameter:
     flags = option.flags or ("--" + name.replace("_", "-"),)
     typed = option.annotation if option.annotation is not None else annotation
+    bounds = {} if option.min is None else {"min": option.min}
     return _keyword(
         name,
-        Annotated[typed, typer.Option(*flags, help=option.help or help_text)],
+        Annotated[typed, typer.Option(*flags, help=option.help or help_text, **bounds)],
         option.default,
     )
 
