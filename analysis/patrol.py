@@ -870,10 +870,18 @@ def _run(inputs: Inputs, params: PatrolParams) -> PatrolPlan:
     risk = get("risk")
     # the risk spots as the role asking may see them (rounded counts without household access)
     spots = risk.compute(inputs, risk.params(date=day)).spots
+    if "use" not in spots and "water_id" in spots:
+        uses = inputs.metric.waters.set_index("id")["use"]
+        spots = spots.assign(use=spots["water_id"].map(uses))
+    lonlat = inputs.extras.get("start")  # a front end's own start (WGS84), checked by it
+    if isinstance(lonlat, Point):
+        start = gpd.GeoSeries([lonlat], crs=4326).to_crs(inputs.metric.crs).iloc[0]
+    else:
+        start = start_point(inputs, params.start)
     return plan_patrols(
         spots,
         inputs.road_network(),
-        start=start_point(inputs, params.start),
+        start=start,
         settings=inputs.settings,
         date=day,
         hours=params.hours,
@@ -904,7 +912,6 @@ def _figures(plan: PatrolPlan, view: View) -> list[Figure]:
 
 ANALYSIS = register(
     Analysis(
-        cli=False,  # its command has a module of its own (api/commands)
         name="patrol",
         title="page_patrol_title",
         question="page_patrol_question",
@@ -917,5 +924,6 @@ ANALYSIS = register(
         network=True,
         track=lambda plan: (plan.routes, plan.stops),
         track_name="track_patrol",
+        extras={"start": "the start point (WGS84), instead of the parameter start"},
     )
 )

@@ -473,7 +473,6 @@ def _figures(run: VisitRun, view: View) -> list[Figure]:
 
 ANALYSIS = register(
     Analysis(
-        cli=False,  # its command has a module of its own (api/commands)
         name="visits",
         title="page_visits_title",
         question="page_visits_question",

@@ -271,10 +271,12 @@ def _option(name: str, option: Option, help_text: str, annotation: Any) -> inspe
 def _parameters(analysis: Analysis, spec: CliSpec) -> list[inspect.Parameter]:
     route = spec.command or analysis.route
     params = [_keyword("source", SourceArg)]
+    declared = {e.name for e in spec.extras}
     for name, info in analysis.params.model_fields.items():
+        if name in declared:  # given as an extra input instead (parsed by the command)
+            continue
         option = spec.options.get(name, Option())
         params.append(_option(name, option, info.description or name, str | None))
-    declared = {e.name for e in spec.extras}
     for extra in spec.extras:
         params.append(_option(extra.name, extra.option, extra.name, Path | None))
     for name, help_text in analysis.extras.items():
@@ -309,16 +311,18 @@ def command_of(analysis: Analysis, spec: CliSpec | None = None) -> Callable[...,
 
 
 def specs() -> dict[str, CliSpec]:
-    """The :class:`CliSpec` each command module of this package declares (``CLI``)."""
+    """The :class:`CliSpec` each command module of this package declares (``CLI``: one, or a
+    tuple of them)."""
     import api.commands
 
     found: dict[str, CliSpec] = {}
     for info in pkgutil.iter_modules(api.commands.__path__):
         if info.name.startswith("_") or info.name == "analyses":
             continue
-        spec = getattr(importlib.import_module(f"api.commands.{info.name}"), "CLI", None)
-        if isinstance(spec, CliSpec):
-            found[spec.analysis] = spec
+        declared = getattr(importlib.import_module(f"api.commands.{info.name}"), "CLI", ())
+        for spec in declared if isinstance(declared, tuple) else (declared,):
+            if isinstance(spec, CliSpec):
+                found[spec.analysis] = spec
     return found
 
 
