@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 import geopandas as gpd
 import numpy as np
@@ -21,7 +22,15 @@ from geo.layers import Layers
 from geo.partition import covering_or_nearest, owner_of
 from geo.settings import Language, Settings
 
-__all__ = ["CountyLayers", "Reason", "Stage", "StageOutput", "public_output", "township_of"]
+__all__ = [
+    "CountyLayers",
+    "CountyStage",
+    "Reason",
+    "Stage",
+    "StageOutput",
+    "public_output",
+    "township_of",
+]
 
 #: A reason in both languages, ``{"zh": ..., "en": ...}``.
 Reason = dict[Language, str]
@@ -85,6 +94,15 @@ class StageOutput:
 
 #: An analysis stage: the county's layers, the settings and the date -> its output.
 Stage = Callable[[CountyLayers, Settings, dt.date], StageOutput]
+
+
+class CountyStage(Protocol):
+    """The ``tongan province`` stage an analysis declares: a :data:`Stage` that keeps
+    household detail and exact counts when ``authorised``."""
+
+    def __call__(
+        self, county: CountyLayers, settings: Settings, date: dt.date, *, authorised: bool = False
+    ) -> StageOutput: ...
 
 
 def township_of(points: gpd.GeoSeries, areas: gpd.GeoDataFrame) -> pd.DataFrame:

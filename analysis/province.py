@@ -67,7 +67,7 @@ from geo.settings import Language, Settings
 from geo.validate import validate_layers
 
 if TYPE_CHECKING:
-    from distributed import Client
+    from distributed import Client, Future
 
 __all__ = [
     "CountyLayers",
@@ -425,6 +425,92 @@ def _partition(
     return reaches, chunks
 
 
+def _submit(
+    client: Client,
+    root: Path,
+    out_dir: Path,
+    codes: list[str],
+    stages: Mapping[str, Stage],
+    settings: Settings,
+    date: dt.date,
+) -> tuple[dict[str, Future[Any]], dict[str, tuple[str, str]], list[Future[Any]]]:
+    """Submit one check per county and one task per county and stage (depending on it)."""
+    token = uuid.uuid4().hex[:8]
+    retries = settings.province.retries
+    checks = {
+        code: client.submit(
+            check_county, root, code, settings, key=f"check-{code}-{token}", retries=retries
+        )
+        for code in codes
+    }
+    tasks: dict[str, tuple[str, str]] = {str(f.key): ("check", code) for code, f in checks.items()}
+    futures: list[Future[Any]] = list(checks.values())
+    for name, stage in stages.items():
+        for code in codes:
+            f = client.submit(
+                run_stage,
+                name,
+                stage,
+                checks[code],
+                out_dir,
+                settings,
+                date,
+                code,
+                key=f"{name}-{code}-{token}",
+                retries=retries,
+            )
+            tasks[str(f.key)] = (name, code)
+            futures.append(f)
+    return checks, tasks, futures
+
+
+def _failure(exc: BaseException, stage: str, settings: Settings) -> Reason:
+    """Why a task finally failed: its worker died too often, or it raised."""
+    from distributed import KilledWorker
+
+    if isinstance(exc, KilledWorker):
+        # the cluster's own limit (an existing cluster has its own configuration)
+        allowed = getattr(exc, "allowed_failures", None)
+        n = (settings.province.allowed_worker_deaths if allowed is None else allowed) + 1
+        return _reason("killed", stage=stage, n=n)
+    return _reason("error", stage=stage, error=f"{type(exc).__name__}: {exc}")
+
+
+def _gather(
+    futures: list[Future[Any]],
+    tasks: Mapping[str, tuple[str, str]],
+    checks: dict[str, Future[Any]],
+    stages: Mapping[str, Stage],
+    codes: list[str],
+    settings: Settings,
+    hook: ProgressHook,
+) -> tuple[list[StageReport], dict[str, tuple[str, Reason]]]:
+    """The stage reports and the counties' failures, as the tasks complete."""
+    from distributed import as_completed
+
+    totals = {"check": len(codes)} | {name: len(codes) for name in stages}
+    done = dict.fromkeys(totals, 0)
+    for stage_name, total in totals.items():
+        hook(stage_name, 0, total)
+    reports: list[StageReport] = []
+    failures: dict[str, tuple[str, Reason]] = {}
+    remaining = {code: len(stages) for code in codes}
+    for future in as_completed(futures):
+        stage_name, code = tasks[str(future.key)]
+        if future.status == "error":
+            if code not in failures:
+                failures[code] = (stage_name, _failure(future.exception(), stage_name, settings))
+        elif stage_name != "check":
+            reports.append(future.result())
+        if stage_name != "check":
+            remaining[code] -= 1
+            if remaining[code] == 0:
+                checks.pop(code, None)  # the county's layers may leave the worker's memory
+        done[stage_name] += 1
+        hook(stage_name, done[stage_name], totals[stage_name])
+    return reports, failures
+
+
 def run_province(
     layers_dir: Path,
     out_dir: Path,
@@ -468,8 +554,6 @@ def run_province(
     CRSError
         A layer states no CRS.
     """
-    from distributed import Future, KilledWorker, as_completed
-
     stages = dict(registered_stages() if stages is None else stages)
     hook: ProgressHook = progress or (lambda stage, done, total: None)
     root = out_dir / "partitions"
@@ -480,65 +564,9 @@ def run_province(
     t_partition = time.perf_counter() - t0
 
     t1 = time.perf_counter()
-    token = uuid.uuid4().hex[:8]
-    retries = settings.province.retries
     codes = reaches["code"].tolist()
-    checks = {
-        code: client.submit(
-            check_county, root, code, settings, key=f"check-{code}-{token}", retries=retries
-        )
-        for code in codes
-    }
-    tasks: dict[str, tuple[str, str]] = {str(f.key): ("check", code) for code, f in checks.items()}
-    futures: list[Future[Any]] = list(checks.values())
-    for name, stage in stages.items():
-        for code in codes:
-            f = client.submit(
-                run_stage,
-                name,
-                stage,
-                checks[code],
-                out_dir,
-                settings,
-                date,
-                code,
-                key=f"{name}-{code}-{token}",
-                retries=retries,
-            )
-            tasks[str(f.key)] = (name, code)
-            futures.append(f)
-    totals = {"check": len(codes)} | {name: len(codes) for name in stages}
-    done = dict.fromkeys(totals, 0)
-    for stage_name, total in totals.items():
-        hook(stage_name, 0, total)
-    reports: list[StageReport] = []
-    failures: dict[str, tuple[str, Reason]] = {}
-    remaining = {code: len(stages) for code in codes}
-    for future in as_completed(futures):
-        stage_name, code = tasks[str(future.key)]
-        if future.status == "error":
-            exc = future.exception()
-            if code not in failures:
-                if isinstance(exc, KilledWorker):
-                    # the cluster's own limit (an existing cluster has its own configuration)
-                    allowed = getattr(exc, "allowed_failures", None)
-                    n = (
-                        settings.province.allowed_worker_deaths if allowed is None else allowed
-                    ) + 1
-                    reason = _reason("killed", stage=stage_name, n=n)
-                else:
-                    reason = _reason(
-                        "error", stage=stage_name, error=f"{type(exc).__name__}: {exc}"
-                    )
-                failures[code] = (stage_name, reason)
-        elif stage_name != "check":
-            reports.append(future.result())
-        if stage_name != "check":
-            remaining[code] -= 1
-            if remaining[code] == 0:
-                checks.pop(code, None)  # the county's layers may leave the worker's memory
-        done[stage_name] += 1
-        hook(stage_name, done[stage_name], totals[stage_name])
+    checks, tasks, futures = _submit(client, root, out_dir, codes, stages, settings, date)
+    reports, failures = _gather(futures, tasks, checks, stages, codes, settings, hook)
     t_counties = time.perf_counter() - t1
 
     counties = _county_table(reaches, stages, reports, failures)

@@ -34,7 +34,7 @@ from geo.settings import Language, Settings
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from analysis.county import Stage
+    from analysis.county import CountyStage
     from geo.network import RoadNetwork
 
 __all__ = [
@@ -297,7 +297,7 @@ class Analysis:
     needs: tuple[str, ...] = ()
     network: bool = False
     collections: tuple[Collection, ...] = ()
-    stage: Stage | None = None
+    stage: CountyStage | None = None
     stage_name: str = ""
     api: bool = True
     extras: Mapping[str, str] = field(default_factory=dict)

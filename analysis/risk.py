@@ -848,7 +848,7 @@ def _figures(result: RiskResult, view: View) -> list[Figure]:
         item = str(row.item)
         value = row.metres if item == "fence" else row.count
         label = f"fig_buy_{item}" if item in PROCURED else "fig_buy_other"
-        figures.append(Figure(label, float(value), ".0f"))  # type: ignore[arg-type]
+        figures.append(Figure(label, float(value), ".0f"))
     return figures
 
 

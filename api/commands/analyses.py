@@ -260,12 +260,8 @@ def _keyword(name: str, annotation: Any, default: Any = None) -> inspect.Paramet
 def _option(name: str, option: Option, help_text: str, annotation: Any) -> inspect.Parameter:
     flags = option.flags or ("--" + name.replace("_", "-"),)
     typed = option.annotation if option.annotation is not None else annotation
-    bounds = {} if option.min is None else {"min": option.min}
-    return _keyword(
-        name,
-        Annotated[typed, typer.Option(*flags, help=option.help or help_text, **bounds)],
-        option.default,
-    )
+    info = typer.Option(*flags, help=option.help or help_text, min=option.min)
+    return _keyword(name, Annotated[typed, info], option.default)
 
 
 def _parameters(analysis: Analysis, spec: CliSpec) -> list[inspect.Parameter]:
