@@ -25,14 +25,41 @@ from analysis.county import CountyLayers, StageOutput
 from analysis.registry import Analysis, Collection, Figure, Inputs, PlanDate, View, register
 from geo.errors import InputError
 from geo.layers import Layers
+from geo.schemas import Column, LayerSchema, register_layer
 from geo.settings import Settings
 
 __all__ = ["KINDS", "VillageActivities", "read_activities", "village_activities"]
 
 #: Kinds of safety education the plans name, plus ``other``.
 KINDS = ("drowning", "bullying", "sexual_abuse", "fraud", "road_safety", "other")
-#: Columns of the ``activities`` table: the village's code and the date are required.
-COLUMNS = ("village_code", "date", "kind", "attendance")
+#: The optional ``activities`` layer: one point per activity (where it was held), read,
+#: validated and summarised like the built-in layers (:func:`geo.schemas.register_layer`).
+ACTIVITIES = register_layer(
+    LayerSchema(
+        "activities",
+        "安全知识进村活动",
+        "Safety-education activities held in the villages (安全知识进村), one per row.",
+        ("Point",),
+        (
+            Column("id", "str", "编号", "Unique identifier of the activity.", required=True),
+            Column(
+                "village_code", "str", "村代码", "Code of the village (areas.code).", required=True
+            ),
+            Column("date", "date", "日期", "Day the activity was held.", required=True),
+            Column("kind", "str", "类型", "Topic of the activity.", allowed=KINDS, default="other"),
+            Column(
+                "attendance",
+                "int",
+                "参加人数",
+                "Children and carers who attended.",
+                unit="people",
+                minimum=0,
+                default=0,
+            ),
+        ),
+        required_layer=False,
+    )
+)
 
 
 def read_activities(frame: pd.DataFrame) -> pd.DataFrame:
@@ -189,10 +216,18 @@ class ActivityParams(BaseModel):
     date: PlanDate | None = Field(None, description="日期 / date")
 
 
+def _records(layers: Layers, given: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The records a front end gave, else the workspace's ``activities`` layer (if any)."""
+    if given is not None:
+        return given
+    layer = layers["activities"]
+    return pd.DataFrame(layer.drop(columns=layer.geometry.name)) if len(layer) else None
+
+
 def _run(inputs: Inputs, params: ActivityParams) -> VillageActivities:
     return village_activities(
         inputs.metric,
-        inputs.extras.get("activities"),
+        _records(inputs.metric, inputs.extras.get("activities")),
         settings=inputs.settings,
         date=params.date or inputs.today,
     )
@@ -221,7 +256,8 @@ def activities_stage(
     """The county's own villages and their safety-education record (no personal data: the
     same output for every role). Figures ``activity_villages``, ``activity_lacking``."""
     del authorised
-    result = village_activities(county.layers, None, settings=settings, date=date)
+    records = _records(county.layers, None)
+    result = village_activities(county.layers, records, settings=settings, date=date)
     v = result.villages.loc[result.villages["village_code"].isin(county.villages)]
     return StageOutput(
         tables={"villages": v.reset_index(drop=True)},
@@ -254,6 +290,9 @@ ANALYSIS = register(
             ),
         ),
         stage=activities_stage,
-        extras={"activities": "the activity records (village_code, date, kind, attendance)"},
+        extras={
+            "activities": "activity records (village_code, date, kind, attendance) instead of "
+            "the activities layer"
+        },
     )
 )

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from analysis.activities import read_activities, village_activities
 from analysis.registry import analyses
 from api.cli import app
-from api.pages import PAGES, RESULT_COLLECTIONS
+from api.pages import PAGES, RESULT_COLLECTIONS, Context
 from api.server import create_app
 from geo.errors import InputError
 from geo.layers import Layers
@@ -140,3 +140,45 @@ def test_the_generated_command_writes_the_tables_and_the_map(
     assert (out / "activities.html").exists()
     bad = CliRunner().invoke(app, ["activities", "--date", "tomorrow", "--out", str(out)])
     assert bad.exit_code == 2 and "--date" in bad.output
+
+
+def test_the_declared_layer_is_read_validated_and_served(tmp_path: Path) -> None:
+    """An ``activities`` layer beside the others is read and validated like a built-in one,
+    and the page counts it without any front end naming it."""
+    from shapely.geometry import Point
+
+    from geo.load import read_layers, write_layers
+    from geo.validate import validate_layers
+    from sample_layers.generate import SAMPLE_PATH
+
+    frames = read_layers(SAMPLE_PATH)
+    areas = frames["areas"]
+    villages = areas.loc[areas["level"] == "village"]
+    first = villages.iloc[0]
+    spot = first.geometry.representative_point()
+    frames["activities"] = gpd.GeoDataFrame(
+        {
+            "id": ["A1", "A2"],
+            "village_code": [str(first["code"])] * 2,
+            "date": pd.to_datetime(["2026-04-01", "2026-06-01"]),
+            "kind": ["drowning", "bullying"],
+            "attendance": [35, 20],
+        },
+        geometry=[spot, Point(spot.x + 1e-4, spot.y)],
+        crs=areas.crs,
+    )
+    path = tmp_path / "with_activities.gpkg"
+    write_layers(frames, path)
+    layers, report = validate_layers(read_layers(path), settings=Settings())
+    assert report.ok and "activities" in report.present
+    assert len(layers["activities"]) == 2
+    assert len(layers.to_metric()["activities"]) == 2
+    ctx = Context(layers, Settings(), "en", False, DAY, layers.to_metric())
+    page = PAGES["activities"].build(ctx, PAGES["activities"].params())
+    figures = dict(page.figures)
+    assert figures["Villages with an activity"] == "1"
+    assert figures["Attendance"] == "55"
+    met = page.tables["villages"].loc[page.tables["villages"]["meets"]]
+    assert met[["village_code", "activities", "kinds"]].values.tolist() == [
+        [str(first["code"]), 2, "bullying;drowning"]
+    ]
