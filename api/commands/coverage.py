@@ -12,7 +12,7 @@ from analysis.coverage import CoverageResult
 from api._common import out_console
 from api.commands.analyses import CliSpec, Option, Run
 from geo.errors import InputError
-from geo.i18n import in_language
+from geo.i18n import in_language, tr
 from geo.settings import Language, Settings
 
 #: Chinese headers of the exported tables (English headers are the column names).
@@ -94,29 +94,11 @@ SHEETS_ZH = {
     "household_cells": "未覆盖家庭网格",
 }
 
-TEXT: dict[str, dict[str, str]] = {
-    "steps": {"zh": "覆盖分析", "en": "coverage"},
-    "title": {"zh": "服务覆盖(步行 {s:g} 米)", "en": "Service coverage ({s:g} m walk)"},
-    "figure": {"zh": "指标", "en": "Figure"},
-    "value": {"zh": "数值", "en": "Value"},
-    "children": {"zh": "儿童总数", "en": "Children"},
-    "covered": {"zh": "步行标准内儿童", "en": "Children covered"},
-    "uncovered": {"zh": "步行标准外儿童", "en": "Children not covered"},
-    "share": {"zh": "覆盖率", "en": "Share covered"},
-    "left_behind": {"zh": "步行标准内留守儿童", "en": "Left-behind covered"},
-    "in_difficulty": {"zh": "步行标准内困境儿童", "en": "In difficulty covered"},
-    "gaps": {"zh": "缺口区域", "en": "Gap areas"},
-    "findings": {"zh": "政策检查发现", "en": "Policy findings"},
-    "check_title": {"zh": "政策检查", "en": "Policy checks"},
-    "place": {"zh": "地点", "en": "Place"},
-    "finding": {"zh": "发现", "en": "Finding"},
-    "wrote": {"zh": "已写出:{path}", "en": "Wrote: {path}"},
-    "note": {"zh": "说明", "en": "Note"},
-}
+#: The texts of this command are the catalogue's ``cli_coverage_*`` messages (geo/messages/cli.py).
 
 
 def _t(key: str, lang: Language, **values: object) -> str:
-    return TEXT[key][lang].format(**values)
+    return tr(f"cli_coverage_{key}", lang, **values)
 
 
 def _check(options: Mapping[str, Any], settings: Settings) -> None:

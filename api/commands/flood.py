@@ -12,47 +12,13 @@ from rich.table import Table
 from analysis.flood import CHECK_ITEMS, LEVELS, OFFICES, STATUS, WHY, FloodReview
 from api._common import out_console
 from api.commands.analyses import CliSpec, Extra, Option, Run
-from geo.i18n import tr, value_label
+from geo.i18n import MESSAGES, tr, value_label
 from geo.raster import read_dem
 from geo.settings import Language
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
-TEXT: dict[str, dict[str, str]] = {
-    "title": {"zh": "汛期儿童机构隐患排查报告", "en": "Flood-season review of child institutions"},
-    "date": {"zh": "排查日期", "en": "Review date"},
-    "reviews_due": {"zh": "当日应开展的检查", "en": "Reviews due on the date"},
-    "dem": {"zh": "高程数据", "en": "Elevation (DEM)"},
-    "dem_yes": {"zh": "已使用", "en": "used"},
-    "dem_no": {"zh": "未提供,仅按隐患图层", "en": "not given; hazard layers only"},
-    "summary": {"zh": "按隐患等级统计", "en": "By hazard level"},
-    "level": {"zh": "隐患等级", "en": "Hazard level"},
-    "count": {"zh": "机构数", "en": "Institutions"},
-    "exposed": {"zh": "涉及儿童/学生", "en": "Children / pupils"},
-    "kind": {"zh": "类型", "en": "Kind"},
-    "id": {"zh": "编号", "en": "Id"},
-    "office": {"zh": "责任部门", "en": "Responsible office"},
-    "escape": {"zh": "撤离路线", "en": "Escape route"},
-    "reasons": {"zh": "原因", "en": "Reasons"},
-    "item": {"zh": "检查项", "en": "Item"},
-    "status": {"zh": "结果", "en": "Result"},
-    "detail": {"zh": "说明", "en": "Detail"},
-    "checked": {"zh": "已核实", "en": "Checked"},
-    "inspector": {"zh": "检查人", "en": "Inspector"},
-    "signed_date": {"zh": "日期", "en": "Date"},
-    "measures": {"zh": "整改措施", "en": "Measures taken"},
-    "none": {"zh": "无", "en": "none"},
-    "escape_ok": {"zh": "步行 {d:.0f} 米到洪水区外安全点", "en": "{d:.0f} m walk to a safe point"},
-    "escape_not_needed": {"zh": "无需(不在洪水区附近)", "en": "not needed (away from flood zones)"},
-    "escape_unreachable": {
-        "zh": "沿道路到不了安全点({why})",
-        "en": "no road route to a safe point ({why})",
-    },
-    "unknown": {"zh": "未知", "en": "unknown"},
-    "written": {"zh": "已写出", "en": "Written"},
-    "total": {"zh": "合计", "en": "Total"},
-    "no_reviews": {"zh": "当日无到期检查", "en": "no review due on the date"},
-}
+#: The texts of this command are the catalogue's ``cli_flood_*`` messages (geo/messages/cli.py).
 
 HEADERS_ZH: dict[str, str] = {
     "id": "编号", "name": "名称", "kind": "类型", "layer": "来源图层", "exposed": "涉及儿童/学生数",
@@ -75,7 +41,7 @@ SHEETS_ZH = {"institutions": "机构排查", "checklist": "检查清单", "route
 
 
 def _t(key: str, lang: Language) -> str:
-    return TEXT[key][lang]
+    return MESSAGES[f"cli_flood_{key}"][lang]
 
 
 def _escape_text(row: pd.Series, lang: Language) -> str:
@@ -132,7 +98,11 @@ def render_report(review: FloodReview, *, lang: Language = "zh") -> str:
     sep = tr("cli_list_sep", lang)
     return env.get_template("flood_report.html.j2").render(
         lang=lang,
-        t={k: v[lang] for k, v in TEXT.items()},
+        t={
+            c.removeprefix("cli_flood_"): m[lang]
+            for c, m in MESSAGES.items()
+            if c.startswith("cli_flood_")
+        },
         date=review.date.isoformat(),
         reviews=sep.join(r.label(lang) for r in review.reviews),
         dem_used=review.dem_used,

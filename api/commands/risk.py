@@ -11,7 +11,7 @@ from rich.table import Table
 
 from api._common import out_console
 from api.commands.analyses import CliSpec, Option, Run
-from geo.i18n import value_label
+from geo.i18n import tr, value_label
 from geo.schemas import FOUR_ONES
 from geo.settings import Language
 
@@ -47,38 +47,11 @@ SHEETS_ZH = {
     "procurement": "采购清单",
 }
 
-TEXT: dict[str, dict[str, str]] = {
-    "step": {"zh": "溺水风险分析", "en": "drowning risk"},
-    "by_class": {"zh": "风险点分级", "en": "Spots by class"},
-    "class": {"zh": "等级", "en": "Class"},
-    "spots": {"zh": "风险点数", "en": "Spots"},
-    "lacking": {"zh": "缺少四个一设施", "en": "Lacking an item"},
-    "red": {"zh": "红色", "en": "red"},
-    "yellow": {"zh": "黄色", "en": "yellow"},
-    "green": {"zh": "绿色", "en": "green"},
-    "total": {"zh": "合计", "en": "total"},
-    "procurement": {
-        "zh": "采购清单(使全部红、黄风险点配齐)",
-        "en": "Procurement (to equip every red and yellow spot)",
-    },
-    "item": {"zh": "物资", "en": "Item"},
-    "count": {"zh": "数量", "en": "Count"},
-    "metres": {"zh": "米", "en": "metres"},
-    "worst": {"zh": "缺少设施的高风险点(前10)", "en": "Riskiest spots lacking items (top 10)"},
-    "spot": {"zh": "风险点", "en": "Spot"},
-    "risk": {"zh": "风险", "en": "Risk"},
-    "village": {"zh": "村", "en": "Village"},
-    "missing": {"zh": "缺少", "en": "Missing"},
-    "date": {"zh": "评估日期 {date}{season}", "en": "Assessed for {date}{season}"},
-    "flood": {"zh": " · 汛期", "en": " · flood season"},
-    "summer": {"zh": " · 暑假", "en": " · summer holidays"},
-    "wrote": {"zh": "已写出:{path}", "en": "Wrote: {path}"},
-    "note": {"zh": "注意", "en": "Note"},
-}
+#: The texts of this command are the catalogue's ``cli_risk_*`` messages (geo/messages/cli.py).
 
 
 def _t(key: str, lang: Language, **values: object) -> str:
-    return TEXT[key][lang].format(**values)
+    return tr(f"cli_risk_{key}", lang, **values)
 
 
 #: Chinese versions of the analysis notes (English in RiskResult.notes).

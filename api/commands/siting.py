@@ -17,6 +17,7 @@ from analysis.siting import SitingResult
 from api._common import out_console
 from api.commands.analyses import CliSpec, Extra, Option, Run
 from geo.errors import InputError
+from geo.i18n import MESSAGES
 from geo.settings import Language, Settings
 
 
@@ -32,34 +33,7 @@ class WeightChoice(StrEnum):
     in_difficulty = "in_difficulty"
 
 
-_TXT: dict[str, dict[str, str]] = {
-    "title": {"zh": "选址结果", "en": "Siting result"},
-    "sites": {"zh": "选定新站点", "en": "Chosen sites"},
-    "rank": {"zh": "序号", "en": "Rank"},
-    "site": {"zh": "站点", "en": "Site"},
-    "village": {"zh": "所在村", "en": "Village"},
-    "gain": {"zh": "边际增益", "en": "Marginal gain"},
-    "hh_gained": {"zh": "新覆盖家庭", "en": "Households newly covered"},
-    "item": {"zh": "指标", "en": "Figure"},
-    "value": {"zh": "数值", "en": "Value"},
-    "model": {"zh": "模型", "en": "Model"},
-    "standard": {"zh": "步行标准(米)", "en": "Walking standard (m)"},
-    "cov_before": {"zh": "覆盖率(新建前,加权)", "en": "Coverage before (weighted)"},
-    "cov_after": {"zh": "覆盖率(新建后,加权)", "en": "Coverage after (weighted)"},
-    "uncovered": {"zh": "仍未覆盖家庭", "en": "Households still uncovered"},
-    "candidates": {"zh": "候选站点数", "en": "Candidate sites"},
-    "thinned": {
-        "zh": "{n:,}(原网格 {was:,} 个过多,间距放大到 {spacing:,.0f} 米)",
-        "en": "{n:,} (the grid gave {was:,}: too many, spacing widened to {spacing:,.0f} m)",
-    },
-    "solver": {"zh": "求解器 / 状态", "en": "Solver / status"},
-    "objective": {"zh": "目标值", "en": "Objective"},
-    "gap": {"zh": "最优性间隙", "en": "Optimality gap"},
-    "time": {"zh": "求解时间(秒)", "en": "Solve time (s)"},
-    "written": {"zh": "已写出", "en": "Written"},
-    "loading": {"zh": "构建路网与距离", "en": "network and distances"},
-    "solving": {"zh": "求解", "en": "solving"},
-}
+#: The texts of this command are the catalogue's ``cli_site_*`` messages (geo/messages/cli.py).
 
 _HEADERS: dict[str, dict[str, str]] = {
     "zh": {
@@ -88,7 +62,7 @@ _HEADERS: dict[str, dict[str, str]] = {
 
 
 def _t(key: str, lang: Language) -> str:
-    return _TXT[key][lang]
+    return MESSAGES[f"cli_site_{key}"][lang]
 
 
 def _candidates(result: SitingResult, lang: Language) -> str:
