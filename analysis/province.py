@@ -10,7 +10,8 @@ machine, or an existing cluster), ``dask_geopandas`` streams the layers.
 2. **Check**, one task per county: the county's partition is read, every required layer must
    have a feature inside the county (a county missing one is *skipped* with the reason), then
    :func:`geo.validate.validate_layers` (fatal problems skip the county too).
-3. **Stages**, one task per county and stage (:data:`STAGES`: risk, coverage, flood review),
+3. **Stages**, one task per county and stage (:func:`registered_stages`: the ``stage`` of every
+   registered analysis, :mod:`analysis.registry`: risk, coverage, flood review, safety education),
    each depending on the county's check: the normal analysis runs on the whole partition, then
    only the rows the county *owns* are kept (:func:`geo.partition.owner_of`: a spot, an
    institution or a gap by its location, a household, village or township by its code) and
