@@ -899,3 +899,191 @@ def assess_coverage(
         covering_kinds=tuple(cs.covering_kinds),
         notes=tuple(notes),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# the analysis contract (analysis.registry): the coverage page, /api/coverage, its OGC
+# collection, ``tongan coverage`` and its ``tongan province`` stage
+# --------------------------------------------------------------------------------------------
+
+import datetime as dt  # noqa: E402
+
+from pydantic import BaseModel, ConfigDict, Field  # noqa: E402
+
+from analysis.county import CountyLayers, StageOutput  # noqa: E402
+from analysis.registry import (  # noqa: E402
+    Analysis,
+    Collection,
+    Figure,
+    Inputs,
+    View,
+    allowed_standard,
+    map_cells,
+    register,
+)
+
+
+class CoverageParams(BaseModel):
+    """Parameters of the coverage analysis."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    standard_m: float | None = Field(
+        None, gt=0, le=10_000, description="步行标准(米) / walking standard (m)"
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class CoverageRun:
+    """A coverage result and its uncovered households counted in hexagons (the map's and the
+    files' cells, :func:`analysis.registry.map_cells`), counted before any public view."""
+
+    result: CoverageResult
+    cells: gpd.GeoDataFrame
+
+
+def _run(inputs: Inputs, params: CoverageParams) -> CoverageRun:
+    standard = allowed_standard(
+        params.standard_m, authorised=inputs.authorised, settings=inputs.settings
+    )
+    result = assess_coverage(inputs.metric, settings=inputs.settings, standard_m=standard)
+    h = result.households
+    uncovered = h.loc[~h["covered"].astype(bool)]
+    columns = ["children", "left_behind", "in_difficulty"]
+    return CoverageRun(result, map_cells(uncovered, columns, settings=inputs.settings))
+
+
+def _public(run: CoverageRun, settings: Settings) -> CoverageRun:
+    return CoverageRun(run.result.public(settings), run.cells)
+
+
+def _gaps(result: CoverageResult, view: View) -> gpd.GeoDataFrame:
+    gaps = result.gaps
+    return gaps if view.authorised else gaps.loc[~gaps["small"].astype(bool)]
+
+
+def _tables(run: CoverageRun, view: View) -> dict[str, pd.DataFrame]:
+    result = run.result
+    tables: dict[str, pd.DataFrame] = {
+        "villages": result.villages,
+        "townships": result.townships,
+        "county": result.county,
+        "checks": result.checks,
+        "gaps": _gaps(result, view),
+        "service_areas": result.service_areas,
+        "facilities": result.facilities,
+    }
+    if view.authorised:
+        tables["households"] = result.households
+    else:
+        tables["household_cells"] = run.cells
+    return tables
+
+
+def _figures(run: CoverageRun, view: View) -> list[Figure]:
+    result = run.result
+    gaps = int((~result.gaps["small"].astype(bool)).sum()) if len(result.gaps) else 0
+    return [
+        Figure("fig_standard_m", result.standard_m, ".0f"),
+        Figure("fig_children", str(result.children)),
+        Figure("fig_children_within", str(result.children_covered)),
+        Figure("fig_share_covered", result.share_covered, ".1%"),
+        Figure("fig_left_behind_uncovered", str(result.total("left_behind", uncovered=True))),
+        Figure("fig_difficulty_uncovered", str(result.total("in_difficulty", uncovered=True))),
+        Figure("fig_gap_areas", str(gaps)),
+        Figure("fig_policy_findings", str(len(result.checks))),
+    ]
+
+
+def _notes(run: CoverageRun) -> tuple[Note, ...]:
+    return tuple(run.result.notes)
+
+
+_COVERAGE_FIGURES = (
+    "households",
+    "children",
+    "children_covered",
+    "left_behind",
+    "left_behind_covered",
+    "in_difficulty",
+    "in_difficulty_covered",
+    "share_children",
+    "households_beyond",
+)
+
+
+def coverage_stage(
+    county: CountyLayers, settings: Settings, date: dt.date, *, authorised: bool = False
+) -> StageOutput:
+    """Walking coverage (:func:`analysis.coverage.assess_coverage`) of the county's households.
+
+    Households, villages, townships and policy findings go by their codes, facilities, service
+    areas and gap areas by location. Household rows (personal data of minors) and small gaps
+    are written only when ``authorised``; otherwise the stage writes
+    :meth:`analysis.coverage.CoverageResult.public` (gaps of lattice cells, counts rounded to
+    ``privacy.round_base``). Figures: :data:`_COVERAGE_FIGURES`, ``gaps`` and ``findings``.
+    """
+    del date  # coverage does not depend on the day
+    r = assess_coverage(county.layers, settings=settings)
+    if not authorised:  # lattice gaps, rounded counts (issue 15)
+        r = r.public(settings)
+    places = county.places
+    villages = r.villages.loc[r.villages["code"].astype(str).isin(county.villages)]
+    townships = r.townships.loc[r.townships["code"].astype(str).isin(county.townships)]
+    own = r.county.loc[r.county["code"].astype(str) == county.code]
+    checks = r.checks.loc[r.checks["place_code"].astype(str).isin(places)]
+    facilities = r.facilities.loc[county.owns(r.facilities.geometry)]
+    areas_ = r.service_areas.loc[r.service_areas["facility_id"].isin(facilities["id"])]
+    gaps = r.gaps.loc[county.owns(r.gaps.geometry)]
+    tables: dict[str, pd.DataFrame] = {
+        "villages": villages,
+        "townships": townships,
+        "checks": checks,
+        "facilities": facilities,
+        "service_areas": areas_,
+        "gaps": gaps if authorised else gaps.loc[~gaps["small"].astype(bool)],
+    }
+    if authorised:
+        hh = r.households
+        tables["households"] = hh.loc[hh["village_code"].astype(str).isin(county.villages)]
+    figures = {
+        c: float(pd.to_numeric(own[c]).astype(float).iloc[0]) if len(own) else 0.0
+        for c in _COVERAGE_FIGURES
+    }
+    figures |= {"gaps": float(len(gaps)), "findings": float(len(checks))}
+    towns = townships.rename(columns={"code": "township_code", "name": "township_name"})
+    towns = towns[["township_code", "township_name", *_COVERAGE_FIGURES]]
+    return StageOutput(
+        tables={k: v.reset_index(drop=True) for k, v in tables.items()},
+        figures=figures,
+        townships=towns.reset_index(drop=True),
+    )
+
+
+ANALYSIS = register(
+    Analysis(
+        name="coverage",
+        title="page_coverage_title",
+        question="page_coverage_question",
+        params=CoverageParams,
+        run=_run,
+        order=20,
+        tables=_tables,
+        figures=_figures,
+        notes=_notes,
+        public=_public,
+        needs=("households", "facilities", "roads", "areas"),
+        network=True,
+        collections=(
+            Collection(
+                "gap_areas",
+                "覆盖缺口区域 gap areas",
+                "Households beyond the walking standard: clusters for authorised roles; otherwise "
+                "groups of adjacent hexagon cells, each with at least the minimum households, "
+                "counts rounded.",
+                lambda run, view: _gaps(run.result, view),
+            ),
+        ),
+        stage=coverage_stage,
+    )
+)

@@ -783,3 +783,133 @@ def _ok_detail(item: str, r: pd.Series, fs: FloodSettings, lang: Language) -> st
     elif item == "escape_route" and r["escape_status"] == "ok":
         values = {"dist": float(r["escape_m"])}
     return "" if values is None else tr(f"flood_ok_{item}", lang, **values)
+
+
+# --------------------------------------------------------------------------------------------
+# the analysis contract (analysis.registry): the flood page, /api/flood-review, its OGC
+# collection, ``tongan flood-review`` and its ``tongan province`` stage
+# --------------------------------------------------------------------------------------------
+
+from pydantic import BaseModel, ConfigDict, Field  # noqa: E402
+
+from analysis.county import CountyLayers, StageOutput, public_output, township_of  # noqa: E402
+from analysis.registry import (  # noqa: E402
+    Analysis,
+    Collection,
+    Figure,
+    Inputs,
+    Joined,
+    PlanDate,
+    View,
+    register,
+)
+
+
+class FloodParams(BaseModel):
+    """Parameters of the flood-season review."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: PlanDate | None = Field(None, description="日期 / date")
+    region: Literal["south", "north"] | None = Field(
+        None, description="地区 / region (south, north)"
+    )
+
+
+def _run(inputs: Inputs, params: FloodParams) -> FloodReview:
+    dem = inputs.extras.get("dem")
+    return review_institutions(
+        inputs.metric,
+        settings=inputs.settings,
+        date=params.date or inputs.today,
+        dem=dem,
+        region=params.region,
+    )
+
+
+def _tables(review: FloodReview, view: View) -> dict[str, pd.DataFrame]:
+    return {
+        "institutions": review.institutions,
+        "checklist": review.checklist,
+        "routes": review.routes,
+    }
+
+
+def _figures(review: FloodReview, view: View) -> list[Figure]:
+    counts = review.counts()
+    figures = [Figure(f"fig_flood_{lv}", str(counts[lv])) for lv in counts]
+    figures.append(
+        Figure("fig_flood_children_high", review.exposed_by_level()["high"], people=True)
+    )
+    figures.append(Figure("fig_flood_due", Joined(tuple(review.reviews))))
+    return figures
+
+
+def flood_stage(
+    county: CountyLayers, settings: Settings, date: dt.date, *, authorised: bool = False
+) -> StageOutput:
+    """Flood-season review (:func:`analysis.flood.review_institutions`) of the county's institutions.
+
+    Tables ``institutions`` (with ``township_code``/``township_name``), ``checklist`` and
+    ``routes``; figures ``institutions``, ``flood_<level>`` and ``exposed_high``. Without
+    ``authorised`` the children exposed are rounded (:func:`analysis.county.public_output`).
+    """
+    review = review_institutions(county.layers, settings=settings, date=date)
+    inst = review.institutions.loc[county.owns(review.institutions.geometry)].reset_index(drop=True)
+    towns_of = township_of(inst.geometry, county.layers.areas)
+    inst = inst.assign(
+        township_code=towns_of["township_code"].to_numpy(),
+        township_name=towns_of["township_name"].to_numpy(),
+    )
+    ids = set(inst["id"].astype(str))
+    checklist = review.checklist.loc[review.checklist["institution_id"].astype(str).isin(ids)]
+    routes = review.routes.loc[review.routes["institution_id"].astype(str).isin(ids)]
+    figures = {"institutions": float(len(inst))}
+    figures |= {f"flood_{lv}": float((inst["level"] == lv).sum()) for lv in LEVELS}
+    figures["exposed_high"] = float(inst.loc[inst["level"] == "high", "exposed"].fillna(0).sum())
+    frame = pd.DataFrame(
+        {
+            "township_code": inst["township_code"],
+            "township_name": inst["township_name"],
+            "institutions": 1,
+            **{f"flood_{lv}": (inst["level"] == lv).astype(int) for lv in LEVELS},
+        }
+    )
+    towns = frame.groupby(["township_code", "township_name"], sort=True).sum().reset_index()
+    out = StageOutput(
+        tables={
+            "institutions": inst,
+            "checklist": checklist.reset_index(drop=True),
+            "routes": routes.reset_index(drop=True),
+        },
+        figures=figures,
+        townships=towns,
+    )
+    return out if authorised else public_output(out, settings)
+
+
+ANALYSIS = register(
+    Analysis(
+        name="flood",
+        path="flood-review",
+        title="page_flood_title",
+        question="page_flood_question",
+        params=FloodParams,
+        run=_run,
+        order=60,
+        tables=_tables,
+        figures=_figures,
+        public=lambda review, settings: review.public(settings.privacy),
+        needs=("schools", "facilities", "hazards", "waters", "roads"),
+        collections=(
+            Collection(
+                "flood_review",
+                "汛期隐患排查 flood review",
+                "Child institutions with their flood-season hazard level and reasons.",
+                lambda review, view: review.institutions,
+            ),
+        ),
+        stage=flood_stage,
+        extras={"dem": "an elevation raster (geo.raster.Dem) for the slope check"},
+    )
+)

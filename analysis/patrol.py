@@ -802,3 +802,128 @@ def apply_patrol_records(equipment: gpd.GeoDataFrame, records: pd.DataFrame) -> 
         added = added[[c for c in added.columns if c in out.columns or c == "geometry"]]
         out = gpd.GeoDataFrame(pd.concat([out, added], ignore_index=True), crs=out.crs)
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# the analysis contract (analysis.registry): the patrol page, /api/patrol and ``tongan patrol``
+# --------------------------------------------------------------------------------------------
+
+from typing import Literal  # noqa: E402
+
+from pydantic import BaseModel, ConfigDict, Field  # noqa: E402
+
+from analysis.registry import Analysis, Figure, Inputs, PlanDate, View, register  # noqa: E402
+
+
+class PatrolParams(BaseModel):
+    """Parameters of the patrol plan."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: PlanDate | None = Field(None, description="日期 / date")
+    hours: float = Field(6.0, ge=0, le=24, description="每天工作小时 / hours per day")
+    mode: Literal["walk", "ebike", "car"] = Field("ebike", description="交通方式 / travel mode")
+    days: int = Field(1, ge=1, le=14, description="天数 / days")
+    start: str | None = Field(
+        None,
+        description="出发点 经度,纬度 / start LON,LAT (default: the township workstation)",
+        pattern=r"^ *-?\d+(\.\d+)? *, *-?\d+(\.\d+)? *$",  # spaces, no control characters
+    )
+
+
+def start_point(inputs: Inputs, start: str | None) -> Point:
+    """The patrol start in the metric CRS: ``LON,LAT`` (WGS84) when given, which must lie
+    within ``study_area_margin_m`` of the study area; else the township workstation, else the
+    first facility, else a point of the first area."""
+    layers, metric, settings = inputs.layers, inputs.metric, inputs.settings
+    if start:
+        lon, lat = (float(v) for v in start.split(","))
+        # a coarse test in degrees first: a point far away does not project to metres at all
+        x0, y0, x1, y1 = (
+            gpd.GeoSeries([layers.study_area], crs=layers.crs).to_crs(4326).total_bounds
+        )
+        pad = settings.study_area_margin_m / 90_000.0  # metres to degrees, generously
+        inside = x0 - pad <= lon <= x1 + pad and y0 - pad <= lat <= y1 + pad
+        here = gpd.GeoSeries([Point(lon, lat)], crs=4326).to_crs(metric.crs)
+        away = float(here.distance(metric.study_area).iloc[0]) if inside else np.inf
+        if not away <= settings.study_area_margin_m:
+            msg = (
+                f"the start {lon},{lat} lies outside the study area; give LON,LAT (WGS84) within "
+                f"{settings.study_area_margin_m:g} m of it"
+            )
+            raise InputError(msg, status=422)
+        point: Point = here.iloc[0]
+        return point
+    fac = layers.facilities
+    order = fac.sort_values("kind", key=lambda k: k.ne("township_workstation"))
+    source = order if len(order) else layers.areas.representative_point().to_frame("geometry")
+    first: Point = (
+        gpd.GeoSeries([source.geometry.iloc[0]], crs=layers.crs).to_crs(metric.crs).iloc[0]
+    )
+    return first
+
+
+def _run(inputs: Inputs, params: PatrolParams) -> PatrolPlan:
+    from analysis.registry import get
+
+    day = params.date or inputs.today
+    risk = get("risk")
+    # the risk spots as the role asking may see them (rounded counts without household access)
+    spots = risk.compute(inputs, risk.params(date=day)).spots
+    if "use" not in spots and "water_id" in spots:
+        uses = inputs.metric.waters.set_index("id")["use"]
+        spots = spots.assign(use=spots["water_id"].map(uses))
+    lonlat = inputs.extras.get("start")  # a front end's own start (WGS84), checked by it
+    if isinstance(lonlat, Point):
+        start = gpd.GeoSeries([lonlat], crs=4326).to_crs(inputs.metric.crs).iloc[0]
+    else:
+        start = start_point(inputs, params.start)
+    return plan_patrols(
+        spots,
+        inputs.road_network(),
+        start=start,
+        settings=inputs.settings,
+        date=day,
+        hours=params.hours,
+        mode=params.mode,
+        days=params.days,
+    )
+
+
+def _tables(plan: PatrolPlan, view: View) -> dict[str, pd.DataFrame]:
+    return {
+        "stops": plan.stops,
+        "routes": plan.routes,
+        "checklist": plan.checklist,
+        "unvisited_red": plan.unvisited_red,
+    }
+
+
+def _figures(plan: PatrolPlan, view: View) -> list[Figure]:
+    red = int((plan.stops["risk_class"] == "red").sum()) if len(plan.stops) else 0
+    km = f"{plan.routes['distance_m'].sum() / 1000:.1f}" if len(plan.routes) else "0"
+    return [
+        Figure("fig_patrol_stops", str(len(plan.stops))),
+        Figure("fig_patrol_red", str(red)),
+        Figure("fig_patrol_km", km),
+        Figure("fig_patrol_unreached", str(len(plan.unvisited_red))),
+    ]
+
+
+ANALYSIS = register(
+    Analysis(
+        name="patrol",
+        title="page_patrol_title",
+        question="page_patrol_question",
+        params=PatrolParams,
+        run=_run,
+        order=40,
+        tables=_tables,
+        figures=_figures,
+        needs=("waters", "roads", "equipment"),
+        network=True,
+        track=lambda plan: (plan.routes, plan.stops),
+        track_name="track_patrol",
+        extras={"start": "the start point (WGS84), instead of the parameter start"},
+    )
+)

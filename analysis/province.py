@@ -10,7 +10,8 @@ machine, or an existing cluster), ``dask_geopandas`` streams the layers.
 2. **Check**, one task per county: the county's partition is read, every required layer must
    have a feature inside the county (a county missing one is *skipped* with the reason), then
    :func:`geo.validate.validate_layers` (fatal problems skip the county too).
-3. **Stages**, one task per county and stage (:data:`STAGES`: risk, coverage, flood review),
+3. **Stages**, one task per county and stage (:func:`registered_stages`: the ``stage`` of every
+   registered analysis, :mod:`analysis.registry`: risk, coverage, flood review, safety education),
    each depending on the county's check: the normal analysis runs on the whole partition, then
    only the rows the county *owns* are kept (:func:`geo.partition.owner_of`: a spot, an
    institution or a gap by its location, a household, village or township by its code) and
@@ -45,36 +46,31 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyproj
-from numpy.typing import NDArray
 
-from analysis.coverage import assess_coverage
-from analysis.flood import LEVELS, review_institutions
-from analysis.privacy import public_figures, public_table
-from analysis.risk import CLASSES, assess_risk, summarise
+from analysis.county import CountyLayers, Reason, Stage, StageOutput
+from analysis.coverage import coverage_stage
+from analysis.flood import flood_stage
+from analysis.registry import analyses
+from analysis.risk import risk_stage
 from geo.errors import TonganError
-from geo.layers import Layers
 from geo.partition import (
     ChunkCount,
     clear,
     county_reaches,
-    covering_or_nearest,
     find_province_layers,
     open_layer,
-    owner_of,
     partition_chunk,
     read_county_layers,
     write_county_table,
 )
-from geo.schemas import FOUR_ONES, SCHEMAS
+from geo.schemas import SCHEMAS
 from geo.settings import Language, Settings
 from geo.validate import validate_layers
 
 if TYPE_CHECKING:
-    from distributed import Client
+    from distributed import Client, Future
 
 __all__ = [
-    "AUTHORISED_STAGES",
-    "STAGES",
     "CountyLayers",
     "ProvinceResult",
     "Skipped",
@@ -86,13 +82,11 @@ __all__ = [
     "flood_stage",
     "local_cluster_client",
     "prepare_county",
+    "registered_stages",
     "risk_stage",
     "run_province",
     "run_stage",
 ]
-
-#: A reason in both languages, ``{"zh": ..., "en": ...}``.
-Reason = dict[Language, str]
 
 #: Progress callback: ``(stage, done, total)``; stages are ``partition``, ``check`` and the
 #: names of the analysis stages.
@@ -133,43 +127,6 @@ class Skipped:
     """A county left out for bad input, with every reason found."""
 
     reasons: tuple[Reason, ...]
-
-
-@dataclass(frozen=True, eq=False)
-class CountyLayers:
-    """One county's validated layers (its own and its reach's, metric CRS) and what it owns.
-
-    Attributes
-    ----------
-    code, name
-        The county.
-    layers
-        Every layer of the partition, validated, in the metric CRS.
-    counties
-        The county polygons present in the partition (``code``, geometry; metric CRS), to decide
-        which county owns a location (:func:`geo.partition.owner_of`).
-    townships, villages
-        Codes of the county's own townships and villages.
-    notes
-        Remarks in both languages (households left out of the buffer...).
-    """
-
-    code: str
-    name: str
-    layers: Layers
-    counties: gpd.GeoDataFrame
-    townships: frozenset[str]
-    villages: frozenset[str]
-    notes: tuple[Reason, ...] = ()
-
-    @property
-    def places(self) -> frozenset[str]:
-        """The county's own area codes: itself, its townships and villages."""
-        return self.townships | self.villages | {self.code}
-
-    def owns(self, geoms: gpd.GeoSeries) -> NDArray[np.bool_]:
-        """Which of the geometries (in the layers' CRS) lie in this county."""
-        return np.asarray(owner_of(geoms, self.counties) == self.code, dtype=bool)
 
 
 def _own_places(areas: gpd.GeoDataFrame, code: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -255,186 +212,6 @@ def prepare_county(
         villages=villages,
         notes=tuple(notes),
     )
-
-
-@dataclass(frozen=True)
-class StageOutput:
-    """What an analysis stage keeps of one county.
-
-    Attributes
-    ----------
-    tables
-        Result tables holding only the county's own rows, written as partitioned GeoParquet.
-    figures
-        The county's figures (one row of the province's county summary).
-    townships
-        Figures per own township: ``township_code``, ``township_name`` and the figures.
-    """
-
-    tables: Mapping[str, pd.DataFrame]
-    figures: Mapping[str, float]
-    townships: pd.DataFrame
-
-
-#: An analysis stage: the county's layers, the settings and the date -> its output.
-Stage = Callable[[CountyLayers, Settings, dt.date], StageOutput]
-
-
-def _township_of(points: gpd.GeoSeries, areas: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Township code and name of each point: the township covering it, else the nearest."""
-    towns = areas.loc[areas["level"].astype(str) == "township"].reset_index(drop=True)
-    out = pd.DataFrame({"township_code": [""] * len(points), "township_name": [""] * len(points)})
-    if not len(towns) or not len(points):
-        return out
-    of = covering_or_nearest(points.to_numpy(), towns.geometry.to_numpy())
-    out["township_code"] = towns["code"].astype(str).to_numpy()[of]
-    out["township_name"] = towns["name"].astype(str).to_numpy()[of]
-    return out
-
-
-def _public_output(out: StageOutput, settings: Settings) -> StageOutput:
-    """A stage's output as a role without household access may read it (issue 15): every
-    table through :func:`analysis.privacy.public_table`, counts of people in the figures
-    rounded (:func:`analysis.privacy.public_figures`)."""
-    privacy = settings.privacy
-    return StageOutput(
-        tables={k: public_table(v, settings=privacy) for k, v in out.tables.items()},
-        figures=public_figures(out.figures, settings=privacy),
-        townships=public_table(out.townships, settings=privacy),
-    )
-
-
-def risk_stage(
-    county: CountyLayers, settings: Settings, date: dt.date, *, authorised: bool = False
-) -> StageOutput:
-    """Drowning-risk spots (:func:`analysis.risk.assess_risk`) the county owns, by location.
-
-    Tables ``spots`` and ``reaches``; figures ``spots``, ``red``, ``yellow``, ``green``,
-    ``lacking_any``, the four items and ``fence_m`` to buy (red and yellow spots). Without
-    ``authorised`` the counts of children and households are rounded (:func:`_public_output`).
-    """
-    result = assess_risk(county.layers, settings=settings, date=date)
-    spots = result.spots.loc[county.owns(result.spots.geometry)].reset_index(drop=True)
-    reaches = result.reaches.loc[result.reaches["spot_id"].isin(spots["spot_id"])]
-    towns = summarise(spots, ["township_code", "township_name"])
-    total = summarise(spots.assign(_all=county.code), ["_all"])
-    figures = {c: 0.0 for c in ("spots", *CLASSES, "lacking_any", *FOUR_ONES, "fence_m")}
-    if len(total):
-        figures |= {k: float(v) for k, v in total.drop(columns="_all").iloc[0].items()}
-    out = StageOutput(
-        tables={"spots": spots, "reaches": reaches.reset_index(drop=True)},
-        figures=figures,
-        townships=towns,
-    )
-    return out if authorised else _public_output(out, settings)
-
-
-_COVERAGE_FIGURES = (
-    "households",
-    "children",
-    "children_covered",
-    "left_behind",
-    "left_behind_covered",
-    "in_difficulty",
-    "in_difficulty_covered",
-    "share_children",
-    "households_beyond",
-)
-
-
-def coverage_stage(
-    county: CountyLayers, settings: Settings, date: dt.date, *, authorised: bool = False
-) -> StageOutput:
-    """Walking coverage (:func:`analysis.coverage.assess_coverage`) of the county's households.
-
-    Households, villages, townships and policy findings go by their codes, facilities, service
-    areas and gap areas by location. Household rows (personal data of minors) and small gaps
-    are written only when ``authorised``; otherwise the stage writes
-    :meth:`analysis.coverage.CoverageResult.public` (gaps of lattice cells, counts rounded to
-    ``privacy.round_base``). Figures: :data:`_COVERAGE_FIGURES`, ``gaps`` and ``findings``.
-    """
-    del date  # coverage does not depend on the day
-    r = assess_coverage(county.layers, settings=settings)
-    if not authorised:  # lattice gaps, rounded counts (issue 15)
-        r = r.public(settings)
-    places = county.places
-    villages = r.villages.loc[r.villages["code"].astype(str).isin(county.villages)]
-    townships = r.townships.loc[r.townships["code"].astype(str).isin(county.townships)]
-    own = r.county.loc[r.county["code"].astype(str) == county.code]
-    checks = r.checks.loc[r.checks["place_code"].astype(str).isin(places)]
-    facilities = r.facilities.loc[county.owns(r.facilities.geometry)]
-    areas_ = r.service_areas.loc[r.service_areas["facility_id"].isin(facilities["id"])]
-    gaps = r.gaps.loc[county.owns(r.gaps.geometry)]
-    tables: dict[str, pd.DataFrame] = {
-        "villages": villages,
-        "townships": townships,
-        "checks": checks,
-        "facilities": facilities,
-        "service_areas": areas_,
-        "gaps": gaps if authorised else gaps.loc[~gaps["small"].astype(bool)],
-    }
-    if authorised:
-        hh = r.households
-        tables["households"] = hh.loc[hh["village_code"].astype(str).isin(county.villages)]
-    figures = {
-        c: float(pd.to_numeric(own[c]).astype(float).iloc[0]) if len(own) else 0.0
-        for c in _COVERAGE_FIGURES
-    }
-    figures |= {"gaps": float(len(gaps)), "findings": float(len(checks))}
-    towns = townships.rename(columns={"code": "township_code", "name": "township_name"})
-    towns = towns[["township_code", "township_name", *_COVERAGE_FIGURES]]
-    return StageOutput(
-        tables={k: v.reset_index(drop=True) for k, v in tables.items()},
-        figures=figures,
-        townships=towns.reset_index(drop=True),
-    )
-
-
-def flood_stage(
-    county: CountyLayers, settings: Settings, date: dt.date, *, authorised: bool = False
-) -> StageOutput:
-    """Flood-season review (:func:`analysis.flood.review_institutions`) of the county's institutions.
-
-    Tables ``institutions`` (with ``township_code``/``township_name``), ``checklist`` and
-    ``routes``; figures ``institutions``, ``flood_<level>`` and ``exposed_high``. Without
-    ``authorised`` the children exposed are rounded (:func:`_public_output`).
-    """
-    review = review_institutions(county.layers, settings=settings, date=date)
-    inst = review.institutions.loc[county.owns(review.institutions.geometry)].reset_index(drop=True)
-    towns_of = _township_of(inst.geometry, county.layers.areas)
-    inst = inst.assign(
-        township_code=towns_of["township_code"].to_numpy(),
-        township_name=towns_of["township_name"].to_numpy(),
-    )
-    ids = set(inst["id"].astype(str))
-    checklist = review.checklist.loc[review.checklist["institution_id"].astype(str).isin(ids)]
-    routes = review.routes.loc[review.routes["institution_id"].astype(str).isin(ids)]
-    figures = {"institutions": float(len(inst))}
-    figures |= {f"flood_{lv}": float((inst["level"] == lv).sum()) for lv in LEVELS}
-    figures["exposed_high"] = float(inst.loc[inst["level"] == "high", "exposed"].fillna(0).sum())
-    frame = pd.DataFrame(
-        {
-            "township_code": inst["township_code"],
-            "township_name": inst["township_name"],
-            "institutions": 1,
-            **{f"flood_{lv}": (inst["level"] == lv).astype(int) for lv in LEVELS},
-        }
-    )
-    towns = frame.groupby(["township_code", "township_name"], sort=True).sum().reset_index()
-    out = StageOutput(
-        tables={
-            "institutions": inst,
-            "checklist": checklist.reset_index(drop=True),
-            "routes": routes.reset_index(drop=True),
-        },
-        figures=figures,
-        townships=towns,
-    )
-    return out if authorised else _public_output(out, settings)
-
-
-#: The stages of ``tongan province``, in the order of their progress bars.
-STAGES: dict[str, Stage] = {"risk": risk_stage, "coverage": coverage_stage, "flood": flood_stage}
 
 
 # --------------------------------------------------------------------------------------------
@@ -649,6 +426,92 @@ def _partition(
     return reaches, chunks
 
 
+def _submit(
+    client: Client,
+    root: Path,
+    out_dir: Path,
+    codes: list[str],
+    stages: Mapping[str, Stage],
+    settings: Settings,
+    date: dt.date,
+) -> tuple[dict[str, Future[Any]], dict[str, tuple[str, str]], list[Future[Any]]]:
+    """Submit one check per county and one task per county and stage (depending on it)."""
+    token = uuid.uuid4().hex[:8]
+    retries = settings.province.retries
+    checks = {
+        code: client.submit(
+            check_county, root, code, settings, key=f"check-{code}-{token}", retries=retries
+        )
+        for code in codes
+    }
+    tasks: dict[str, tuple[str, str]] = {str(f.key): ("check", code) for code, f in checks.items()}
+    futures: list[Future[Any]] = list(checks.values())
+    for name, stage in stages.items():
+        for code in codes:
+            f = client.submit(
+                run_stage,
+                name,
+                stage,
+                checks[code],
+                out_dir,
+                settings,
+                date,
+                code,
+                key=f"{name}-{code}-{token}",
+                retries=retries,
+            )
+            tasks[str(f.key)] = (name, code)
+            futures.append(f)
+    return checks, tasks, futures
+
+
+def _failure(exc: BaseException, stage: str, settings: Settings) -> Reason:
+    """Why a task finally failed: its worker died too often, or it raised."""
+    from distributed import KilledWorker
+
+    if isinstance(exc, KilledWorker):
+        # the cluster's own limit (an existing cluster has its own configuration)
+        allowed = getattr(exc, "allowed_failures", None)
+        n = (settings.province.allowed_worker_deaths if allowed is None else allowed) + 1
+        return _reason("killed", stage=stage, n=n)
+    return _reason("error", stage=stage, error=f"{type(exc).__name__}: {exc}")
+
+
+def _gather(
+    futures: list[Future[Any]],
+    tasks: Mapping[str, tuple[str, str]],
+    checks: dict[str, Future[Any]],
+    stages: Mapping[str, Stage],
+    codes: list[str],
+    settings: Settings,
+    hook: ProgressHook,
+) -> tuple[list[StageReport], dict[str, tuple[str, Reason]]]:
+    """The stage reports and the counties' failures, as the tasks complete."""
+    from distributed import as_completed
+
+    totals = {"check": len(codes)} | {name: len(codes) for name in stages}
+    done = dict.fromkeys(totals, 0)
+    for stage_name, total in totals.items():
+        hook(stage_name, 0, total)
+    reports: list[StageReport] = []
+    failures: dict[str, tuple[str, Reason]] = {}
+    remaining = {code: len(stages) for code in codes}
+    for future in as_completed(futures):
+        stage_name, code = tasks[str(future.key)]
+        if future.status == "error":
+            if code not in failures:
+                failures[code] = (stage_name, _failure(future.exception(), stage_name, settings))
+        elif stage_name != "check":
+            reports.append(future.result())
+        if stage_name != "check":
+            remaining[code] -= 1
+            if remaining[code] == 0:
+                checks.pop(code, None)  # the county's layers may leave the worker's memory
+        done[stage_name] += 1
+        hook(stage_name, done[stage_name], totals[stage_name])
+    return reports, failures
+
+
 def run_province(
     layers_dir: Path,
     out_dir: Path,
@@ -676,7 +539,8 @@ def run_province(
     date
         The day assessed (season factors of the risk, reviews due of the flood review).
     stages
-        Name -> :data:`Stage`; :data:`STAGES` when None.
+        Name -> :data:`Stage`; every registered analysis's stage when None
+        (:func:`registered_stages`).
     progress
         Called with ``(stage, done, total)`` as tasks complete (``as_completed``).
 
@@ -691,9 +555,7 @@ def run_province(
     CRSError
         A layer states no CRS.
     """
-    from distributed import Future, KilledWorker, as_completed
-
-    stages = dict(STAGES if stages is None else stages)
+    stages = dict(registered_stages() if stages is None else stages)
     hook: ProgressHook = progress or (lambda stage, done, total: None)
     root = out_dir / "partitions"
     clear(root, *(out_dir / name for name in stages))
@@ -703,65 +565,9 @@ def run_province(
     t_partition = time.perf_counter() - t0
 
     t1 = time.perf_counter()
-    token = uuid.uuid4().hex[:8]
-    retries = settings.province.retries
     codes = reaches["code"].tolist()
-    checks = {
-        code: client.submit(
-            check_county, root, code, settings, key=f"check-{code}-{token}", retries=retries
-        )
-        for code in codes
-    }
-    tasks: dict[str, tuple[str, str]] = {str(f.key): ("check", code) for code, f in checks.items()}
-    futures: list[Future[Any]] = list(checks.values())
-    for name, stage in stages.items():
-        for code in codes:
-            f = client.submit(
-                run_stage,
-                name,
-                stage,
-                checks[code],
-                out_dir,
-                settings,
-                date,
-                code,
-                key=f"{name}-{code}-{token}",
-                retries=retries,
-            )
-            tasks[str(f.key)] = (name, code)
-            futures.append(f)
-    totals = {"check": len(codes)} | {name: len(codes) for name in stages}
-    done = dict.fromkeys(totals, 0)
-    for stage_name, total in totals.items():
-        hook(stage_name, 0, total)
-    reports: list[StageReport] = []
-    failures: dict[str, tuple[str, Reason]] = {}
-    remaining = {code: len(stages) for code in codes}
-    for future in as_completed(futures):
-        stage_name, code = tasks[str(future.key)]
-        if future.status == "error":
-            exc = future.exception()
-            if code not in failures:
-                if isinstance(exc, KilledWorker):
-                    # the cluster's own limit (an existing cluster has its own configuration)
-                    allowed = getattr(exc, "allowed_failures", None)
-                    n = (
-                        settings.province.allowed_worker_deaths if allowed is None else allowed
-                    ) + 1
-                    reason = _reason("killed", stage=stage_name, n=n)
-                else:
-                    reason = _reason(
-                        "error", stage=stage_name, error=f"{type(exc).__name__}: {exc}"
-                    )
-                failures[code] = (stage_name, reason)
-        elif stage_name != "check":
-            reports.append(future.result())
-        if stage_name != "check":
-            remaining[code] -= 1
-            if remaining[code] == 0:
-                checks.pop(code, None)  # the county's layers may leave the worker's memory
-        done[stage_name] += 1
-        hook(stage_name, done[stage_name], totals[stage_name])
+    checks, tasks, futures = _submit(client, root, out_dir, codes, stages, settings, date)
+    reports, failures = _gather(futures, tasks, checks, stages, codes, settings, hook)
     t_counties = time.perf_counter() - t1
 
     counties = _county_table(reaches, stages, reports, failures)
@@ -893,12 +699,29 @@ def _worker_table(
     return table
 
 
+def registered_stages(*, authorised: bool = False) -> dict[str, Stage]:
+    """The stage of every registered analysis that has one, in index order
+    (:attr:`analysis.registry.Analysis.stage`); ``authorised`` stages keep household detail
+    and exact counts (``tongan province --authorised``)."""
+    found: dict[str, Stage] = {}
+    for a in analyses().values():
+        if a.stage is not None:
+            found[a.stage_key] = (
+                functools.partial(a.stage, authorised=True) if authorised else a.stage
+            )
+    return found
+
+
+def __getattr__(name: str) -> object:
+    # STAGES and AUTHORISED_STAGES are read from the registry when asked for: the analysis
+    # modules register themselves after this module may have been imported
+    if name == "STAGES":
+        return registered_stages()
+    if name == "AUTHORISED_STAGES":
+        return registered_stages(authorised=True)
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
 #: Coverage stage that also writes household rows and small gaps (authorised roles only).
 authorised_coverage_stage: Stage = functools.partial(coverage_stage, authorised=True)
-
-#: The stages with household detail and exact counts (``tongan province --authorised``).
-AUTHORISED_STAGES: dict[str, Stage] = {
-    "risk": functools.partial(risk_stage, authorised=True),
-    "coverage": authorised_coverage_stage,
-    "flood": functools.partial(flood_stage, authorised=True),
-}

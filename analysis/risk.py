@@ -930,3 +930,123 @@ def summarise(spots: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     out = agg.groupby(keys, sort=True, dropna=False).sum().reset_index()
     out["fence_m"] = out["fence_m"].round(1)
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# the analysis contract (analysis.registry): the risk page, /api/risk, its OGC collection,
+# ``tongan risk`` and its ``tongan province`` stage
+# --------------------------------------------------------------------------------------------
+
+from pydantic import BaseModel, ConfigDict, Field  # noqa: E402
+
+from analysis.county import CountyLayers, StageOutput, public_output  # noqa: E402
+from analysis.registry import (  # noqa: E402
+    Analysis,
+    Collection,
+    Figure,
+    Inputs,
+    PlanDate,
+    View,
+    register,
+)
+
+
+class RiskParams(BaseModel):
+    """Parameters of the drowning-risk analysis."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: PlanDate | None = Field(None, description="日期 / date")
+
+
+def _run(inputs: Inputs, params: RiskParams) -> RiskResult:
+    return assess_risk(
+        inputs.metric,
+        settings=inputs.settings,
+        date=params.date or inputs.today,
+        network=inputs.road_network(),
+    )
+
+
+def _tables(result: RiskResult, view: View) -> dict[str, pd.DataFrame]:
+    from geo.i18n import in_language
+
+    return {
+        "spots": in_language(result.spots, view.lang),
+        "reaches": result.reaches,
+        "villages": result.summary_village,
+        "townships": result.summary_township,
+        "chiefs": result.summary_chief,
+        "procurement": result.procurement,
+    }
+
+
+def _figures(result: RiskResult, view: View) -> list[Figure]:
+    spots = result.spots
+    counts = spots["risk_class"].value_counts()
+    figures = [Figure(f"fig_risk_{c}", int(counts.get(c, 0))) for c in CLASSES]
+    figures.append(Figure("fig_risk_lacking", int((spots["missing_items"].fillna("") != "").sum())))
+    for row in result.procurement.itertuples():
+        item = str(row.item)
+        value = row.metres if item == "fence" else row.count
+        label = f"fig_buy_{item}" if item in PROCURED else "fig_buy_other"
+        figures.append(Figure(label, float(value), ".0f"))
+    return figures
+
+
+def _notes(result: RiskResult) -> tuple[Note, ...]:
+    notes: tuple[object, ...] = result.notes
+    return tuple(n if isinstance(n, Note) else Note("plain_text", {"text": n}) for n in notes)
+
+
+def risk_stage(
+    county: CountyLayers, settings: Settings, date: dt.date, *, authorised: bool = False
+) -> StageOutput:
+    """Drowning-risk spots (:func:`assess_risk`) the county owns, by location.
+
+    Tables ``spots`` and ``reaches``; figures ``spots``, ``red``, ``yellow``, ``green``,
+    ``lacking_any``, the four items and ``fence_m`` to buy (red and yellow spots). Without
+    ``authorised`` the counts of children and households are rounded
+    (:func:`analysis.county.public_output`).
+    """
+    result = assess_risk(county.layers, settings=settings, date=date)
+    spots = result.spots.loc[county.owns(result.spots.geometry)].reset_index(drop=True)
+    reaches = result.reaches.loc[result.reaches["spot_id"].isin(spots["spot_id"])]
+    towns = summarise(spots, ["township_code", "township_name"])
+    total = summarise(spots.assign(_all=county.code), ["_all"])
+    figures = {c: 0.0 for c in ("spots", *CLASSES, "lacking_any", *FOUR_ONES, "fence_m")}
+    if len(total):
+        figures |= {k: float(v) for k, v in total.drop(columns="_all").iloc[0].items()}
+    out = StageOutput(
+        tables={"spots": spots, "reaches": reaches.reset_index(drop=True)},
+        figures=figures,
+        townships=towns,
+    )
+    return out if authorised else public_output(out, settings)
+
+
+ANALYSIS = register(
+    Analysis(
+        name="risk",
+        title="page_risk_title",
+        question="page_risk_question",
+        params=RiskParams,
+        run=_run,
+        order=10,
+        tables=_tables,
+        figures=_figures,
+        notes=_notes,
+        public=lambda result, settings: result.public(settings.privacy),
+        needs=("waters", "roads", "households", "schools", "equipment", "incidents"),
+        network=True,
+        collections=(
+            Collection(
+                "risk_spots",
+                "溺水风险点 risk spots",
+                "Drowning-risk spots with hazard, exposure, mitigation, risk class and missing items (today).",
+                lambda result, view: result.spots,
+            ),
+        ),
+        stage=risk_stage,
+    )
+)

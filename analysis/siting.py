@@ -551,3 +551,106 @@ def site_facilities(
         candidate_spacing_m=spacing,
         candidates_thinned_from=thinned_from,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# the analysis contract (analysis.registry): the siting page, /api/siting, its OGC collection
+# and ``tongan site``
+# --------------------------------------------------------------------------------------------
+
+from pydantic import BaseModel, ConfigDict, Field  # noqa: E402
+
+from analysis.registry import (  # noqa: E402
+    Analysis,
+    Collection,
+    Figure,
+    Inputs,
+    View,
+    allowed_standard,
+    register,
+)
+from geo.i18n import Note  # noqa: E402
+
+
+class SitingParams(BaseModel):
+    """Parameters of the siting analysis (the small form beside the map)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: Literal["mclp", "lscp", "pmedian"] = Field("mclp", description="模型 / model")
+    k: int = Field(2, ge=1, le=30, description="新建个数 / new sites (k)")
+    standard_m: float | None = Field(
+        None, gt=0, le=10_000, description="步行标准(米) / walking standard (m)"
+    )
+
+
+def _run(inputs: Inputs, params: SitingParams) -> SitingResult:
+    standard = allowed_standard(
+        params.standard_m, authorised=inputs.authorised, settings=inputs.settings
+    )
+    return site_facilities(
+        inputs.metric,
+        settings=inputs.settings,
+        model=params.model,
+        k=params.k,
+        standard_m=standard,
+        candidates=inputs.extras.get("candidates"),
+        capacity=inputs.extras.get("capacity"),
+        weights=inputs.extras.get("weights") or "all",
+        require_villages=inputs.extras.get("require_villages"),
+        network=inputs.road_network(),
+    )
+
+
+def _candidates(result: SitingResult) -> str | Note:
+    n, was = len(result.candidates), result.candidates_thinned_from
+    if was is None or result.candidate_spacing_m is None:
+        return f"{n:,}"
+    return Note(
+        "fig_candidates_thinned", {"n": n, "was": was, "spacing": result.candidate_spacing_m}
+    )
+
+
+def _figures(result: SitingResult, view: View) -> list[Figure]:
+    solver = f"{result.solver} {result.status}, gap {result.gap:.2%}, {result.time_s:.2f} s"
+    return [
+        Figure("fig_model", result.model.upper()),
+        Figure("fig_new_sites", str(len(result.chosen))),
+        Figure("fig_coverage_before", result.coverage_before, ".1%"),
+        Figure("fig_coverage_after", result.coverage_after, ".1%"),
+        Figure("fig_standard_m", result.standard_m, ".0f"),
+        Figure("fig_households_uncovered", len(result.uncovered), people=True),
+        Figure("fig_candidates", _candidates(result)),
+        Figure("fig_solver", solver),
+    ]
+
+
+ANALYSIS = register(
+    Analysis(
+        name="siting",
+        title="page_siting_title",
+        question="page_siting_question",
+        params=SitingParams,
+        run=_run,
+        order=30,
+        tables=lambda result, view: {"sites": result.chosen, "villages": result.villages},
+        figures=_figures,
+        public=lambda result, settings: result.public(settings.privacy),
+        needs=("households", "facilities", "roads", "areas"),
+        network=True,
+        collections=(
+            Collection(
+                "chosen_sites",
+                "选址结果 chosen sites",
+                "New children's homes chosen by the maximal covering model (k=2, default standard).",
+                lambda result, view: result.chosen,
+            ),
+        ),
+        extras={
+            "candidates": "candidate sites (points) instead of the road-node grid",
+            "capacity": "weighted children one site can serve",
+            "weights": "demand weights: all, left_behind or in_difficulty",
+            "require_villages": '"missing": a new site in every village without one',
+        },
+    )
+)

@@ -397,3 +397,91 @@ def plan_visits(
         depot=depot_text,
         messages=tuple(messages),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# the analysis contract (analysis.registry): the visits page, /api/visits and ``tongan visits``
+# --------------------------------------------------------------------------------------------
+
+from pydantic import BaseModel, ConfigDict, Field  # noqa: E402
+
+from analysis.registry import Analysis, Figure, Inputs, PlanDate, View, register  # noqa: E402
+
+
+class VisitParams(BaseModel):
+    """Parameters of the home-visit plan."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    village: str | None = Field(
+        None, description="村代码 / village code (default: the village most overdue)"
+    )
+    date: PlanDate | None = Field(None, description="日期 / date")
+
+
+def most_overdue_village(layers: Layers, *, settings: Settings, date: dt.date) -> str:
+    """The village with the most overdue home visits (the most due when none is overdue; the
+    first village when there is no household)."""
+    schedule = visit_schedule(layers.households, settings=settings, date=date)
+    overdue = schedule[schedule["visit_status"] == "overdue"]
+    counts = (overdue if len(overdue) else schedule)["village_code"].value_counts()
+    if len(counts):
+        return str(counts.index[0])
+    return str(layers.areas.loc[layers.areas["level"] == "village", "code"].iloc[0])
+
+
+@dataclass(frozen=True, eq=False)
+class VisitRun:
+    """A village's visit plan, with the village's name."""
+
+    plan: VisitPlan
+    village: str
+    name: str
+
+
+def _run(inputs: Inputs, params: VisitParams) -> VisitRun:
+    day = params.date or inputs.today
+    metric = inputs.metric
+    village = params.village or most_overdue_village(metric, settings=inputs.settings, date=day)
+    plan = plan_visits(
+        metric, inputs.road_network(), village=village, settings=inputs.settings, date=day
+    )
+    name = str(metric.areas.set_index("code")["name"].get(village, village))
+    return VisitRun(plan, village, name)
+
+
+def _tables(run: VisitRun, view: View) -> dict[str, pd.DataFrame]:
+    # household ids and due dates are for the children's director: only authorised roles see them
+    if not view.authorised:
+        return {}
+    return {"overdue": run.plan.overdue, "due_week": run.plan.due_week}
+
+
+def _figures(run: VisitRun, view: View) -> list[Figure]:
+    plan = run.plan
+    return [
+        Figure("fig_village", f"{run.name} ({run.village})"),
+        Figure("fig_visits_scope", len(plan.schedule), people=True),
+        Figure("fig_visits_overdue", len(plan.overdue), people=True),
+        Figure("fig_visits_due_week", len(plan.due_week), people=True),
+        Figure(
+            "fig_visits_no_agreement", int(plan.schedule["no_care_agreement"].sum()), people=True
+        ),
+        Figure("fig_visits_today", len(plan.stops), people=True),
+    ]
+
+
+ANALYSIS = register(
+    Analysis(
+        name="visits",
+        title="page_visits_title",
+        question="page_visits_question",
+        params=VisitParams,
+        run=_run,
+        order=50,
+        tables=_tables,
+        figures=_figures,
+        needs=("households", "roads", "areas"),
+        network=True,
+    )
+)

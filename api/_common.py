@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from geo.errors import LayerError, TonganError
+from geo.i18n import tr
 from geo.layers import Layers
 from geo.settings import Language, get_settings
 
@@ -131,9 +132,7 @@ def load_valid_layers(
 
     source = source or sample_path()
     column_map = read_column_map(columns) if columns else ColumnMap()
-    with progress_steps(
-        len(find_sources(source)), "读取图层" if lang == "zh" else "reading"
-    ) as step:
+    with progress_steps(len(find_sources(source)), tr("cli_reading", lang)) as step:
         notes: list[CrsIgnored] = []
         frames = read_layers(source, crs=crs, column_map=column_map, progress=step, notes=notes)
     print_crs_notes(notes, lang)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -24,6 +24,11 @@ from api._common import (
 )
 from api.commands import register_all
 from geo.i18n import tr
+from geo.settings import Language
+
+if TYPE_CHECKING:
+    from geo.layers import Layers
+    from geo.validate import ValidationReport
 
 app = typer.Typer(
     name="tongan",
@@ -73,7 +78,6 @@ def validate(
     from geo.aliases import ColumnMap, read_column_map
     from geo.errors import InputError
     from geo.load import CrsIgnored, find_sources, read_layers, write_layers
-    from geo.summary import summarise
     from geo.validate import validate_layers
 
     out = out_console()
@@ -86,7 +90,7 @@ def validate(
         msg = f"--today {today!r} is not a date; use YYYY-MM-DD"
         raise InputError(msg) from None
     n = len(find_sources(source))
-    with progress_steps(n, "读取图层" if language == "zh" else "reading") as step:
+    with progress_steps(n, tr("cli_reading", language)) as step:
         notes: list[CrsIgnored] = []
         frames = read_layers(
             source, crs=crs, column_map=column_map, encoding=encoding, progress=step, notes=notes
@@ -94,6 +98,20 @@ def validate(
     print_crs_notes(notes, language)
     layers, report = validate_layers(frames, column_map=column_map, today=ref)
 
+    _print_report(layers, report, source, language)
+    report.raise_if_fatal(language)
+    if out_path is not None:
+        write_layers({name: layers[name] for name in report.present}, out_path)
+    out.print(f"[green]{tr('validated', language, path=out_path or source)}[/]")
+
+
+def _print_report(
+    layers: Layers, report: ValidationReport, source: Path, language: Language
+) -> None:
+    """The layer summary, then every problem found (fatal first as the report lists them)."""
+    from geo.summary import summarise
+
+    out = out_console()
     table = Table(title=tr("summary_title", language))
     for key in ("col_layer", "col_features", "col_geometry", "col_details"):
         table.add_column(tr(key, language))
@@ -116,10 +134,6 @@ def validate(
         out.print(
             tr("problems_found", language, errors=len(report.errors), warnings=len(report.warnings))
         )
-    report.raise_if_fatal(language)
-    if out_path is not None:
-        write_layers({name: layers[name] for name in report.present}, out_path)
-    out.print(f"[green]{tr('validated', language, path=out_path or source)}[/]")
 
 
 @app.command()

@@ -33,15 +33,10 @@ from geo.errors import InputError
 from geo.settings import Language, Settings
 from geo.storage import AuditEntry, Inspection, InspectionIn, Store
 
-#: API path of each analysis -> the map page that computes it.
-ANALYSES: dict[str, str] = {
-    "risk": "risk",
-    "coverage": "coverage",
-    "siting": "siting",
-    "patrol": "patrol",
-    "visits": "visits",
-    "flood-review": "flood",
-}
+#: The ``/api/<path>`` of every registered analysis the API offers (derived from the registry).
+API_PATHS: tuple[str, ...] = tuple(
+    page.analysis.route for page in PAGES.values() if page.analysis and page.analysis.api
+)
 
 ResultFn = Callable[[Page, BaseModel, Language, Principal], PageResult]
 
@@ -184,16 +179,32 @@ def api_router(result: ResultFn, workspace: Workspace, settings: Settings) -> AP
         ``api.max_upload_mb`` caps uploads; ``privacy.min_children`` suppresses small counts.
     """
     router = APIRouter(prefix="/api", tags=["data API"], responses=ERROR_RESPONSES)
+    _analysis_routes(router, result, workspace)
+    _inspection_routes(router, workspace)
+    _record_routes(router, workspace)
+    _layer_routes(router, workspace, settings)
+    _admin_routes(router, workspace)
+    return router
 
-    for path, page_name in ANALYSES.items():
+
+def _analysis_routes(router: APIRouter, result: ResultFn, workspace: Workspace) -> None:
+    """``/api/<route>`` of every registered analysis the API offers (the page's parameters)."""
+    for page in PAGES.values():
+        if page.analysis is None or not page.analysis.api:
+            continue
+        path = page.analysis.route
         router.add_api_route(
             f"/{path}",
-            _analysis_endpoint(path, PAGES[page_name], result, workspace),
+            _analysis_endpoint(path, page, result, workspace),
             methods=["GET"],
             response_model=AnalysisOut,
-            summary=f"{PAGES[page_name].title['zh']} / {PAGES[page_name].title['en']}",
-            description=PAGES[page_name].question["en"],
+            summary=f"{page.title['zh']} / {page.title['en']}",
+            description=page.question["en"],
         )
+
+
+def _inspection_routes(router: APIRouter, workspace: Workspace) -> None:
+    """Who am I, and the inspection records: record, correct, withdraw, list, export."""
 
     @router.get("/me", response_model=Me, summary="Who am I (the token's user and role)")
     def me(principal: CurrentPrincipal) -> Me:
@@ -270,6 +281,10 @@ def api_router(result: ResultFn, workspace: Workspace, settings: Settings) -> AP
         request.state.audited = True
         return Response(status_code=204)
 
+
+def _record_routes(router: APIRouter, workspace: Workspace) -> None:
+    """What the workspace left out, and the inspections recorded (as JSON and as CSV)."""
+
     @router.get(
         "/quarantine",
         response_model=QuarantineOut,
@@ -320,6 +335,10 @@ def api_router(result: ResultFn, workspace: Workspace, settings: Settings) -> AP
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="inspections.csv"'},
         )
+
+
+def _layer_routes(router: APIRouter, workspace: Workspace, settings: Settings) -> None:
+    """The layers and their versions, and layer imports."""
 
     @router.get("/layers", response_model=list[LayerVersion], summary="Layers and their versions")
     def list_layers() -> list[LayerVersion]:
@@ -388,6 +407,10 @@ def api_router(result: ResultFn, workspace: Workspace, settings: Settings) -> AP
             layer=report.layer, rows=report.rows, version=report.version, warnings=report.warnings
         )
 
+
+def _admin_routes(router: APIRouter, workspace: Workspace) -> None:
+    """The audit log (admin)."""
+
     @router.get("/audit", response_model=list[dict[str, Any]], summary="The audit log (admin)")
     def audit(
         principal: CurrentPrincipal, limit: Annotated[int, Query(ge=1, le=10_000)] = 100
@@ -401,8 +424,6 @@ def api_router(result: ResultFn, workspace: Workspace, settings: Settings) -> AP
             }
             for e in store.audit_log(limit=limit)
         ]
-
-    return router
 
 
 def _analysis_endpoint(

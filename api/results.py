@@ -127,15 +127,16 @@ class _Recording(Layers):
     """
 
     def __getattribute__(self, name: str) -> Any:
-        if name in SCHEMAS:
+        if name in SCHEMAS or name == "extra":
             seen = object.__getattribute__(self, "__dict__").get("_seen")
             if seen is not None:
-                seen.add(name)
+                # the layers analyses declare (geo.schemas.register_layer) are read together
+                seen.update(object.__getattribute__(self, "extra") if name == "extra" else (name,))
         return object.__getattribute__(self, name)
 
 
 def recording(layers: Layers, seen: set[str]) -> Layers:
     """``layers`` that add the name of every layer read to ``seen``."""
-    out = _Recording(**{name: frame for name, frame in layers.items()})
+    out = _Recording(**{name: frame for name, frame in layers.items()}, extra=layers.extra)
     object.__setattr__(out, "_seen", seen)
     return out

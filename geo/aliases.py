@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo.errors import InputError
-from geo.schemas import SCHEMAS
+from geo.schemas import SCHEMAS, all_schemas
 
 #: Chinese values of categorical columns, recognised everywhere without configuration.
 VALUE_ALIASES: dict[str, str] = {
@@ -75,7 +75,7 @@ class ColumnMap:
 
     def columns_for(self, layer: str) -> dict[str, str]:
         """File column name -> schema column for ``layer`` (built-in, then ``[all]``, then layer)."""
-        schema = SCHEMAS[layer]
+        schema = all_schemas()[layer]
         mapping = schema.zh_aliases()
         mapping |= self.columns.get("all", {})
         mapping |= self.columns.get(layer, {})

@@ -26,7 +26,7 @@ from geo.aliases import ColumnMap
 from geo.crs import WGS84, parse_crs, to_wgs84
 from geo.errors import CRSError, InputError
 from geo.i18n import tr
-from geo.schemas import SCHEMAS
+from geo.schemas import all_schemas
 from geo.settings import Language
 
 SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".zip", ".csv", ".xlsx")
@@ -215,7 +215,7 @@ def apply_column_map(
     frame: gpd.GeoDataFrame, layer: str, column_map: ColumnMap
 ) -> gpd.GeoDataFrame:
     """Rename a frame's columns to the schema's names (exact, Chinese, mapped, then case-insensitive)."""
-    schema = SCHEMAS[layer]
+    schema = all_schemas()[layer]
     mapping = column_map.columns_for(layer)
     by_lower = {name.lower(): name for name in schema.column_names}
     # Shapefile field names are cut at 10 characters ("village_code" -> "village_co").
@@ -363,17 +363,19 @@ def find_sources(source: Path) -> dict[str, list[tuple[Path, str | None]]]:
         available = [str(row[0]) for row in pyogrio.list_layers(source)]
         if len(available) == 1:  # areas_villages.gpkg with its one layer areas_villages
             stem = source.name[: -len(source.suffix)]
-            only = [n for n in SCHEMAS if _names_layer(stem, n) or _names_layer(available[0], n)]
+            only = [
+                n for n in all_schemas() if _names_layer(stem, n) or _names_layer(available[0], n)
+            ]
             if len(only) == 1:
                 return {only[0]: [(source, available[0])]}
         found_in_file: dict[str, list[tuple[Path, str | None]]] = {}
-        for name in SCHEMAS:
+        for name in all_schemas():
             for layer_name in available:
                 if _names_layer(layer_name, name):
                     found_in_file.setdefault(name, []).append((source, layer_name))
         return found_in_file
     files = sorted(p for p in source.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file())
-    for name in SCHEMAS:
+    for name in all_schemas():
         for path in files:
             stem = path.name[: -len(path.suffix)]
             if _names_layer(stem, name):

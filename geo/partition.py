@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 
 from geo.crs import WGS84, metric_crs_for
 from geo.errors import CRSError, InputError
-from geo.schemas import SCHEMAS
+from geo.schemas import all_schemas
 
 if TYPE_CHECKING:
     import dask_geopandas
@@ -113,7 +113,7 @@ def find_province_layers(directory: Path) -> dict[str, LayerSource]:
         for row in pyogrio.list_layers(path):
             in_gpkg.setdefault(str(row[0]), path)
     found: dict[str, LayerSource] = {}
-    for name in SCHEMAS:
+    for name in all_schemas():
         parquet = [directory / f"{name}{suffix}" for suffix in _PARQUET]
         folder = directory / name
         if any(p.is_file() for p in parquet):
@@ -266,7 +266,7 @@ def read_county_layers(root: Path, code: str) -> dict[str, gpd.GeoDataFrame]:
         with no feature in the county's reach are absent.
     """
     frames: dict[str, gpd.GeoDataFrame] = {}
-    for name in SCHEMAS:
+    for name in all_schemas():
         folder = root / name / f"{COUNTY_COLUMN}={code}"
         files = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
         if not files:

@@ -371,6 +371,34 @@ SCHEMAS: dict[str, LayerSchema] = {
 
 LAYER_NAMES = tuple(SCHEMAS)
 
+#: Layers an analysis declares (:func:`register_layer`): read, validated, summarised and
+#: carried like the built-in ones, but not part of the sample or of the README's tables.
+EXTENSIONS: dict[str, LayerSchema] = {}
+
+
+def register_layer(schema: LayerSchema) -> LayerSchema:
+    """Declare an optional layer an analysis reads (its module calls it when imported).
+
+    Raises
+    ------
+    ValueError
+        When the name is a built-in layer's, or the layer is declared required (an added
+        analysis cannot make older workspaces invalid).
+    """
+    if schema.name in SCHEMAS:
+        msg = f"layer {schema.name!r} is a built-in layer; choose another name"
+        raise ValueError(msg)
+    if schema.required_layer:
+        msg = f"layer {schema.name!r}: a declared layer is optional (required_layer=False)"
+        raise ValueError(msg)
+    EXTENSIONS[schema.name] = schema
+    return schema
+
+
+def all_schemas() -> dict[str, LayerSchema]:
+    """The built-in layers, then the layers analyses declared (:func:`register_layer`)."""
+    return SCHEMAS | EXTENSIONS
+
 
 def schema_markdown() -> str:
     """Render every layer's schema as the Markdown tables the README carries."""

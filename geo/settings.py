@@ -594,6 +594,16 @@ class ApiSettings(BaseModel):
     )
 
 
+class ActivitiesSettings(BaseModel):
+    """Safety education in every village (安全知识进村): at least ``min_per_year`` activity per
+    village in the ``window_days`` before the date (the plans: once a year at least)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_per_year: int = Field(1, ge=1, description="Activities each village needs per year.")
+    window_days: int = Field(365, gt=0, description="Days looked back from the date.")
+
+
 class ProvinceSettings(BaseModel):
     """Province-scale runs on Dask (issue 10)."""
 
@@ -823,6 +833,7 @@ class Settings(BaseSettings):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
     province: ProvinceSettings = Field(default_factory=ProvinceSettings)
+    activities: ActivitiesSettings = Field(default_factory=ActivitiesSettings)
 
     @model_validator(mode="after")
     def _tianditu_needs_a_key(self) -> Settings:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from geo.crs import metric_crs_for
 from geo.i18n import tr, value_label
 from geo.layers import Layers
-from geo.schemas import SCHEMAS
+from geo.schemas import all_schemas
 from geo.settings import Language
 
 
@@ -42,7 +42,7 @@ def summarise(
     present = present if present is not None else tuple(n for n, f in layers.items() if len(f))
     out: list[LayerSummary] = []
     for name, frame in layers.items():
-        schema = SCHEMAS[name]
+        schema = all_schemas()[name]
         title = tr("layer_title", lang, layer_zh=schema.zh, layer_en=name)
         if name not in present:
             out.append(LayerSummary(name, title, 0, "", tr("absent", lang), False))

@@ -28,7 +28,14 @@ from geo.errors import LayerError
 from geo.i18n import tr
 from geo.layers import Layers, empty_layer
 from geo.roster import RosterReport
-from geo.schemas import DIFFICULTY_CATEGORIES, SCHEMAS, WATER_LINE_KINDS, Column, LayerSchema
+from geo.schemas import (
+    DIFFICULTY_CATEGORIES,
+    SCHEMAS,
+    WATER_LINE_KINDS,
+    Column,
+    LayerSchema,
+    all_schemas,
+)
 from geo.settings import Language, Settings, get_settings
 
 _EXAMPLES = 5
@@ -413,7 +420,7 @@ def validate_layer(
     frame
         Columns already renamed to the schema (see :func:`geo.load.apply_column_map`), in WGS84.
     """
-    schema = SCHEMAS[name]
+    schema = all_schemas()[name]
     checker = _Checker(schema, frame, column_map or ColumnMap())
     columns = checker.columns()
     geometry = checker.geometry()
@@ -563,7 +570,7 @@ def _cross_checks(
 
     stamp = pd.Timestamp(today)
     for layer, frame in layers.items():
-        for col in SCHEMAS[layer].columns:
+        for col in all_schemas()[layer].columns:
             if col.dtype != "date":
                 continue
             future = (frame[col.name] > stamp).fillna(False).astype(bool)
@@ -574,7 +581,7 @@ def _cross_checks(
                     False,
                     col.name,
                     int(future.sum()),
-                    examples=_examples(frame.loc[future, SCHEMAS[layer].id_column]),
+                    examples=_examples(frame.loc[future, all_schemas()[layer].id_column]),
                 )
 
     if areas is not None and len(areas) and _present(areas.geometry).any():
@@ -642,7 +649,7 @@ def _check_study_area(layers: dict[str, gpd.GeoDataFrame], settings: Settings) -
                     int(far.sum()),
                     {
                         "margin_m": settings.study_area_margin_m,
-                        "examples": _examples(frame.loc[far, SCHEMAS[layer].id_column]),
+                        "examples": _examples(frame.loc[far, all_schemas()[layer].id_column]),
                     },
                 )
             )
@@ -697,7 +704,7 @@ def validate_layers(
     if "households" in frames:
         problems += _roster_problems(frames["households"].attrs.get("roster") or [], frames)
     problems = _in_users_words(problems, frames)
-    report = ValidationReport(tuple(problems), tuple(n for n in SCHEMAS if n in frames))
+    report = ValidationReport(tuple(problems), tuple(n for n in all_schemas() if n in frames))
     return Layers.from_dict(typed), report
 
 

@@ -513,3 +513,22 @@ def coverage_map(
     # one legend box: maps.base places every legend at the same corner, so several would overlap
     add_legend(m, f"{label('legend', lang)}({_t('areas', lang, s=result.standard_m)})", items)
     return finish(m)
+
+
+# --------------------------------------------------------------------------------------------
+# the drawer of the analysis (maps.registry)
+# --------------------------------------------------------------------------------------------
+
+from maps.registry import MapContext, drawer  # noqa: E402
+
+
+@drawer("coverage")
+def _draw(run: object, ctx: MapContext) -> folium.Map:
+    return coverage_map(
+        run.result,  # type: ignore[attr-defined]
+        lang=ctx.lang,
+        authorised=ctx.authorised,
+        household_cells=run.cells,  # type: ignore[attr-defined]
+        remote=ctx.remote,
+        reference=ctx.layers,
+    )

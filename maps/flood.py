@@ -250,3 +250,15 @@ def flood_map(
     items += [(WATER_COLOR, _t("waters", lang)), (ROUTE_COLOR, _t("routes", lang))]
     add_legend(m, _t("legend", lang), items)
     return finish(m)
+
+
+# --------------------------------------------------------------------------------------------
+# the drawer of the analysis (maps.registry)
+# --------------------------------------------------------------------------------------------
+
+from maps.registry import MapContext, drawer  # noqa: E402
+
+
+@drawer("flood")
+def _draw(review: FloodReview, ctx: MapContext) -> folium.Map:
+    return flood_map(review, lang=ctx.lang, remote=ctx.remote, reference=ctx.layers)

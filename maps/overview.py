@@ -279,3 +279,21 @@ def _remote_cells(
     add_remote_layer(
         group, frame, remote=remote, key="cells", styles=styles, style="s", popup=popup
     )
+
+
+# --------------------------------------------------------------------------------------------
+# the drawer of the analysis (maps.registry)
+# --------------------------------------------------------------------------------------------
+
+from maps.registry import MapContext, drawer  # noqa: E402
+
+
+@drawer("overview")
+def _draw(overview: object, ctx: MapContext) -> folium.Map:
+    return overview_map(
+        ctx.layers,
+        cells=overview.cells,  # type: ignore[attr-defined]
+        lang=ctx.lang,
+        remote=ctx.remote,
+        detail_zoom=ctx.settings.map_detail_zoom,
+    )

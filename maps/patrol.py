@@ -97,3 +97,15 @@ def _world() -> gpd.GeoSeries:
     from shapely.geometry import box
 
     return gpd.GeoSeries([box(112.9, 29.78, 113.02, 29.88)], crs=WGS84)
+
+
+# --------------------------------------------------------------------------------------------
+# the drawer of the analysis (maps.registry)
+# --------------------------------------------------------------------------------------------
+
+from maps.registry import MapContext, drawer  # noqa: E402
+
+
+@drawer("patrol")
+def _draw(plan: PatrolPlan, ctx: MapContext) -> folium.Map:
+    return patrol_map(plan, lang=ctx.lang, reference=ctx.layers)

@@ -538,3 +538,46 @@ def risk_map(
         _add_households(m, layers_metric.households, lang, remote)
     _add_legends(m, legends)
     return finish(m)
+
+
+# --------------------------------------------------------------------------------------------
+# the drawer of the analysis (maps.registry)
+# --------------------------------------------------------------------------------------------
+
+from maps.registry import MapContext, drawer  # noqa: E402
+
+_CLASSES = ("red", "yellow", "green")
+
+
+def _spot_cells(spots: gpd.GeoDataFrame, ctx: MapContext) -> gpd.GeoDataFrame:
+    """Risk spots per class counted in hexagons for the zoomed-out map (no personal data: no
+    suppression), ``privacy.cell_m`` wide or coarser when there would be more than
+    :data:`analysis.registry.MAP_MAX_CELLS`."""
+    from analysis.privacy import hexagon_counts
+    from analysis.registry import MAP_MAX_CELLS
+
+    flags = spots[["geometry"]].assign(
+        **{c: (spots["risk_class"] == c).astype(int) for c in _CLASSES}
+    )
+    cell_m = ctx.settings.privacy.cell_m
+    cells = hexagon_counts(flags, columns=list(_CLASSES), cell_m=cell_m)
+    while len(cells) > MAP_MAX_CELLS:
+        cell_m *= 2
+        cells = hexagon_counts(flags, columns=list(_CLASSES), cell_m=cell_m)
+    return cells
+
+
+@drawer("risk")
+def _draw(result: RiskResult, ctx: MapContext) -> folium.Map:
+    from analysis.registry import map_cells
+
+    return risk_map(
+        result,
+        ctx.metric,
+        lang=ctx.lang,
+        authorised=ctx.authorised,
+        child_cells=map_cells(ctx.metric.households, ["children"], settings=ctx.settings),
+        remote=ctx.remote,
+        spot_cells=_spot_cells(result.spots, ctx),
+        detail_zoom=ctx.settings.map_detail_zoom,
+    )

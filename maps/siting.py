@@ -292,3 +292,26 @@ def siting_map(
         ],
     )
     return finish(m)
+
+
+# --------------------------------------------------------------------------------------------
+# the drawer of the analysis (maps.registry)
+# --------------------------------------------------------------------------------------------
+
+from maps.registry import MapContext, drawer  # noqa: E402
+
+
+@drawer("siting")
+def _draw(result: SitingResult, ctx: MapContext) -> folium.Map:
+    from analysis.registry import map_cells
+
+    columns = ["weight", "covered_before", "covered_after"]
+    cells = map_cells(result.households, columns, settings=ctx.settings)
+    return siting_map(
+        result,
+        demand_cells=cells,
+        authorised=ctx.authorised,
+        lang=ctx.lang,
+        remote=ctx.remote,
+        reference=ctx.layers,
+    )

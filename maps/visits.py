@@ -127,3 +127,27 @@ def visits_map(
     elif aggregates is not None and len(aggregates):
         _add_cells(m, aggregates, lang)
     return finish(m)
+
+
+# --------------------------------------------------------------------------------------------
+# the drawer of the analysis (maps.registry)
+# --------------------------------------------------------------------------------------------
+
+from maps.registry import MapContext, drawer  # noqa: E402
+
+
+@drawer("visits")
+def _draw(run: object, ctx: MapContext) -> folium.Map:
+    from analysis.privacy import aggregate_households
+
+    plan = run.plan  # type: ignore[attr-defined]
+    cells = None
+    if not ctx.authorised:
+        hh = ctx.metric.households
+        hh = hh[hh["village_code"].astype(str) == run.village]  # type: ignore[attr-defined]
+        cells = aggregate_households(
+            hh, columns=["left_behind", "in_difficulty"], settings=ctx.settings.privacy
+        )
+    return visits_map(
+        plan, authorised=ctx.authorised, aggregates=cells, lang=ctx.lang, reference=ctx.layers
+    )

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 
-from api._common import (
-    ColumnsOption,
-    CrsOption,
-    LangOption,
-    SourceArg,
-    handle_errors,
-    load_valid_layers,
-    out_console,
-    progress_steps,
-    resolve_lang,
-)
-from api.map_files import save_map
-from geo.settings import Language
+from analysis.coverage import CoverageResult
+from api._common import out_console
+from api.commands.analyses import CliSpec, Option, Run
+from geo.errors import InputError
+from geo.i18n import in_language, tr
+from geo.settings import Language, Settings
 
 #: Chinese headers of the exported tables (English headers are the column names).
 HEADERS_ZH: dict[str, str] = {
@@ -102,119 +94,24 @@ SHEETS_ZH = {
     "household_cells": "未覆盖家庭网格",
 }
 
-TEXT: dict[str, dict[str, str]] = {
-    "steps": {"zh": "覆盖分析", "en": "coverage"},
-    "title": {"zh": "服务覆盖(步行 {s:g} 米)", "en": "Service coverage ({s:g} m walk)"},
-    "figure": {"zh": "指标", "en": "Figure"},
-    "value": {"zh": "数值", "en": "Value"},
-    "children": {"zh": "儿童总数", "en": "Children"},
-    "covered": {"zh": "步行标准内儿童", "en": "Children covered"},
-    "uncovered": {"zh": "步行标准外儿童", "en": "Children not covered"},
-    "share": {"zh": "覆盖率", "en": "Share covered"},
-    "left_behind": {"zh": "步行标准内留守儿童", "en": "Left-behind covered"},
-    "in_difficulty": {"zh": "步行标准内困境儿童", "en": "In difficulty covered"},
-    "gaps": {"zh": "缺口区域", "en": "Gap areas"},
-    "findings": {"zh": "政策检查发现", "en": "Policy findings"},
-    "check_title": {"zh": "政策检查", "en": "Policy checks"},
-    "place": {"zh": "地点", "en": "Place"},
-    "finding": {"zh": "发现", "en": "Finding"},
-    "wrote": {"zh": "已写出:{path}", "en": "Wrote: {path}"},
-    "note": {"zh": "说明", "en": "Note"},
-}
+#: The texts of this command are the catalogue's ``cli_coverage_*`` messages (geo/messages/cli.py).
 
 
 def _t(key: str, lang: Language, **values: object) -> str:
-    return TEXT[key][lang].format(**values)
+    return tr(f"cli_coverage_{key}", lang, **values)
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``tongan coverage`` to the app."""
-    app.command("coverage")(coverage)
-
-
-@handle_errors
-def coverage(
-    source: SourceArg = None,
-    standard_m: Annotated[
-        float | None,
-        typer.Option(
-            "--standard-m",
-            help="Walking standard in metres (default: the setting walking_standard_m, 1000).",
-        ),
-    ] = None,
-    out_dir: Annotated[
-        Path, typer.Option("--out", help="Folder for coverage.gpkg/.xlsx/.csv/.html.")
-    ] = Path("out/coverage"),
-    authorised: Annotated[
-        bool,
-        typer.Option(
-            "--authorised",
-            help="Include household-level rows and points (personal data of minors).",
-        ),
-    ] = False,
-    crs: CrsOption = None,
-    columns: ColumnsOption = None,
-    lang: LangOption = None,
-) -> None:
-    """Who is beyond walking reach of a children's home or station; policy checks per place."""
-    from analysis.coverage import assess_coverage
-    from analysis.privacy import aggregate_households, quantise_distance
-    from geo.errors import InputError
-    from geo.export import write_tables
-    from geo.settings import get_settings
-    from maps.coverage import coverage_map
-
-    language = resolve_lang(lang)
-    settings = get_settings()
+def _check(options: Mapping[str, Any], settings: Settings) -> None:
+    standard_m = options.get("standard_m")
     if standard_m is not None and not standard_m > 0:
         msg = f"--standard-m must be above 0 m, got {standard_m:g}; e.g. --standard-m 1000"
         raise InputError(msg)
-    layers = load_valid_layers(source, crs=crs, columns=columns, lang=language)
-    with progress_steps(3, _t("steps", language)) as step:
-        if not authorised and standard_m is not None:
-            standard_m = quantise_distance(standard_m, step_m=settings.privacy.standard_step_m)
-        result = assess_coverage(layers.to_metric(), settings=settings, standard_m=standard_m)
-        step("1")
-        h = result.households
-        uncovered = h.loc[~h["covered"]]
-        cells = aggregate_households(
-            uncovered,
-            columns=["children", "left_behind", "in_difficulty"],
-            settings=settings.privacy,
-        )
-        if not authorised:  # lattice gaps, rounded counts (issue 15)
-            result = result.public(settings)
-        gaps = result.gaps if authorised else result.gaps.loc[~result.gaps["small"]]
-        tables: dict[str, pd.DataFrame] = {
-            "villages": result.villages,
-            "townships": result.townships,
-            "county": result.county,
-            "checks": result.checks,
-            "gaps": gaps,
-            "service_areas": result.service_areas,
-            "facilities": result.facilities,
-        }
-        if authorised:
-            tables["households"] = result.households
-        else:
-            tables["household_cells"] = cells
-        headers = HEADERS_ZH if language == "zh" else {}
-        sheets = SHEETS_ZH if language == "zh" else {}
-        written = write_tables(
-            tables, out_dir, stem="coverage", headers=headers, sheet_names=sheets, lang=language
-        )
-        step("2")
-        m = coverage_map(
-            result,
-            lang=language,
-            authorised=authorised,
-            household_cells=cells,
-            reference=layers,
-        )
-        html = out_dir / "coverage.html"
-        save_map(m, html)
-        step("3")
 
+
+def _report(run: Run) -> None:
+    """The coverage figures, the policy findings, the notes and the files written."""
+    result: CoverageResult = run.result.result
+    language = run.view.lang
     out = out_console()
     children = result.children
     covered = result.children_covered
@@ -239,13 +136,40 @@ def coverage(
         checks = Table(title=_t("check_title", language))
         checks.add_column(_t("place", language))
         checks.add_column(_t("finding", language))
-        col = "finding" if language == "zh" else "finding_en"
-        for _, row in result.checks.iterrows():
-            checks.add_row(str(row["place_name"]), str(row[col]))
+        texts = in_language(result.checks, language)["finding"]
+        for place, text in zip(result.checks["place_name"], texts, strict=True):
+            checks.add_row(str(place), str(text))
         out.print(checks)
     for note in result.notes:
         out.print(f"{_t('note', language)}: {note.text(language)}", highlight=False)
-    paths = [written.geopackage, written.excel, html]
-    for p in paths:
+    written = run.written
+    paths = [written.geopackage if written else None, written.excel if written else None]
+    for p in [*paths, *run.files]:
         if p is not None:
             out.print(_t("wrote", language, path=p), highlight=False)
+
+
+CLI = CliSpec(
+    "coverage",
+    help="Who is beyond walking reach of a children's home or station; policy checks per place.",
+    out="out/coverage",
+    options={
+        "standard_m": Option(
+            ("--standard-m",),
+            help="Walking standard in metres (default: the setting walking_standard_m, 1000).",
+            annotation=float | None,
+        )
+    },
+    authorised=Option(
+        ("--authorised",),
+        help="Include household-level rows and points (personal data of minors).",
+    ),
+    headers={"zh": HEADERS_ZH},
+    sheets={"zh": SHEETS_ZH},
+    check=_check,
+    report=_report,
+)
+
+
+def register(app: typer.Typer) -> None:
+    """``tongan coverage`` is generated from the analysis contract (:mod:`api.commands.analyses`)."""

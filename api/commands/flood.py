@@ -3,67 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
 import pandas as pd
 import typer
 from rich.table import Table
 
 from analysis.flood import CHECK_ITEMS, LEVELS, OFFICES, STATUS, WHY, FloodReview
-from api._common import (
-    ColumnsOption,
-    CrsOption,
-    LangOption,
-    SourceArg,
-    handle_errors,
-    load_valid_layers,
-    out_console,
-    parse_date,
-    progress_steps,
-    resolve_lang,
-)
-from api.map_files import save_map
-from geo.i18n import value_label
+from api._common import out_console
+from api.commands.analyses import CliSpec, Extra, Option, Run
+from geo.i18n import MESSAGES, tr, value_label
 from geo.raster import read_dem
-from geo.settings import Language, get_settings
+from geo.settings import Language
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
-TEXT: dict[str, dict[str, str]] = {
-    "title": {"zh": "汛期儿童机构隐患排查报告", "en": "Flood-season review of child institutions"},
-    "date": {"zh": "排查日期", "en": "Review date"},
-    "reviews_due": {"zh": "当日应开展的检查", "en": "Reviews due on the date"},
-    "dem": {"zh": "高程数据", "en": "Elevation (DEM)"},
-    "dem_yes": {"zh": "已使用", "en": "used"},
-    "dem_no": {"zh": "未提供,仅按隐患图层", "en": "not given; hazard layers only"},
-    "summary": {"zh": "按隐患等级统计", "en": "By hazard level"},
-    "level": {"zh": "隐患等级", "en": "Hazard level"},
-    "count": {"zh": "机构数", "en": "Institutions"},
-    "exposed": {"zh": "涉及儿童/学生", "en": "Children / pupils"},
-    "kind": {"zh": "类型", "en": "Kind"},
-    "id": {"zh": "编号", "en": "Id"},
-    "office": {"zh": "责任部门", "en": "Responsible office"},
-    "escape": {"zh": "撤离路线", "en": "Escape route"},
-    "reasons": {"zh": "原因", "en": "Reasons"},
-    "item": {"zh": "检查项", "en": "Item"},
-    "status": {"zh": "结果", "en": "Result"},
-    "detail": {"zh": "说明", "en": "Detail"},
-    "checked": {"zh": "已核实", "en": "Checked"},
-    "inspector": {"zh": "检查人", "en": "Inspector"},
-    "signed_date": {"zh": "日期", "en": "Date"},
-    "measures": {"zh": "整改措施", "en": "Measures taken"},
-    "none": {"zh": "无", "en": "none"},
-    "escape_ok": {"zh": "步行 {d:.0f} 米到洪水区外安全点", "en": "{d:.0f} m walk to a safe point"},
-    "escape_not_needed": {"zh": "无需(不在洪水区附近)", "en": "not needed (away from flood zones)"},
-    "escape_unreachable": {
-        "zh": "沿道路到不了安全点({why})",
-        "en": "no road route to a safe point ({why})",
-    },
-    "unknown": {"zh": "未知", "en": "unknown"},
-    "written": {"zh": "已写出", "en": "Written"},
-    "total": {"zh": "合计", "en": "Total"},
-    "no_reviews": {"zh": "当日无到期检查", "en": "no review due on the date"},
-}
+#: The texts of this command are the catalogue's ``cli_flood_*`` messages (geo/messages/cli.py).
 
 HEADERS_ZH: dict[str, str] = {
     "id": "编号", "name": "名称", "kind": "类型", "layer": "来源图层", "exposed": "涉及儿童/学生数",
@@ -86,7 +41,7 @@ SHEETS_ZH = {"institutions": "机构排查", "checklist": "检查清单", "route
 
 
 def _t(key: str, lang: Language) -> str:
-    return TEXT[key][lang]
+    return MESSAGES[f"cli_flood_{key}"][lang]
 
 
 def _escape_text(row: pd.Series, lang: Language) -> str:
@@ -128,22 +83,26 @@ def render_report(review: FloodReview, *, lang: Language = "zh") -> str:
                 "exposed": r["exposed"] if pd.notna(r["exposed"]) else _t("unknown", lang),
                 "office": OFFICES[str(r["office"])][lang],
                 "escape": _escape_text(r, lang),
-                "reasons": r["reasons_zh" if lang == "zh" else "reasons_en"],
+                "reasons": r[f"reasons_{lang}"],
                 "checks": [
                     {
                         "item": CHECK_ITEMS[str(c["item"])][lang],
                         "code": c["status"],
                         "status": STATUS[str(c["status"])][lang],
-                        "detail": c["detail_zh" if lang == "zh" else "detail_en"],
+                        "detail": c[f"detail_{lang}"],
                     }
                     for _, c in checks.iterrows()
                 ],
             }
         )
-    sep = "、" if lang == "zh" else ", "
+    sep = tr("cli_list_sep", lang)
     return env.get_template("flood_report.html.j2").render(
         lang=lang,
-        t={k: v[lang] for k, v in TEXT.items()},
+        t={
+            c.removeprefix("cli_flood_"): m[lang]
+            for c, m in MESSAGES.items()
+            if c.startswith("cli_flood_")
+        },
         date=review.date.isoformat(),
         reviews=sep.join(r.label(lang) for r in review.reviews),
         dem_used=review.dem_used,
@@ -152,69 +111,19 @@ def render_report(review: FloodReview, *, lang: Language = "zh") -> str:
     )
 
 
-def register(app: typer.Typer) -> None:
-    """Register ``flood-review`` on the app."""
-    app.command("flood-review")(flood_review)
+def _write(run: Run) -> list[Path]:
+    """The printable HTML report (``flood_report.html``)."""
+    report = run.out / "flood_report.html"
+    report.write_text(render_report(run.result, lang=run.view.lang), encoding="utf-8")
+    return [report]
 
 
-@handle_errors
-def flood_review(
-    source: SourceArg = None,
-    date: Annotated[
-        str | None, typer.Option(help="Review date YYYY-MM-DD (default: today).")
-    ] = None,
-    dem: Annotated[
-        Path | None, typer.Option(help="Elevation raster (GeoTIFF) for the slope check.")
-    ] = None,
-    region: Annotated[
-        Literal["south", "north"] | None,
-        typer.Option(help="Flood-season preset: south or north (default: the setting)."),
-    ] = None,
-    out_dir: Annotated[
-        Path, typer.Option("--out", help="Folder for the tables, the report and the map.")
-    ] = Path("out/flood-review"),
-    crs: CrsOption = None,
-    columns: ColumnsOption = None,
-    lang: LangOption = None,
-) -> None:
-    """Flood-season review: hazards around schools and child institutions, reviews due."""
-    from analysis.flood import review_institutions
-    from geo.export import write_tables
-    from maps.flood import flood_map
-
-    language = resolve_lang(lang)
-    day = parse_date(date)
-    settings = get_settings()
-    elevation = read_dem(dem) if dem is not None else None
-    layers = load_valid_layers(source, crs=crs, columns=columns, lang=language)
-    zh = language == "zh"
-    with progress_steps(3, "汛期排查" if zh else "flood review") as step:
-        review = review_institutions(
-            layers.to_metric(), settings=settings, date=day, dem=elevation, region=region
-        ).public(settings.privacy)  # children served, summed from households: rounded (issue 15)
-        step("分析" if zh else "analysis")
-        headers = HEADERS_ZH if zh else {}
-        written = write_tables(
-            {
-                "institutions": review.institutions,
-                "checklist": review.checklist,
-                "routes": review.routes,
-            },
-            out_dir,
-            stem="flood_review",
-            headers=headers,
-            sheet_names=SHEETS_ZH if zh else None,
-            lang=language,
-        )
-        report = out_dir / "flood_report.html"
-        report.write_text(render_report(review, lang=language), encoding="utf-8")
-        step("报告" if zh else "report")
-        map_path = out_dir / "flood_map.html"
-        save_map(flood_map(review, lang=language, reference=layers), map_path)
-        step("地图" if zh else "map")
-
+def _report(run: Run) -> None:
+    """Institutions per hazard level, the flagged ones with their reasons, the reviews due."""
+    review: FloodReview = run.result
+    language = run.view.lang
     out = out_console()
-    table = Table(title=f"{_t('title', language)} {day.isoformat()}")
+    table = Table(title=f"{_t('title', language)} {review.date.isoformat()}")
     for key in ("level", "count", "exposed"):
         table.add_column(_t(key, language))
     counts, exposed = review.counts(), review.exposed_by_level()
@@ -224,24 +133,54 @@ def flood_review(
     out.print(table)
     flagged = review.institutions.loc[review.institutions["level"] != "low"]
     for _, r in flagged.iterrows():
-        text = r["reasons_zh" if zh else "reasons_en"]
+        text = r[f"reasons_{language}"]
         out.print(
             f"[bold]{r['name']}[/] ({value_label(str(r['level']), language)}): {text}",
             highlight=False,
         )
-    due = (
-        "、".join(r.label(language) for r in review.reviews)
-        if zh
-        else ", ".join(r.label(language) for r in review.reviews)
-    )
+    due = tr("cli_list_sep", language).join(r.label(language) for r in review.reviews)
     out.print(f"{_t('reviews_due', language)}: {due or _t('no_reviews', language)}")
-    if elevation is not None:
+    if review.dem_used:
         outside = int((review.institutions["dem_coverage"] == "outside").sum())
         if outside:
-            out.print(
-                f"[yellow]{outside} 个机构不在高程数据范围内[/]"
-                if zh
-                else f"[yellow]{outside} institution(s) lie outside the DEM[/]"
-            )
-    paths = [str(p) for p in (*written.csv, written.excel, report, map_path)]
+            out.print(f"[yellow]{tr('cli_outside_dem', language, n=outside)}[/]")
+    written = run.written
+    csv = written.csv if written else ()
+    excel = [written.excel] if written and written.excel else []
+    paths = [str(p) for p in (*csv, *excel, *run.files)]
     out.print(f"{_t('written', language)}: " + ", ".join(paths), highlight=False)
+
+
+CLI = CliSpec(
+    "flood",
+    help="Flood-season review: hazards around schools and child institutions, reviews due.",
+    out="out/flood-review",
+    stem="flood_review",
+    map_name="flood_map.html",
+    options={
+        "date": Option(help="Review date YYYY-MM-DD (default: today)."),
+        "region": Option(
+            help="Flood-season preset: south or north (default: the setting).",
+            annotation=Literal["south", "north"] | None,
+        ),
+    },
+    extras=(
+        Extra(
+            "dem",
+            Option(help="Elevation raster (GeoTIFF) for the slope check.", annotation=Path | None),
+            load=read_dem,
+        ),
+    ),
+    # children served, summed from households: rounded in the files (issue 15)
+    authorised=None,
+    authorised_as=False,
+    headers={"zh": HEADERS_ZH},
+    sheets={"zh": SHEETS_ZH},
+    write=_write,
+    report=_report,
+)
+
+
+def register(app: typer.Typer) -> None:
+    """``tongan flood-review`` is generated from the analysis contract
+    (:mod:`api.commands.analyses`)."""

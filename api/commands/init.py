@@ -49,7 +49,7 @@ def init(
     for key in ("col_layer", "col_features"):
         table.add_column(tr(key, language))
     for name, count in result.counts.items():
-        title = SCHEMAS[name].zh if language == "zh" else name
+        title = {"zh": SCHEMAS[name].zh, "en": name}[language]
         table.add_row(f"{title} ({name})", str(count))
     console.print(table)
     left_out = sum(result.left_out.values())

@@ -6,34 +6,22 @@ a printable Chinese HTML checklist (jinja2) and the Folium map into ``--out``.
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Any
 
-import geopandas as gpd
 import jinja2
 import pandas as pd
 import typer
 from rich.table import Table
 from shapely.geometry import Point
 
-from api._common import (
-    ColumnsOption,
-    CrsOption,
-    LangOption,
-    SourceArg,
-    handle_errors,
-    load_valid_layers,
-    out_console,
-    parse_date,
-    progress_steps,
-    resolve_lang,
-)
-from api.map_files import save_map
-from geo.crs import WGS84
+from api._common import out_console
+from api.commands.analyses import CliSpec, Extra, Option, Run
 from geo.errors import InputError
 from geo.export import write_gpx
-from geo.settings import get_settings
+from geo.i18n import tr
+from geo.settings import Settings
 
 HEADERS_PATROL = {
     "day": "天", "date": "日期", "order": "顺序", "spot_id": "风险点编号", "place": "位置", "water_name": "水域",
@@ -79,10 +67,6 @@ h2{page-break-before:always}h2:first-of-type{page-break-before:avoid}
 )
 
 
-def _parse_date(value: str | None) -> dt.date:
-    return parse_date(value)
-
-
 def _parse_lonlat(value: str) -> Point:
     try:
         lon, lat = (float(v) for v in value.split(","))
@@ -95,109 +79,67 @@ def _parse_lonlat(value: str) -> Point:
     return Point(lon, lat)
 
 
-def patrol(
-    source: SourceArg = None,
-    start: Annotated[
-        str, typer.Option(help="Start point LON,LAT (WGS84), e.g. a township office.")
-    ] = "",
-    hours: Annotated[
-        float, typer.Option(help="Time budget per day (travel + stops), hours.")
-    ] = 6.0,
-    mode: Annotated[str, typer.Option(help="Travel mode: walk, ebike or car.")] = "ebike",
-    days: Annotated[int, typer.Option(help="Most days to plan.")] = 1,
-    date: Annotated[str | None, typer.Option(help="First day YYYY-MM-DD (default today).")] = None,
-    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/patrol"),
-    crs: CrsOption = None,
-    columns: ColumnsOption = None,
-    lang: LangOption = None,
-) -> None:
-    """Plan patrol routes over the drowning-risk spots: the most risk per hour first."""
-    from analysis.patrol import plan_patrols
-    from analysis.risk import assess_risk
-    from geo.network import build_network
-    from maps.patrol import patrol_map
-
-    language = resolve_lang(lang)
-    settings = get_settings()
-    day = _parse_date(date)
-    if not start:
+def _check_patrol(options: Mapping[str, Any], settings: Settings) -> None:
+    if not options.get("start"):
         msg = "--start LON,LAT is required (where each patrol day starts and ends)"
         raise InputError(msg)
-    point = _parse_lonlat(start)
+    _parse_lonlat(options["start"])
+    mode = options.get("mode")
     if mode not in settings.inspection.speeds_kmh:
         msg = f"unknown --mode {mode!r}; expected one of {sorted(settings.inspection.speeds_kmh)}"
         raise InputError(msg)
-    if hours < 0:
+    hours = options.get("hours")
+    if hours is not None and hours < 0:
         msg = f"--hours must be zero or more, got {hours}"
         raise InputError(msg)
-    layers = load_valid_layers(source, crs=crs, columns=columns, lang=language).to_metric()
-    with progress_steps(4, "巡查路线" if language == "zh" else "patrol") as step:
-        network = build_network(layers.roads)
-        step("network")
-        risk = assess_risk(layers, settings=settings, date=day, network=network)
-        spots = risk.spots
-        if "use" not in spots and "water_id" in spots:
-            uses = layers.waters.set_index("id")["use"]
-            spots = spots.assign(use=spots["water_id"].map(uses))
-        step("risk")
-        start_m = gpd.GeoSeries([point], crs=WGS84).to_crs(layers.metric_crs()).iloc[0]
-        plan = plan_patrols(
-            spots,
-            network,
-            start=start_m,
-            settings=settings,
-            date=day,
-            hours=hours,
-            mode=mode,
-            days=days,
-        )
-        step("route")
-        out.mkdir(parents=True, exist_ok=True)
-        from geo.export import write_tables
 
-        write_tables(
-            {"routes": plan.routes, "stops": plan.stops, "checklist": plan.checklist,
-             "unvisited_red": plan.unvisited_red},
-            out, stem="patrol", headers=HEADERS_PATROL if language == "zh" else None, lang=language)  # fmt: skip
-        write_gpx(plan.routes, plan.stops, out / "patrol.gpx", name="巡查路线")
-        sections = []
-        for _, r in plan.routes.iterrows():
-            d = int(r["day"])
-            stops = []
-            for _, s in plan.stops[plan.stops["day"] == d].iterrows():
-                rows = plan.checklist[
-                    (plan.checklist["day"] == d) & (plan.checklist["order"] == s["order"])
-                ]
-                stops.append(
-                    {
-                        "title": f"{int(s['order'])}. {s['spot_id']} {s['water_name'] or ''} "
-                        f"到达 {s['arrival']} 风险 {s['risk']:.0f} 最近检查 {s['last_inspected']}",
-                        "rows": rows[["item_zh", "state_zh", "action_zh"]].values.tolist(),
-                    }
-                )
-            sections.append(
-                {"heading": f"第 {d} 天 {r['date']}", "stops": stops,
-                 "note": r["message"] or f"路程 {r['distance_m'] / 1000:.1f} 公里，合计 {r['total_min']:.0f} 分钟"}
-            )  # fmt: skip
-        (out / "patrol_checklist.html").write_text(
-            _HTML.render(
-                title="风险点巡查清单",
-                subtitle=f"出发 {start}，{mode}，每天 {hours:g} 小时",
-                sections=sections,
-            ),
-            encoding="utf-8",
-        )
-        save_map(patrol_map(plan, lang=language, reference=layers), out / "patrol_map.html")
-        step("write")
 
-    zh = language == "zh"
-    table = Table(title="巡查计划" if zh else "Patrol plan")
-    for c in (
-        ("天", "日期", "巡查点", "红色", "路程(公里)", "合计(分钟)", "说明")
-        if zh
-        else ("day", "date", "stops", "red", "km", "minutes", "note")
-    ):
-        table.add_column(c)
+def _patrol_sections(run: Run) -> list[dict[str, Any]]:
+    plan = run.result
+    sections = []
+    for _, r in plan.routes.iterrows():
+        d = int(r["day"])
+        stops = []
+        for _, s in plan.stops[plan.stops["day"] == d].iterrows():
+            rows = plan.checklist[
+                (plan.checklist["day"] == d) & (plan.checklist["order"] == s["order"])
+            ]
+            stops.append(
+                {
+                    "title": f"{int(s['order'])}. {s['spot_id']} {s['water_name'] or ''} "
+                    f"到达 {s['arrival']} 风险 {s['risk']:.0f} 最近检查 {s['last_inspected']}",
+                    "rows": rows[["item_zh", "state_zh", "action_zh"]].values.tolist(),
+                }
+            )
+        sections.append(
+            {"heading": f"第 {d} 天 {r['date']}", "stops": stops,
+             "note": r["message"] or f"路程 {r['distance_m'] / 1000:.1f} 公里，合计 {r['total_min']:.0f} 分钟"}
+        )  # fmt: skip
+    return sections
+
+
+def _write_patrol(run: Run) -> list[Path]:
+    """The GPX track and the printable checklist (Chinese: it goes into the field)."""
+    plan, out, params = run.result, run.out, run.params
+    start = run.inputs.extras["start"]
+    gpx = write_gpx(plan.routes, plan.stops, out / "patrol.gpx", name="巡查路线")
+    html = out / "patrol_checklist.html"
+    html.write_text(
+        _HTML.render(
+            title="风险点巡查清单",
+            subtitle=f"出发 {start.x},{start.y}，{params.mode}，每天 {params.hours:g} 小时",  # type: ignore[attr-defined]
+            sections=_patrol_sections(run),
+        ),
+        encoding="utf-8",
+    )
+    return [gpx or out / "patrol.gpx", html]
+
+
+def _report_patrol(run: Run) -> None:
+    plan, lang = run.result, run.view.lang
+    table = Table(title=tr("cli_patrol_title", lang))
+    for key in ("day", "date", "stops", "red", "km", "minutes", "note"):
+        table.add_column(tr(f"cli_patrol_{key}", lang))
     for _, r in plan.routes.iterrows():
         sd = plan.stops[plan.stops["day"] == r["day"]]
         table.add_row(
@@ -208,7 +150,41 @@ def patrol(
     console.print(table)
     for msg in plan.messages:
         console.print(f"[yellow]{msg}[/]")
-    console.print(f"[green]{out}[/]")
+    console.print(f"[green]{run.out}[/]")
+
+
+PATROL = CliSpec(
+    "patrol",
+    help="Plan patrol routes over the drowning-risk spots: the most risk per hour first.",
+    out="out/patrol",
+    map_name="patrol_map.html",
+    options={
+        "hours": Option(
+            help="Time budget per day (travel + stops), hours.", annotation=float, default=6.0
+        ),
+        "mode": Option(help="Travel mode: walk, ebike or car.", annotation=str, default="ebike"),
+        "days": Option(help="Most days to plan.", annotation=int, default=1),
+        "date": Option(help="First day YYYY-MM-DD (default today)."),
+    },
+    extras=(
+        Extra(
+            "start",
+            Option(
+                help="Start point LON,LAT (WGS84), e.g. a township office.",
+                annotation=str,
+                default="",
+            ),
+            load=_parse_lonlat,
+        ),
+    ),
+    # the patrol is for the river chiefs and safety officers: the exact risk spots
+    authorised=None,
+    authorised_as=True,
+    headers={"zh": HEADERS_PATROL},
+    check=_check_patrol,
+    write=_write_patrol,
+    report=_report_patrol,
+)
 
 
 #: What ``--no-authorised`` leaves out of the visit tables: locations, and the legs, times and
@@ -216,124 +192,113 @@ def patrol(
 _ROUTE_COLUMNS = ["geometry", "leg_m", "arrival", "distance_m", "travel_min"]
 
 
-def visits(
-    source: SourceArg = None,
-    village: Annotated[str, typer.Option(help="Village code (areas.code).")] = "",
-    date: Annotated[str | None, typer.Option(help="Plan date YYYY-MM-DD (default today).")] = None,
-    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/visits"),
-    authorised: Annotated[
-        bool,
-        typer.Option(
-            help=(
-                "For the village's authorised children's director: household locations in the "
-                "tables, the GPX route and the map. --no-authorised keeps ids and counts only "
-                "and maps aggregate counts."
-            )
-        ),
-    ] = True,
-    crs: CrsOption = None,
-    columns: ColumnsOption = None,
-    lang: LangOption = None,
-) -> None:
-    """Home-visit due lists and a day's walking route for a village's children's director."""
-    from analysis.privacy import aggregate_households
-    from analysis.visits import plan_visits
-    from geo.export import write_tables
-    from geo.network import build_network
-    from maps.visits import visits_map
-
-    language = resolve_lang(lang)
-    settings = get_settings()
-    day = _parse_date(date)
-    if not village:
+def _check_visits(options: Mapping[str, Any], settings: Settings) -> None:
+    if not options.get("village"):
         msg = "--village CODE is required (a village code of the areas layer)"
         raise InputError(msg)
-    layers = load_valid_layers(source, crs=crs, columns=columns, lang=language).to_metric()
-    with progress_steps(3, "家访计划" if language == "zh" else "visits") as step:
-        network = build_network(layers.roads)
-        step("network")
-        plan = plan_visits(layers, network, village=village, settings=settings, date=day)
-        step("route")
-        tables: dict[str, pd.DataFrame] = {
-            "schedule": plan.schedule, "overdue": plan.overdue, "due_week": plan.due_week,
-            "route": plan.route, "stops": plan.stops, "checklist": plan.checklist,
-        }  # fmt: skip
-        if not authorised:
-            # ids and counts only: no household location, no route leading to the homes, and
-            # no walking distance or time between homes (legs trace the route; issue 15)
-            tables = {
-                k: pd.DataFrame(v.drop(columns=_ROUTE_COLUMNS, errors="ignore"))
-                for k, v in tables.items()
+
+
+def _visit_tables(run: Any, view: Any) -> dict[str, pd.DataFrame]:
+    plan = run.plan
+    tables: dict[str, pd.DataFrame] = {
+        "schedule": plan.schedule, "overdue": plan.overdue, "due_week": plan.due_week,
+        "route": plan.route, "stops": plan.stops, "checklist": plan.checklist,
+    }  # fmt: skip
+    if not view.authorised:
+        # ids and counts only: no household location, no route leading to the homes, and
+        # no walking distance or time between homes (legs trace the route; issue 15)
+        tables = {
+            k: pd.DataFrame(v.drop(columns=_ROUTE_COLUMNS, errors="ignore"))
+            for k, v in tables.items()
+        }
+    return tables
+
+
+def _write_visits(run: Run) -> list[Path]:
+    """The GPX route (authorised only) and the printable checklist (for the director)."""
+    plan, out, authorised = run.result.plan, run.out, run.view.authorised
+    files = []
+    if authorised:
+        write_gpx(plan.route, plan.stops, out / "visits.gpx", name="家访路线")
+        files.append(out / "visits.gpx")
+    stops = []
+    for _, s in plan.stops.iterrows():
+        rows = plan.checklist[plan.checklist["order"] == s["order"]]
+        stops.append(
+            {
+                "title": f"{int(s['order'])}. 户 {s['household_id']}"
+                + (f" 到达 {s['arrival']}" if authorised else "")
+                + f"(留守 {s['left_behind']}，困境 {s['in_difficulty']})",
+                "rows": [[t, "", "逐项检查"] for t in rows["check_zh"]],
             }
-        write_tables(
-            tables,
-            out,
-            stem="visits",
-            headers=HEADERS_VISITS if language == "zh" else None,
-            lang=language,
         )
-        if authorised:
-            write_gpx(plan.route, plan.stops, out / "visits.gpx", name="家访路线")
-        stops = []
-        for _, s in plan.stops.iterrows():
-            rows = plan.checklist[plan.checklist["order"] == s["order"]]
-            stops.append(
-                {
-                    "title": f"{int(s['order'])}. 户 {s['household_id']}"
-                    + (f" 到达 {s['arrival']}" if authorised else "")
-                    + f"(留守 {s['left_behind']}，困境 {s['in_difficulty']})",
-                    "rows": [[t, "", "逐项检查"] for t in rows["check_zh"]],
-                }
-            )
-        (out / "visits_checklist.html").write_text(
-            _HTML.render(
-                title="入户走访清单(仅限儿童主任使用)",
-                subtitle=f"村代码 {village}，{day.isoformat()}，出发点：{plan.depot}",
-                sections=[
-                    {"heading": "今日家访", "note": plan.route["message"].iloc[0], "stops": stops}
-                ],
-            ),
-            encoding="utf-8",
-        )
-        cells = None
-        if not authorised:
-            hh = layers.households[layers.households["village_code"].astype(str) == village]
-            cells = aggregate_households(
-                hh, columns=["left_behind", "in_difficulty"], settings=settings.privacy
-            )
-        save_map(
-            visits_map(
-                plan, authorised=authorised, aggregates=cells, lang=language, reference=layers
-            ),
-            out / "visits_map.html",
-        )
-        step("write")
-    zh = language == "zh"
-    table = Table(title=f"家访计划 {village}" if zh else f"Home visits {village}")
-    table.add_column("项目" if zh else "figure")
-    table.add_column("数量" if zh else "value")
-    r = plan.route.iloc[0]
-    for k, v in (
-        ("在册家庭" if zh else "households in scope", len(plan.schedule)),
-        ("逾期" if zh else "overdue", len(plan.overdue)),
-        ("本周到期" if zh else "due this week", len(plan.due_week)),
-        (
-            "未签委托照护协议" if zh else "no care agreement",
-            int(plan.schedule["no_care_agreement"].sum()),
+    day = run.params.date or run.inputs.today  # type: ignore[attr-defined]
+    html = out / "visits_checklist.html"
+    html.write_text(
+        _HTML.render(
+            title="入户走访清单(仅限儿童主任使用)",
+            subtitle=f"村代码 {run.result.village}，{day.isoformat()}，出发点：{plan.depot}",
+            sections=[
+                {"heading": "今日家访", "note": plan.route["message"].iloc[0], "stops": stops}
+            ],
         ),
-        ("今日家访户数" if zh else "visits today", int(r["stops"])),
-        ("步行路程(公里)" if zh else "walk (km)", f"{r['distance_m'] / 1000:.1f}"),
+        encoding="utf-8",
+    )
+    return [*files, html]
+
+
+def _report_visits(run: Run) -> None:
+    plan, lang = run.result.plan, run.view.lang
+    table = Table(title=tr("cli_visits_title", lang, village=run.result.village))
+    table.add_column(tr("cli_visits_figure", lang))
+    table.add_column(tr("cli_visits_value", lang))
+    r = plan.route.iloc[0]
+    for key, value in (
+        ("scope", len(plan.schedule)),
+        ("overdue", len(plan.overdue)),
+        ("due_week", len(plan.due_week)),
+        ("no_agreement", int(plan.schedule["no_care_agreement"].sum())),
+        ("today", int(r["stops"])),
+        ("walk_km", f"{r['distance_m'] / 1000:.1f}"),
     ):
-        table.add_row(k, str(v))
+        table.add_row(tr(f"cli_visits_{key}", lang), str(value))
     console = out_console()
     console.print(table)
-    console.print(f"{'出发点' if zh else 'start'}: {plan.depot}")
+    console.print(f"{tr('cli_visits_start', lang)}: {plan.depot}")
     for msg in plan.messages:
         console.print(f"[yellow]{msg}[/]")
-    console.print(f"[green]{out}[/]")
+    console.print(f"[green]{run.out}[/]")
+
+
+VISITS = CliSpec(
+    "visits",
+    help="Home-visit due lists and a day's walking route for a village's children's director.",
+    out="out/visits",
+    map_name="visits_map.html",
+    options={
+        "village": Option(help="Village code (areas.code).", annotation=str, default=""),
+        "date": Option(help="Plan date YYYY-MM-DD (default today)."),
+    },
+    authorised=Option(
+        ("--authorised/--no-authorised",),
+        help=(
+            "For the village's authorised children's director: household locations in the "
+            "tables, the GPX route and the map. --no-authorised keeps ids and counts only "
+            "and maps aggregate counts."
+        ),
+        annotation=bool,
+        default=True,
+    ),
+    headers={"zh": HEADERS_VISITS},
+    check=_check_visits,
+    tables=_visit_tables,
+    write=_write_visits,
+    report=_report_visits,
+)
+
+CLI = (PATROL, VISITS)
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``patrol`` and ``visits`` to the app."""
-    app.command("patrol")(handle_errors(patrol))
-    app.command("visits")(handle_errors(visits))
+    """``tongan patrol`` and ``tongan visits`` are generated from the analysis contracts
+    (:mod:`api.commands.analyses`)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from contextlib import ExitStack
 from pathlib import Path
@@ -12,6 +13,7 @@ import typer
 from rich.progress import Progress, TaskID
 from rich.table import Table
 
+from analysis.registry import analyses
 from api._common import (
     LangOption,
     err_console,
@@ -21,56 +23,11 @@ from api._common import (
     progress_bar,
     resolve_lang,
 )
-from geo.settings import Language
+from geo.i18n import MESSAGES, tr
+from geo.settings import Language, Settings
 
 if TYPE_CHECKING:
     from analysis.province import ProvinceResult
-
-TEXT: dict[str, dict[str, str]] = {
-    "partition": {"zh": "按县分区", "en": "partitioning by county"},
-    "check": {"zh": "检查各县数据", "en": "checking counties"},
-    "risk": {"zh": "溺水风险", "en": "drowning risk"},
-    "coverage": {"zh": "服务覆盖", "en": "service coverage"},
-    "flood": {"zh": "汛期排查", "en": "flood review"},
-    "cluster": {
-        "zh": "Dask 集群:{where},{n} 个工作进程",
-        "en": "Dask cluster: {where}, {n} worker(s)",
-    },
-    "local": {"zh": "本机", "en": "this machine"},
-    "title": {"zh": "全省运行结果", "en": "Province run"},
-    "county": {"zh": "县", "en": "County"},
-    "status": {"zh": "状态", "en": "Status"},
-    "spots": {"zh": "风险点(红/黄)", "en": "Spots (red/yellow)"},
-    "share": {"zh": "儿童覆盖率", "en": "Children covered"},
-    "institutions": {"zh": "机构(高隐患)", "en": "Institutions (high)"},
-    "seconds": {"zh": "用时(秒)", "en": "Seconds"},
-    "reason": {"zh": "原因", "en": "Reason"},
-    "ok": {"zh": "完成", "en": "ok"},
-    "skipped": {"zh": "跳过", "en": "skipped"},
-    "failed": {"zh": "失败", "en": "failed"},
-    "not_done": {
-        "zh": "{n} 个县未完成(见上表原因),其余各县结果已写出",
-        "en": "{n} county(ies) did not complete (reasons above); the others were written",
-    },
-    "workers": {"zh": "各工作进程内存峰值", "en": "Peak memory per worker"},
-    "worker": {"zh": "工作进程", "en": "Worker"},
-    "tasks": {"zh": "任务数", "en": "Tasks"},
-    "peak": {"zh": "峰值(MiB)", "en": "Peak (MiB)"},
-    "limit": {"zh": "上限(MiB)", "en": "Limit (MiB)"},
-    "outside": {
-        "zh": "图层 {layer} 有 {n} 个要素不在任何县的范围内,未参与分析(请检查坐标系)",
-        "en": "layer {layer}: {n} feature(s) lie in no county's reach and were left out (check the CRS)",
-    },
-    "times": {
-        "zh": "分区 {p:.1f} 秒,各县分析 {c:.1f} 秒",
-        "en": "partitioning {p:.1f} s, county analyses {c:.1f} s",
-    },
-    "wrote": {"zh": "已写出:{path}", "en": "Wrote: {path}"},
-    "no_scheduler": {
-        "zh": "无法在 {s:.0f} 秒内连接 Dask 调度器 {addr}:{err};请先启动(dask scheduler)或去掉 --scheduler",
-        "en": "cannot reach the Dask scheduler {addr} within {s:.0f} s: {err}; start it (dask scheduler) or drop --scheduler",
-    },
-}
 
 #: Chinese headers of the summary tables (CSV and Excel).
 HEADERS_ZH: dict[str, str] = {
@@ -99,9 +56,13 @@ SHEETS_ZH = {
     "layers": "图层分区",
 }
 
+#: Headers and sheet names per language (English: the column and table names).
+HEADERS: dict[Language, dict[str, str]] = {"zh": HEADERS_ZH}
+SHEETS: dict[Language, dict[str, str]] = {"zh": SHEETS_ZH}
+
 
 def _t(key: str, lang: Language, **values: object) -> str:
-    return TEXT[key][lang].format(**values)
+    return tr(f"province_{key}", lang, **values)
 
 
 class _Bars:
@@ -111,10 +72,13 @@ class _Bars:
         self.progress = progress
         self.lang = lang
         self.tasks: dict[str, TaskID] = {}
+        # a stage without its own label is named by its analysis's title
+        self.labels = {a.stage_key: a.label(lang) for a in analyses().values() if a.stage}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if stage not in self.tasks:
-            label = _t(stage, self.lang) if stage in TEXT else stage
+            code = f"province_{stage}"
+            label = _t(stage, self.lang) if code in MESSAGES else self.labels.get(stage, stage)
             self.tasks[stage] = self.progress.add_task(label, total=total)
         self.progress.update(self.tasks[stage], completed=done, total=total)
 
@@ -165,15 +129,9 @@ def province(
     ] = False,
     lang: LangOption = None,
 ) -> None:
-    """Risk, coverage and flood review for every county of a province, as tasks on Dask."""
-    from analysis.province import (
-        AUTHORISED_STAGES,
-        STAGES,
-        local_cluster_client,
-        run_province,
-    )
+    """Every registered analysis with a province stage (risk, coverage, flood review...) for
+    every county of a province, as tasks on Dask."""
     from geo.errors import InputError
-    from geo.export import write_tables
     from geo.partition import find_province_layers
     from geo.settings import get_settings
 
@@ -184,7 +142,34 @@ def province(
         msg = f"--workers must be at least 1, got {workers}"
         raise InputError(msg)
     find_province_layers(layers)  # a wrong folder fails before a cluster starts
-    stages = dict(AUTHORISED_STAGES if authorised else STAGES)
+    result = _run(
+        layers, out_dir, settings=settings, scheduler=scheduler, workers=workers, day=day,
+        authorised=authorised, language=language,
+    )  # fmt: skip
+    if not authorised:
+        # the workers' copy of the households is working data: without --authorised no
+        # household row stays in the output folder
+        shutil.rmtree(out_dir / "partitions" / "households", ignore_errors=True)
+    _print_summary(result, language, _write_summary(result, out_dir, language))
+    if result.failed:
+        raise typer.Exit(1)
+
+
+def _run(
+    layers: Path,
+    out_dir: Path,
+    *,
+    settings: Settings,
+    scheduler: str | None,
+    workers: int | None,
+    day: dt.date,
+    authorised: bool,
+    language: Language,
+) -> ProvinceResult:
+    """Start (or join) the cluster and run the registered stages on it."""
+    from analysis.province import local_cluster_client, registered_stages, run_province
+    from geo.errors import InputError
+
     with ExitStack() as stack:
         try:
             client = stack.enter_context(
@@ -203,24 +188,23 @@ def province(
         where = scheduler or _t("local", language)
         err_console().print(_t("cluster", language, where=where, n=n), highlight=False)
         with progress_bar(transient=False) as bar:
-            result = run_province(
+            return run_province(
                 layers,
                 out_dir,
                 client=client,
                 settings=settings,
                 date=day,
-                stages=stages,
+                stages=registered_stages(authorised=authorised),
                 progress=_Bars(bar, language),
             )
-    if not authorised:
-        # the workers' copy of the households is working data: without --authorised no
-        # household row stays in the output folder
-        shutil.rmtree(out_dir / "partitions" / "households", ignore_errors=True)
 
-    zh = language == "zh"
+
+def _write_summary(result: ProvinceResult, out_dir: Path, language: Language) -> list[Path]:
+    """The county, township, worker and layer tables as CSV and one workbook."""
+    from geo.export import write_tables
+
     counties = result.counties.copy()
-    if zh:
-        counties["status"] = counties["status"].map(lambda s: _t(str(s), "zh"))
+    counties["status"] = counties["status"].map(lambda s: _t(str(s), language))
     written = write_tables(
         {
             "counties": counties,
@@ -230,13 +214,11 @@ def province(
         },
         out_dir,
         stem="province",
-        headers=HEADERS_ZH if zh else {},
-        sheet_names=SHEETS_ZH if zh else None,
+        headers=HEADERS.get(language),
+        sheet_names=SHEETS.get(language),
         lang=language,
     )
-    _print_summary(result, language, [*written.csv, written.excel])
-    if result.failed:
-        raise typer.Exit(1)
+    return [p for p in (*written.csv, written.excel) if p is not None]
 
 
 def _print_summary(result: ProvinceResult, lang: Language, paths: list[Path]) -> None:
@@ -259,7 +241,7 @@ def _print_summary(result: ProvinceResult, lang: Language, paths: list[Path]) ->
             f"{share:.1%}" if share is not None and pd.notna(share) else "-",
             f"{num('institutions')} ({num('flood_high')})",
             f"{r['seconds']:.1f}" if pd.notna(r["seconds"]) else "-",
-            str(r["reason_zh" if lang == "zh" else "reason_en"]),
+            str(r[f"reason_{lang}"]),
         )
     out.print(table)
     workers = Table(title=_t("workers", lang))

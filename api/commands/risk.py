@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from api._common import (
-    ColumnsOption,
-    CrsOption,
-    LangOption,
-    SourceArg,
-    handle_errors,
-    load_valid_layers,
-    out_console,
-    parse_date,
-    progress_steps,
-    resolve_lang,
-)
-from api.map_files import save_map
-from geo.i18n import value_label
+from api._common import out_console
+from api.commands.analyses import CliSpec, Option, Run
+from geo.i18n import tr, value_label
 from geo.schemas import FOUR_ONES
 from geo.settings import Language
 
@@ -58,109 +46,35 @@ SHEETS_ZH = {
     "procurement": "采购清单",
 }
 
-TEXT: dict[str, dict[str, str]] = {
-    "step": {"zh": "溺水风险分析", "en": "drowning risk"},
-    "by_class": {"zh": "风险点分级", "en": "Spots by class"},
-    "class": {"zh": "等级", "en": "Class"},
-    "spots": {"zh": "风险点数", "en": "Spots"},
-    "lacking": {"zh": "缺少四个一设施", "en": "Lacking an item"},
-    "red": {"zh": "红色", "en": "red"},
-    "yellow": {"zh": "黄色", "en": "yellow"},
-    "green": {"zh": "绿色", "en": "green"},
-    "total": {"zh": "合计", "en": "total"},
-    "procurement": {
-        "zh": "采购清单(使全部红、黄风险点配齐)",
-        "en": "Procurement (to equip every red and yellow spot)",
-    },
-    "item": {"zh": "物资", "en": "Item"},
-    "count": {"zh": "数量", "en": "Count"},
-    "metres": {"zh": "米", "en": "metres"},
-    "worst": {"zh": "缺少设施的高风险点(前10)", "en": "Riskiest spots lacking items (top 10)"},
-    "spot": {"zh": "风险点", "en": "Spot"},
-    "risk": {"zh": "风险", "en": "Risk"},
-    "village": {"zh": "村", "en": "Village"},
-    "missing": {"zh": "缺少", "en": "Missing"},
-    "date": {"zh": "评估日期 {date}{season}", "en": "Assessed for {date}{season}"},
-    "flood": {"zh": " · 汛期", "en": " · flood season"},
-    "summer": {"zh": " · 暑假", "en": " · summer holidays"},
-    "wrote": {"zh": "已写出:{path}", "en": "Wrote: {path}"},
-    "note": {"zh": "注意", "en": "Note"},
-}
+#: The texts of this command are the catalogue's ``cli_risk_*`` messages (geo/messages/cli.py).
 
 
 def _t(key: str, lang: Language, **values: object) -> str:
-    return TEXT[key][lang].format(**values)
+    return tr(f"cli_risk_{key}", lang, **values)
 
 
-def _parse_date(value: str | None) -> dt.date:
-    return parse_date(value)
+def _report(run: Run) -> None:
+    _print_summary(run.result, run.view.lang, run.out)
 
 
-def risk(
-    source: SourceArg = None,
-    date: Annotated[
-        str | None,
-        typer.Option(help="Date assessed, YYYY-MM-DD (default: today); season factors apply."),
-    ] = None,
-    out_dir: Annotated[
-        Path, typer.Option("--out", help="Folder for risk.gpkg, CSVs, risk.xlsx and risk.html.")
-    ] = Path("out/risk"),
-    authorised: Annotated[
-        bool,
-        typer.Option(
-            "--authorised",
-            help=(
-                "Draw household points on the map and write exact counts (authorised roles "
-                "only); without it counts near each spot are rounded to 5."
-            ),
+CLI = CliSpec(
+    "risk",
+    help="Drowning-risk spots near homes, the four-ones audit and the procurement list.",
+    out="out/risk",
+    options={
+        "date": Option(help="Date assessed, YYYY-MM-DD (default: today); season factors apply.")
+    },
+    authorised=Option(
+        ("--authorised",),
+        help=(
+            "Draw household points on the map and write exact counts (authorised roles "
+            "only); without it counts near each spot are rounded to 5."
         ),
-    ] = False,
-    crs: CrsOption = None,
-    columns: ColumnsOption = None,
-    lang: LangOption = None,
-) -> None:
-    """Drowning-risk spots near homes, the four-ones audit and the procurement list."""
-    from analysis.privacy import aggregate_households
-    from analysis.risk import assess_risk
-    from geo.export import write_tables
-    from geo.i18n import in_language
-    from geo.network import build_network
-    from geo.settings import get_settings
-    from maps.risk import risk_map
-
-    language = resolve_lang(lang)
-    day = _parse_date(date)
-    settings = get_settings()
-    layers = load_valid_layers(source, crs=crs, columns=columns, lang=language)
-    with progress_steps(4, _t("step", language)) as step:
-        metric = layers.to_metric()
-        network = build_network(metric.roads)
-        step("network")
-        result = assess_risk(metric, settings=settings, date=day, network=network)
-        if not authorised:  # counts near each spot rounded (issue 15)
-            result = result.public(settings.privacy)
-        step("spots")
-        tables = {
-            "spots": in_language(result.spots, language),
-            "reaches": result.reaches,
-            "villages": result.summary_village,
-            "townships": result.summary_township,
-            "chiefs": result.summary_chief,
-            "procurement": result.procurement,
-        }
-        headers = HEADERS_ZH if language == "zh" else {}
-        sheets = SHEETS_ZH if language == "zh" else {}
-        write_tables(
-            tables, out_dir, stem="risk", headers=headers, sheet_names=sheets, lang=language
-        )
-        step("tables")
-        cells = aggregate_households(
-            metric.households, columns=["children"], settings=settings.privacy
-        )
-        m = risk_map(result, metric, lang=language, authorised=authorised, child_cells=cells)
-        save_map(m, out_dir / "risk.html")
-        step("map")
-    _print_summary(result, language, out_dir)
+    ),
+    headers={"zh": HEADERS_ZH},
+    sheets={"zh": SHEETS_ZH},
+    report=_report,
+)
 
 
 def _print_summary(result: RiskResult, lang: Language, out_dir: Path) -> None:
@@ -214,5 +128,4 @@ def _print_summary(result: RiskResult, lang: Language, out_dir: Path) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Register ``tongan risk`` on the app."""
-    app.command("risk")(handle_errors(risk))
+    """``tongan risk`` is generated from the analysis contract (:mod:`api.commands.analyses`)."""

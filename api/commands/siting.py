@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Any
 
+import geopandas as gpd
+import pandas as pd
 import typer
 from rich.table import Table
 
-from api._common import (
-    ColumnsOption,
-    CrsOption,
-    LangOption,
-    SourceArg,
-    handle_errors,
-    out_console,
-    progress_steps,
-    resolve_lang,
-)
-from api.map_files import save_map
-from geo.settings import Language
-
-if TYPE_CHECKING:
-    from analysis.siting import SitingResult
+from analysis.registry import View
+from analysis.siting import SitingResult
+from api._common import out_console
+from api.commands.analyses import CliSpec, Extra, Option, Run
+from geo.errors import InputError
+from geo.i18n import MESSAGES
+from geo.settings import Language, Settings
 
 
 class ModelChoice(StrEnum):
@@ -38,34 +33,7 @@ class WeightChoice(StrEnum):
     in_difficulty = "in_difficulty"
 
 
-_TXT: dict[str, dict[str, str]] = {
-    "title": {"zh": "选址结果", "en": "Siting result"},
-    "sites": {"zh": "选定新站点", "en": "Chosen sites"},
-    "rank": {"zh": "序号", "en": "Rank"},
-    "site": {"zh": "站点", "en": "Site"},
-    "village": {"zh": "所在村", "en": "Village"},
-    "gain": {"zh": "边际增益", "en": "Marginal gain"},
-    "hh_gained": {"zh": "新覆盖家庭", "en": "Households newly covered"},
-    "item": {"zh": "指标", "en": "Figure"},
-    "value": {"zh": "数值", "en": "Value"},
-    "model": {"zh": "模型", "en": "Model"},
-    "standard": {"zh": "步行标准(米)", "en": "Walking standard (m)"},
-    "cov_before": {"zh": "覆盖率(新建前,加权)", "en": "Coverage before (weighted)"},
-    "cov_after": {"zh": "覆盖率(新建后,加权)", "en": "Coverage after (weighted)"},
-    "uncovered": {"zh": "仍未覆盖家庭", "en": "Households still uncovered"},
-    "candidates": {"zh": "候选站点数", "en": "Candidate sites"},
-    "thinned": {
-        "zh": "{n:,}(原网格 {was:,} 个过多,间距放大到 {spacing:,.0f} 米)",
-        "en": "{n:,} (the grid gave {was:,}: too many, spacing widened to {spacing:,.0f} m)",
-    },
-    "solver": {"zh": "求解器 / 状态", "en": "Solver / status"},
-    "objective": {"zh": "目标值", "en": "Objective"},
-    "gap": {"zh": "最优性间隙", "en": "Optimality gap"},
-    "time": {"zh": "求解时间(秒)", "en": "Solve time (s)"},
-    "written": {"zh": "已写出", "en": "Written"},
-    "loading": {"zh": "构建路网与距离", "en": "network and distances"},
-    "solving": {"zh": "求解", "en": "solving"},
-}
+#: The texts of this command are the catalogue's ``cli_site_*`` messages (geo/messages/cli.py).
 
 _HEADERS: dict[str, dict[str, str]] = {
     "zh": {
@@ -94,7 +62,7 @@ _HEADERS: dict[str, dict[str, str]] = {
 
 
 def _t(key: str, lang: Language) -> str:
-    return _TXT[key][lang]
+    return MESSAGES[f"cli_site_{key}"][lang]
 
 
 def _candidates(result: SitingResult, lang: Language) -> str:
@@ -107,105 +75,46 @@ def _candidates(result: SitingResult, lang: Language) -> str:
     )
 
 
-def register(app: typer.Typer) -> None:
-    app.command(name="site")(site)
-
-
-@handle_errors
-def site(
-    source: SourceArg = None,
-    model: Annotated[
-        ModelChoice, typer.Option("--model", help="mclp (max cover), lscp (set cover), pmedian.")
-    ] = ModelChoice.mclp,
-    k: Annotated[int, typer.Option("-k", "--k", min=1, help="New sites to open.")] = 3,
-    candidates: Annotated[
-        Path | None,
-        typer.Option(help="Candidate sites (points); generated from road nodes if omitted."),
-    ] = None,
-    capacity: Annotated[
-        float | None, typer.Option(min=0, help="Weighted children one site can serve.")
-    ] = None,
-    standard_m: Annotated[
-        float | None,
-        typer.Option("--standard-m", min=1, help="Walking standard in metres (default 1000)."),
-    ] = None,
-    weights: Annotated[
-        WeightChoice, typer.Option(help="Demand: all children, left_behind or in_difficulty.")
-    ] = WeightChoice.all,
-    require_missing: Annotated[
-        bool,
-        typer.Option(help="At least one new site in every village without one."),
-    ] = False,
-    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("out/site"),
-    crs: CrsOption = None,
-    columns: ColumnsOption = None,
-    lang: LangOption = None,
-) -> None:
-    """Site new children's homes / stations on walking distances (MCLP, LSCP, p-median)."""
-    from analysis.privacy import aggregate_households
-    from analysis.siting import site_facilities
-    from api._common import load_valid_layers
-    from geo.errors import InputError
-    from geo.export import write_tables
-    from geo.load import read_layers
-    from geo.network import build_network
-    from geo.settings import get_settings
-    from maps.siting import siting_map
-
-    language = resolve_lang(lang)
-    settings = get_settings()
+def _check(options: Mapping[str, Any], settings: Settings) -> None:
+    candidates = options.get("candidates")
     if candidates is not None and not candidates.exists():
         msg = f"--candidates {candidates} does not exist; give a points file"
         raise InputError(msg)
-    layers = load_valid_layers(source, crs=crs, columns=columns, lang=language).to_metric()
-    cand_layer = None
-    if candidates is not None:
-        frames = read_layers(candidates, crs=crs) if candidates.is_dir() else None
-        import geopandas as gpd
 
-        cand_layer = (
-            next(iter(frames.values())) if frames else gpd.read_file(candidates, engine="pyogrio")
-        )
-    with progress_steps(2, _t("loading", language)) as step:
-        network = build_network(layers.roads)
-        step(_t("solving", language))
-        result = site_facilities(
-            layers,
-            settings=settings,
-            model=model.value,
-            k=k,
-            candidates=cand_layer,
-            capacity=capacity,
-            standard_m=standard_m,
-            weights=weights.value,
-            require_villages="missing" if require_missing else None,
-            network=network,
-        )
-        step("")
 
-    cells = aggregate_households(
-        result.households,
-        columns=["weight", "covered_before", "covered_after"],
-        settings=settings.privacy,
+def _read_candidates(path: Path) -> gpd.GeoDataFrame:
+    from geo.load import read_layers
+
+    frames = read_layers(path) if path.is_dir() else None
+    if frames:
+        return next(iter(frames.values()))
+    frame: gpd.GeoDataFrame = gpd.read_file(path, engine="pyogrio")
+    return frame
+
+
+def _tables(result: SitingResult, view: View) -> dict[str, pd.DataFrame]:
+    """The shared files: the chosen sites' and the villages' demand rounded (issue 15), the
+    candidates, and the demand counted in hexagons."""
+    from analysis.registry import map_cells
+
+    cells = map_cells(
+        result.households, ["weight", "covered_before", "covered_after"], settings=view.settings
     )
-    headers = _HEADERS[language]
-    public = result.public(settings.privacy)  # the files are shared: demand rounded (issue 15)
-    written = write_tables(
-        {
-            "chosen": public.chosen,
-            "villages": public.villages,
-            "candidates": result.candidates,
-            "demand_cells": cells,
-        },
-        out,
-        stem="site",
-        headers=headers,
-        lang=language,
-    )
-    m = siting_map(result, demand_cells=cells, lang=language, reference=layers)
-    html = out / "site_map.html"
-    save_map(m, html)
+    public = result.public(view.settings.privacy)
+    return {
+        "chosen": public.chosen,
+        "villages": public.villages,
+        "candidates": result.candidates,
+        "demand_cells": cells,
+    }
 
+
+def _report(run: Run) -> None:
+    """The chosen sites and the solution's figures."""
+    result: SitingResult = run.result
+    language = run.view.lang
+    written = run.written
+    html = run.files[-1]
     console = out_console()
     sites = Table(title=_t("sites", language))
     for key in ("rank", "site", "village", "gain", "hh_gained"):
@@ -236,4 +145,75 @@ def site(
     ):
         summary.add_row(_t(key, language), value)
     console.print(summary)
-    console.print(f"{_t('written', language)}: {written.excel.parent} ({html.name})")
+    folder = written.excel.parent if written and written.excel else run.out
+    console.print(f"{_t('written', language)}: {folder} ({html.name})")
+
+
+CLI = CliSpec(
+    "siting",
+    command="site",
+    help="Site new children's homes / stations on walking distances (MCLP, LSCP, p-median).",
+    out="out/site",
+    stem="site",
+    map_name="site_map.html",
+    options={
+        "model": Option(
+            ("--model",),
+            help="mclp (max cover), lscp (set cover), pmedian.",
+            annotation=ModelChoice,
+            default=ModelChoice.mclp,
+        ),
+        "k": Option(("-k", "--k"), help="New sites to open.", annotation=int, default=3, min=1),
+        "standard_m": Option(
+            ("--standard-m",),
+            help="Walking standard in metres (default 1000).",
+            annotation=float | None,
+            min=1,
+        ),
+    },
+    extras=(
+        Extra(
+            "candidates",
+            Option(
+                help="Candidate sites (points); generated from road nodes if omitted.",
+                annotation=Path | None,
+            ),
+            load=_read_candidates,
+        ),
+        Extra(
+            "capacity",
+            Option(help="Weighted children one site can serve.", annotation=float | None, min=0),
+        ),
+        Extra(
+            "weights",
+            Option(
+                help="Demand: all children, left_behind or in_difficulty.",
+                annotation=WeightChoice,
+                default=WeightChoice.all,
+            ),
+            load=lambda w: WeightChoice(w).value,
+        ),
+        Extra(
+            "require_villages",
+            Option(
+                ("--require-missing/--no-require-missing",),
+                help="At least one new site in every village without one.",
+                annotation=bool,
+                default=False,
+            ),
+            load=lambda on: "missing" if on else None,
+        ),
+    ),
+    # the solution on exact demand; the files shared rounded (_tables), the map without homes
+    authorised=None,
+    authorised_as=True,
+    map_authorised=False,
+    headers={"zh": _HEADERS["zh"]},
+    check=_check,
+    tables=_tables,
+    report=_report,
+)
+
+
+def register(app: typer.Typer) -> None:
+    """``tongan site`` is generated from the analysis contract (:mod:`api.commands.analyses`)."""

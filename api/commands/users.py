@@ -58,7 +58,7 @@ def _t(key: str, lang: Language, **values: object) -> str:
 
 
 def _role(role: str, lang: Language) -> str:
-    return f"{ROLE_ZH.get(role, role)} ({role})" if lang == "zh" else role
+    return {"zh": f"{ROLE_ZH.get(role, role)} ({role})", "en": role}[lang]
 
 
 @contextmanager

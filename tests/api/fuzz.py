@@ -24,7 +24,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
-from api.data_api import ANALYSES
+from api.data_api import API_PATHS as ANALYSES
 from api.server import create_app
 from geo.settings import DatabaseSettings, Settings
 from geo.storage import Store

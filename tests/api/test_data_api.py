@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from scipy.spatial import cKDTree
 
-from api.data_api import ANALYSES
+from api.data_api import API_PATHS as ANALYSES
 from api.server import create_app
 from geo.layers import Layers
 from geo.settings import DatabaseSettings, Settings
