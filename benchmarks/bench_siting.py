@@ -38,7 +38,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.spatial import cKDTree
 
-from analysis._locate import LocateResult, mclp
+from analysis.locate import LocateResult, mclp
 
 RADIUS_M = 1000.0
 HAMLET_SIZE = 40
@@ -196,9 +196,9 @@ def main() -> None:
     print("1. MCLP 20,000 demand x 1,000 candidates, k = 20 (30 km square)")
     a, w, dem, cand = instance(20_000, 1_000, 30_000.0, seed=1)
     print(f"  reach: {a.nnz / a.shape[1]:.1f} candidates per demand point")
-    t_ours, ours = timed(lambda: mclp(a, w, 20, method="exact"), args.repeat)
+    t_ours, ours = timed(lambda: mclp(a, w, 20, solver="exact"), args.repeat)
     report("tongan (HiGHS, exact)", t_ours, ours)  # type: ignore[arg-type]
-    t_greedy, greedy = timed(lambda: mclp(a, w, 20, method="greedy"), args.repeat)
+    t_greedy, greedy = timed(lambda: mclp(a, w, 20, solver="greedy"), args.repeat)
     report("tongan (greedy + bound)", t_greedy, greedy)  # type: ignore[arg-type]
     if not args.skip_spopt:  # spopt takes minutes here: --skip-spopt to leave it out
         t0 = time.perf_counter()
@@ -219,16 +219,16 @@ def main() -> None:
     print(f"  reach: {a.nnz / a.shape[1]:.1f} candidates per demand point")
     t_auto, auto = timed(lambda: mclp(a, w, 50, time_limit=60.0), max(1, args.repeat - 2))
     report("tongan (auto)", t_auto, auto)  # type: ignore[arg-type]
-    t_greedy, greedy = timed(lambda: mclp(a, w, 50, method="greedy"), args.repeat)
+    t_greedy, greedy = timed(lambda: mclp(a, w, 50, solver="greedy"), args.repeat)
     report("tongan (greedy + bound)", t_greedy, greedy)  # type: ignore[arg-type]
     print("  target: within 60 s, exact or gap < 1 %")
 
     print("3. stress: dense reach, 20,000 x 1,000 in a 10 km square, k = 20")
     a, w, _, _ = instance(20_000, 1_000, 10_000.0, seed=3)
     print(f"  reach: {a.nnz / a.shape[1]:.1f} candidates per demand point")
-    t_greedy, greedy = timed(lambda: mclp(a, w, 20, method="greedy"), args.repeat)
+    t_greedy, greedy = timed(lambda: mclp(a, w, 20, solver="greedy"), args.repeat)
     report("tongan (greedy + bound)", t_greedy, greedy)  # type: ignore[arg-type]
-    t_exact, exact = timed(lambda: mclp(a, w, 20, method="exact", time_limit=20.0), 1)
+    t_exact, exact = timed(lambda: mclp(a, w, 20, solver="exact", time_limit=20.0), 1)
     report("tongan (HiGHS, 20 s limit)", t_exact, exact)  # type: ignore[arg-type]
 
 
