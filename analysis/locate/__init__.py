@@ -18,19 +18,19 @@ Like spopt's ``from_cost_matrix``, every model here takes matrices, never layers
 and a core MILP in HiGHS, reduced-cost fixing when they differ), ``"highs"`` (the whole MILP in
 HiGHS), ``"greedy"`` (MCLP) or ``"lagrangian"`` (p-median) with a proven bound, or ``"auto"``.
 Every ``bound`` is proven (an LP, Lagrangian, submodular or HiGHS dual bound), never an estimate.
-The models and solvers are written out in :mod:`analysis.locate.mclp`,
-:mod:`analysis.locate.lscp`, :mod:`analysis.locate.pmedian` and
+The models and solvers are written out in :mod:`analysis.locate.maximal_covering`,
+:mod:`analysis.locate.set_covering`, :mod:`analysis.locate.p_median` and
 :mod:`analysis.locate.capacity`.
 """
 
 from __future__ import annotations
 
 from analysis.locate.cover import greedy_mclp, lagrangian_bound
-from analysis.locate.lscp import lscp
-from analysis.locate.mclp import MCLP_SOLVERS, MclpSolver, mclp
-from analysis.locate.pmedian import PMEDIAN_SOLVERS, PmedianSolver, pmedian
+from analysis.locate.maximal_covering import MCLP_SOLVERS, MclpSolver, mclp
+from analysis.locate.p_median import PMEDIAN_SOLVERS, PmedianSolver, pmedian
 from analysis.locate.problems import LSCP, MCLP, PMedian
 from analysis.locate.result import LocateResult
+from analysis.locate.set_covering import lscp
 
 __all__ = [
     "LSCP",

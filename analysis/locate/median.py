@@ -8,6 +8,7 @@ site, or the unassigned penalty; ``inf`` for none) and the pairs ``(j, i, d_ij)`
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,7 +59,7 @@ def greedy_median(p: Pairs, k: int) -> BoolArray:
     return is_open
 
 
-def _two_nearest(p: Pairs, is_open: BoolArray) -> tuple[FloatArray, IntArray, FloatArray]:
+def two_nearest(p: Pairs, is_open: BoolArray) -> tuple[FloatArray, IntArray, FloatArray]:
     """Per demand: the nearest option's cost and site (-1: the fallback), the second's cost."""
     m = len(p.c0)
     big = p.big
@@ -84,7 +85,7 @@ def swap_median(p: Pairs, is_open: BoolArray, *, rounds: int = 200) -> tuple[Boo
     is_open = is_open.copy()
     value = cost_of(p, is_open)
     for _ in range(rounds):
-        d1, s1, d2 = _two_nearest(p, is_open)
+        d1, s1, d2 = two_nearest(p, is_open)
         rows = np.flatnonzero(is_open)
         slot = np.full(p.n, -1, dtype=np.int64)
         slot[rows] = np.arange(len(rows))
@@ -123,7 +124,13 @@ class Lagrange:
 
 
 def lagrangian_median(
-    p: Pairs, k: int, upper: float, *, iterations: int = 400, u0: FloatArray | None = None
+    p: Pairs,
+    k: int,
+    upper: float,
+    *,
+    iterations: int = 400,
+    u0: FloatArray | None = None,
+    deadline: float = float("inf"),
 ) -> Lagrange:
     """Lower bound of the p-median by relaxing ``sum_j z_ij + z_i0 = 1`` with multipliers ``u``:
 
@@ -142,20 +149,20 @@ def lagrangian_median(
     u = np.array(u0, dtype=np.float64) if u0 is not None else np.minimum(wc0, p.big * p.w)
     best = -np.inf
     best_rho: FloatArray = np.zeros(p.n)
-    theta, stall = 2.0, 0
+    theta, stall = 1.0, 0
     kk = min(k, p.n)
     for _ in range(iterations):
         red = np.minimum(wc * p.dist - u[p.col], 0.0)
         rho = np.bincount(p.site, weights=red, minlength=p.n)
         top = np.argpartition(rho, kk - 1)[:kk] if kk < p.n else np.arange(p.n)
         value = float(u.sum() + np.minimum(wc0 - u, 0.0)[fin0].sum() + rho[top].sum())
-        if value > best + 1e-9 * max(abs(best), 1.0):
+        if not np.isfinite(best) or value > best + 1e-9 * max(abs(best), 1.0):
             best, best_rho, stall = value, np.asarray(rho, dtype=np.float64), 0
         else:
             stall += 1
-            if stall >= 20:
+            if stall >= 10:
                 theta, stall = theta / 2, 0
-        if theta < 1e-5 or best >= upper * (1 - 1e-9):
+        if theta < 1e-5 or best >= upper * (1 - 1e-9) or time.perf_counter() > deadline:
             break
         is_top = np.zeros(p.n, dtype=bool)
         is_top[top] = True

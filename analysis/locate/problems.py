@@ -5,8 +5,8 @@ as spopt does, **demand points as rows and facilities as columns** (dense, ``inf
 facility cannot serve; or scipy sparse, its stored entries the pairs that can), so code written
 for :mod:`spopt.locate` swaps in. Unlike spopt's, ``solve()`` does not mutate the problem: it
 returns a :class:`~analysis.locate.result.LocateResult` (objective, chosen facilities, proven
-bound and gap, status, time). The functions :func:`~analysis.locate.mclp.mclp`,
-:func:`~analysis.locate.lscp.lscp` and :func:`~analysis.locate.pmedian.pmedian` underneath take
+bound and gap, status, time). The functions :func:`~analysis.locate.maximal_covering.mclp`,
+:func:`~analysis.locate.set_covering.lscp` and :func:`~analysis.locate.p_median.pmedian` underneath take
 the matrices the other way round (candidates x demand), as the siting adapter builds them.
 """
 
@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from analysis.locate.lscp import lscp
-from analysis.locate.mclp import MclpSolver, mclp
-from analysis.locate.pmedian import PmedianSolver, pmedian
+from analysis.locate.maximal_covering import MclpSolver, mclp
+from analysis.locate.p_median import PmedianSolver, pmedian
 from analysis.locate.prep import FloatArray, IntArray
 from analysis.locate.result import LocateResult
+from analysis.locate.set_covering import lscp
 
 
 def _within(cost: object, radius: float) -> sp.csr_matrix:
@@ -54,7 +54,7 @@ def _transposed(cost: object) -> object:
 class MCLP:
     """Maximal covering: ``p_facilities`` new sites covering the most weighted demand.
 
-    See :mod:`analysis.locate.mclp` for the model and the solvers. ``coverage`` is facilities x
+    See :mod:`analysis.locate.maximal_covering` for the model and the solvers. ``coverage`` is facilities x
     demand (``coverage[j, i]``: facility ``j`` reaches demand ``i``).
     """
 
@@ -141,7 +141,7 @@ class LSCP:
 class PMedian:
     """p-median: ``p_facilities`` new sites minimising the total weighted cost.
 
-    ``cost`` is facilities x demand (see :func:`analysis.locate.pmedian.pmedian`).
+    ``cost`` is facilities x demand (see :func:`analysis.locate.p_median.pmedian`).
     """
 
     cost: object

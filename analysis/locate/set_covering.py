@@ -7,7 +7,7 @@
          (or, with a target share s: sum_i w_i y_i >= s * sum_i w_i,  y_i <= sum_{j: a_ji} x_j)
          sum_{j in g} x_j >= 1 for every required group g,  x binary
 
-Solved by HiGHS after the preprocessing of :mod:`analysis.locate.mclp` (fixed sites' demand out,
+Solved by HiGHS after the preprocessing of :mod:`analysis.locate.maximal_covering` (fixed sites' demand out,
 equal columns merged, dominated rows dropped).
 """
 

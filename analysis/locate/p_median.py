@@ -33,7 +33,13 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import LinearConstraint
 
-from analysis.locate.median import Pairs, greedy_median, lagrangian_median, swap_median
+from analysis.locate.median import (
+    Pairs,
+    greedy_median,
+    lagrangian_median,
+    swap_median,
+    two_nearest,
+)
 from analysis.locate.prep import (
     BoolArray,
     FloatArray,
@@ -208,7 +214,8 @@ def _core(
             "give an unassigned cost or more sites"
         )
         raise ValueError(msg)
-    lag = lagrangian_median(p, k, ub)
+    d2 = two_nearest(p, is_open)[2]  # multipliers start at the second-nearest cost
+    lag = lagrangian_median(p, k, ub, u0=p.w * d2, deadline=t0 + time_limit / 2)
     lb = min(lag.bound, ub)
     tol = 1e-9 * max(ub, 1.0)
     if ub - lb <= tol or solver == "lagrangian" or ub - lb <= mip_gap * ub:
