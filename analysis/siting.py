@@ -6,7 +6,11 @@ the road network, the walking distances of the (site, household) pairs within th
 p-median search limit for p-median) come from a many-to-many Dijkstra run in blocks of sites
 (:func:`geo.network.distance_pairs`), and the chosen model is solved on those sparse pairs: no
 dense sites x households matrix is ever made, so a county (200,000 households) fits. Generated
-candidates are capped at ``settings.siting.max_candidates`` by coarsening their grid.
+candidates are capped at ``settings.siting.max_candidates`` by coarsening their grid. Memory and
+time grow with the (site, household) pairs within the standard, not with sites x households: on
+the synthetic county (200,000 households, 250,000 road nodes, 1,764 generated candidates after
+the cap) MCLP takes under 10 s, network build included, and about 1.3 GB
+(``benchmarks/bench_siting.py --scale 1.0``).
 
 A household is *covered* when an open site lies within the walking standard ``s`` along roads
 (``settings.walking_standard_m``, the 15-minute service circle, by default):
@@ -543,6 +547,30 @@ def _chosen_table(
     return chosen
 
 
+def _checked(
+    layers: Layers,
+    model: str,
+    standard_m: float | None,
+    weights: WeightName | Sequence[float] | pd.Series,
+    settings: Settings,
+) -> tuple[float, np.ndarray]:
+    """The standard and the demand weights; an unknown model, a bad standard or no demand
+    refused."""
+    if model not in MODELS:
+        msg = f"unknown model {model!r}; expected one of {MODELS}"
+        raise InputError(msg)
+    require_metric(layers.households, layer="households")
+    standard = float(standard_m if standard_m is not None else settings.walking_standard_m)
+    if not standard > 0:
+        msg = f"the walking standard must be > 0 m, got {standard}"
+        raise InputError(msg)
+    w = demand_weights(layers.households, weights, settings)
+    if len(layers.households) == 0 or w.sum() <= 0:
+        msg = f"no demand: no household has children counted by the weights {weights!r}"
+        raise InputError(msg)
+    return standard, w
+
+
 def site_facilities(
     layers: Layers,
     *,
@@ -605,28 +633,10 @@ def site_facilities(
         a standard no candidate reaches any household within, a required village without any
         candidate, a p-median model with more than ``settings.siting.pmedian_max_pairs``
         (site, household) pairs within its search limit, a solver the model has not.
-
-    Notes
-    -----
-    Memory and time grow with the (site, household) pairs within the standard, not with
-    sites x households: on the synthetic county (200,000 households, 250,000 road nodes,
-    1,764 generated candidates after the cap) MCLP takes under 10 s, network build included,
-    and about 1.3 GB (``benchmarks/bench_siting.py --scale 1.0``).
     """
-    if model not in MODELS:
-        msg = f"unknown model {model!r}; expected one of {MODELS}"
-        raise InputError(msg)
-    require_metric(layers.households, layer="households")
-    standard = float(standard_m if standard_m is not None else settings.walking_standard_m)
-    if not standard > 0:
-        msg = f"the walking standard must be > 0 m, got {standard}"
-        raise InputError(msg)
+    standard, w = _checked(layers, model, standard_m, weights, settings)
     net = network if network is not None else build_network(layers.roads)
     villages = _villages(layers)
-    w = demand_weights(layers.households, weights, settings)
-    if len(layers.households) == 0 or w.sum() <= 0:
-        msg = f"no demand: no household has children counted by the weights {weights!r}"
-        raise InputError(msg)
     sites = _sites(
         layers, net, villages, settings=settings, model=model, k=k, kind=kind,
         candidates=candidates, standard=standard,

@@ -74,7 +74,7 @@ KNOWN_LONG_API: set[str] = {
     "api/server.py:create_app",
 }
 #: How many functions of the project are still longer than MAX_LINES (down to MAX_LONG).
-KNOWN_LONG = 41
+KNOWN_LONG = 36
 
 
 def _modules() -> dict[str, ast.Module]:

@@ -164,6 +164,21 @@ def pmedian(
         sel, status, fun, bound, nv, method = _core(
             dm, k, unassigned_cost, solver, time_limit, mip_gap
         )
+    return _result(dm, sel, status, fun, bound, nv, method, unassigned_cost, t0)
+
+
+def _result(
+    dm: Demand,
+    sel: IntArray,
+    status: str,
+    fun: float,
+    bound: float,
+    nv: int,
+    method: str,
+    unassigned_cost: float | None,
+    t0: float,
+) -> LocateResult:
+    """Sites ranked by distance saved, each demand to its nearest open site."""
     order, gains = _rank(dm, sel, unassigned_cost)
     open_mask = dm.fx.copy()
     open_mask[sel] = True
