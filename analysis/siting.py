@@ -1,12 +1,16 @@
 """Where to open the next children's homes and stations: location models on walking distances.
 
-The geo adapter of :mod:`analysis._locate`: households (the demand, weighted by the children who
+The geo adapter of :mod:`analysis.locate`: households (the demand, weighted by the children who
 count for the service) and sites (existing facilities, kept open, and candidates) are snapped onto
 the road network, the walking distances of the (site, household) pairs within the standard (the
 p-median search limit for p-median) come from a many-to-many Dijkstra run in blocks of sites
 (:func:`geo.network.distance_pairs`), and the chosen model is solved on those sparse pairs: no
 dense sites x households matrix is ever made, so a county (200,000 households) fits. Generated
-candidates are capped at ``settings.siting.max_candidates`` by coarsening their grid.
+candidates are capped at ``settings.siting.max_candidates`` by coarsening their grid. Memory and
+time grow with the (site, household) pairs within the standard, not with sites x households: on
+the synthetic county (200,000 households, 250,000 road nodes, 1,764 generated candidates after
+the cap) MCLP takes under 10 s, network build included, and about 1.3 GB
+(``benchmarks/bench_siting.py --scale 1.0``).
 
 A household is *covered* when an open site lies within the walking standard ``s`` along roads
 (``settings.walking_standard_m``, the 15-minute service circle, by default):
@@ -28,15 +32,19 @@ from typing import Literal
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 import shapely
 
-from analysis import _locate
+from analysis import locate
+from analysis.locate import LocateResult
 from analysis.privacy import public_table
 from geo.crs import require_metric
 from geo.errors import InputError, LayerError, NetworkError
 from geo.layers import Layers
 from geo.network import (
+    DistancePairs,
     RoadNetwork,
+    SnapResult,
     build_network,
     distance_pairs,
     distances_from,
@@ -48,6 +56,7 @@ __all__ = ["MODELS", "WEIGHTS", "SitingResult", "demand_weights", "site_faciliti
 
 Model = Literal["mclp", "lscp", "pmedian"]
 WeightName = Literal["all", "left_behind", "in_difficulty"]
+Solver = Literal["auto", "exact", "core", "highs", "greedy", "lagrangian"]
 MODELS: tuple[str, ...] = ("mclp", "lscp", "pmedian")
 WEIGHTS: tuple[str, ...] = ("all", "left_behind", "in_difficulty")
 
@@ -89,7 +98,7 @@ class SitingResult:
     reach_before, reach_after
         Road edges walked within the standard from the open sites, before and after.
     objective, bound, gap, status, time_s, solver
-        The solver's report (see :class:`analysis._locate.LocateResult`).
+        The solver's report (see :class:`analysis.locate.LocateResult`).
     coverage_before, coverage_after
         Weighted share of demand within the standard, before and after (reach only: under a
         capacity the objective, the weight actually served, can be lower).
@@ -148,7 +157,8 @@ def demand_weights(
             raise InputError(msg)
 
         def col(name: str) -> np.ndarray:
-            return pd.to_numeric(households[name], errors="coerce").fillna(0).to_numpy(float)
+            values = pd.to_numeric(households[name], errors="coerce").fillna(0)
+            return np.asarray(values.to_numpy(float), dtype=np.float64)
 
         if weights == "left_behind":
             return col("left_behind")
@@ -271,6 +281,296 @@ def _reach_edges(
     )
 
 
+@dataclass(frozen=True)
+class _Sites:
+    """Existing facilities then candidates, snapped, with their walking pairs to households."""
+
+    existing: gpd.GeoDataFrame
+    cand: gpd.GeoDataFrame
+    missing: list[str]
+    spacing: float | None
+    thinned_from: int | None
+    geoms: gpd.GeoSeries
+    snap: SnapResult
+    pairs: DistancePairs
+    fixed: np.ndarray
+    coverage: sp.csr_matrix
+    limit: float
+
+
+def _existing(
+    layers: Layers, kind: str, villages: gpd.GeoDataFrame
+) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """The facilities of ``kind``, and the villages without one."""
+    fac = layers.facilities
+    existing = fac.loc[fac["kind"] == kind].copy()
+    has_home = set(existing["area_code"].dropna().astype(str))
+    has_home |= {str(c) for c in _village_of(existing.geometry, villages) if c is not None}
+    return existing, [str(c) for c in villages["code"] if str(c) not in has_home]
+
+
+def _candidate_sites(
+    net: RoadNetwork,
+    villages: gpd.GeoDataFrame,
+    missing: list[str],
+    candidates: gpd.GeoDataFrame | None,
+    settings: Settings,
+    crs: object,
+) -> tuple[gpd.GeoDataFrame, float | None, int | None]:
+    """Generated or given candidates, refused when there are none."""
+    spacing: float | None = None
+    thinned_from: int | None = None
+    s = settings.siting
+    if candidates is None:
+        cand, spacing, thinned_from = _generate_candidates(
+            net, villages, missing, s.candidate_spacing_m, s.max_candidates
+        )
+    else:
+        cand = _layer_candidates(candidates, villages, crs)
+    if len(cand) == 0:
+        msg = (
+            "no candidate sites: give a candidates layer (--candidates) or check that some "
+            "villages lack a facility and have roads"
+        )
+        raise InputError(msg)
+    return cand, spacing, thinned_from
+
+
+def _walking_pairs(
+    net: RoadNetwork,
+    sites_geom: gpd.GeoSeries,
+    hh_snap: SnapResult,
+    settings: Settings,
+    model: str,
+    standard: float,
+) -> tuple[SnapResult, DistancePairs, float]:
+    """One snap and one many-to-many Dijkstra for every site, the pairs within the limit."""
+    s = settings.siting
+    site_snap = snap_points(net, sites_geom, limit_m=settings.snap_limit_m)
+    limit = standard if model != "pmedian" else max(s.pmedian_limit_m, standard)
+    max_pairs = s.pmedian_max_pairs if model == "pmedian" else None
+    try:
+        pairs = distance_pairs(net, site_snap, hh_snap, limit_m=limit, max_pairs=max_pairs)
+    except NetworkError:
+        if max_pairs is None:
+            raise
+        # both point sets were snapped onto net just above: only max_pairs can be exceeded
+        msg = (
+            f"p-median: more than {max_pairs:,} (site, household) pairs lie within "
+            f"pmedian_limit_m = {limit:g} m of the {len(sites_geom):,} sites, too large a model; "
+            "use the mclp model, give a candidates layer with fewer sites (--candidates), or "
+            "lower pmedian_limit_m"
+        )
+        raise InputError(msg) from None
+    return site_snap, pairs, limit
+
+
+def _sites(
+    layers: Layers,
+    net: RoadNetwork,
+    villages: gpd.GeoDataFrame,
+    *,
+    settings: Settings,
+    model: str,
+    k: int,
+    kind: str,
+    candidates: gpd.GeoDataFrame | None,
+    standard: float,
+) -> _Sites:
+    """Existing and candidate sites and their coverage; bad ``k`` or standard refused."""
+    existing, missing = _existing(layers, kind, villages)
+    cand, spacing, thinned_from = _candidate_sites(
+        net, villages, missing, candidates, settings, layers.households.crs
+    )
+    if model != "lscp" and k > len(cand):
+        msg = f"k = {k} new sites asked for but only {len(cand)} candidate sites exist; lower k"
+        raise InputError(msg)
+    sites_geom = pd.concat([existing.geometry, cand.geometry], ignore_index=True)
+    hh_snap = snap_points(net, layers.households.geometry, limit_m=settings.snap_limit_m)
+    site_snap, pairs, limit = _walking_pairs(net, sites_geom, hh_snap, settings, model, standard)
+    n_fix = len(existing)
+    fixed = np.zeros(len(sites_geom), dtype=bool)
+    fixed[:n_fix] = True
+    a = pairs.within(standard)  # coverage: site j reaches household i within the standard
+    if a[n_fix:].nnz == 0 and model != "pmedian":
+        msg = (
+            f"no household lies within {standard:g} m walking of any candidate site: raise the "
+            "standard (--standard-m) or give candidates nearer the households"
+        )
+        raise InputError(msg)
+    return _Sites(
+        existing,
+        cand,
+        missing,
+        spacing,
+        thinned_from,
+        sites_geom,
+        site_snap,
+        pairs,
+        fixed,
+        a,
+        limit,
+    )
+
+
+def _required_groups(
+    sites: _Sites,
+    villages: gpd.GeoDataFrame,
+    require_villages: Literal["missing"] | Sequence[str] | None,
+) -> list[np.ndarray]:
+    """Candidate rows of each required village; a village without candidates is refused."""
+    req: list[str] = []
+    if require_villages == "missing":
+        req = sites.missing
+    elif require_villages is not None:
+        req = [str(c) for c in require_villages]
+    n_fix = len(sites.existing)
+    cand_v = sites.cand["village_code"].astype(object).to_numpy()
+    groups: list[np.ndarray] = []
+    for code in req:
+        members = n_fix + np.flatnonzero(cand_v.astype(str) == code)
+        if len(members) == 0:
+            name = villages.loc[villages["code"] == code, "name"]
+            label = f"{code} {name.iloc[0]}" if len(name) else code
+            msg = f"required village {label} has no candidate site; add candidates in it"
+            raise InputError(msg)
+        groups.append(members)
+    return groups
+
+
+def _site_capacities(sites: _Sites, capacity: float | None) -> np.ndarray | None:
+    """Per site capacity: the existing facilities' own ``capacity`` where given."""
+    if capacity is None:
+        return None
+    n_fix = len(sites.existing)
+    cap = np.full(len(sites.geoms), float(capacity))
+    if n_fix and "capacity" in sites.existing:
+        own = pd.to_numeric(sites.existing["capacity"], errors="coerce").to_numpy(float)
+        cap[:n_fix] = np.where(np.isnan(own), float(capacity), own)
+    return cap
+
+
+def _solve(
+    model: str,
+    sites: _Sites,
+    w: np.ndarray,
+    k: int,
+    *,
+    cap: np.ndarray | None,
+    groups: list[np.ndarray],
+    settings: Settings,
+    solver: Solver,
+) -> LocateResult:
+    """The location model on the sparse pairs; its ValueErrors become InputErrors."""
+    s = settings.siting
+    opts = {"time_limit": s.time_limit_s, "mip_gap": s.mip_gap}
+    try:
+        if model == "mclp":
+            return locate.mclp(
+                sites.coverage, w, k, fixed=sites.fixed, capacity=cap, groups=groups,
+                solver=solver, exact_max_nnz=s.exact_max_nnz, **opts,  # type: ignore[arg-type]
+            )  # fmt: skip
+        if model == "lscp":
+            return locate.lscp(
+                sites.coverage, w, fixed=sites.fixed, share=s.lscp_share, groups=groups, **opts
+            )
+        return locate.pmedian(
+            sites.pairs.to_csr(), w, k, fixed=sites.fixed, capacity=cap, groups=groups,
+            unassigned_cost=sites.limit, solver=solver, **opts,  # type: ignore[arg-type]
+        )  # fmt: skip
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _household_table(
+    layers: Layers, w: np.ndarray, sites: _Sites, open_after: np.ndarray, standard: float
+) -> gpd.GeoDataFrame:
+    """Per household: weight, distances and coverage before and after."""
+    hh = layers.households
+    d_before = sites.pairs.nearest(sites.fixed)
+    d_after = sites.pairs.nearest(open_after)
+    return gpd.GeoDataFrame(
+        {
+            "id": hh["id"].astype(str).to_numpy(),
+            "village_code": hh["village_code"].astype(str).to_numpy(),
+            "weight": w,
+            "distance_before": d_before,
+            "distance_after": d_after,
+            "covered_before": d_before <= standard,
+            "covered_after": d_after <= standard,
+        },
+        geometry=hh.geometry.to_numpy(),
+        crs=hh.crs,
+    )
+
+
+def _village_table(
+    households: gpd.GeoDataFrame, names: dict[str, str], missing: list[str]
+) -> pd.DataFrame:
+    """Per village: households, weight, households and weighted share covered before/after."""
+    g = households.groupby("village_code")
+    per = pd.DataFrame(
+        {
+            "households": g.size(),
+            "weight": g["weight"].sum(),
+            "covered_before": g["covered_before"].sum(),
+            "covered_after": g["covered_after"].sum(),
+            "weight_before": g.apply(lambda f: f["weight"][f["covered_before"]].sum()),
+            "weight_after": g.apply(lambda f: f["weight"][f["covered_after"]].sum()),
+        }
+    ).reset_index()
+    safe = per["weight"].where(per["weight"] > 0)
+    per["share_before"] = (per.pop("weight_before") / safe).fillna(0.0)
+    per["share_after"] = (per.pop("weight_after") / safe).fillna(0.0)
+    per.insert(1, "village_name", per["village_code"].map(names))
+    per["has_home"] = ~per["village_code"].isin(missing)
+    return per
+
+
+def _chosen_table(
+    sites: _Sites, res: LocateResult, covered_before: np.ndarray, names: dict[str, str]
+) -> gpd.GeoDataFrame:
+    """The new sites by rank, with their gain and the households each newly covers."""
+    rows = res.chosen - len(sites.existing)
+    chosen = sites.cand.iloc[rows].copy().reset_index(drop=True)
+    chosen.insert(0, "rank", np.arange(1, len(rows) + 1))
+    chosen["village_name"] = chosen["village_code"].astype(str).map(names)
+    chosen["gain"] = res.gains
+    gained = []
+    served = covered_before.copy()
+    a = sites.coverage
+    for j in res.chosen:  # households newly within the standard, site after site
+        reach = a.indices[a.indptr[j] : a.indptr[j + 1]]
+        gained.append(int((~served[reach]).sum()))
+        served[reach] = True
+    chosen["households_gained"] = gained
+    return chosen
+
+
+def _checked(
+    layers: Layers,
+    model: str,
+    standard_m: float | None,
+    weights: WeightName | Sequence[float] | pd.Series,
+    settings: Settings,
+) -> tuple[float, np.ndarray]:
+    """The standard and the demand weights; an unknown model, a bad standard or no demand
+    refused."""
+    if model not in MODELS:
+        msg = f"unknown model {model!r}; expected one of {MODELS}"
+        raise InputError(msg)
+    require_metric(layers.households, layer="households")
+    standard = float(standard_m if standard_m is not None else settings.walking_standard_m)
+    if not standard > 0:
+        msg = f"the walking standard must be > 0 m, got {standard}"
+        raise InputError(msg)
+    w = demand_weights(layers.households, weights, settings)
+    if len(layers.households) == 0 or w.sum() <= 0:
+        msg = f"no demand: no household has children counted by the weights {weights!r}"
+        raise InputError(msg)
+    return standard, w
+
+
 def site_facilities(
     layers: Layers,
     *,
@@ -284,6 +584,7 @@ def site_facilities(
     weights: WeightName | Sequence[float] | pd.Series = "all",
     require_villages: Literal["missing"] | Sequence[str] | None = None,
     network: RoadNetwork | None = None,
+    solver: Solver = "auto",
 ) -> SitingResult:
     """Choose new sites for children's homes or stations on walking distances.
 
@@ -318,6 +619,8 @@ def site_facilities(
         or a list of village codes; ``None`` for no such constraint.
     network
         A prebuilt network of ``layers.roads`` (built when ``None``).
+    solver
+        The method of :mod:`analysis.locate` (``"auto"`` by default; LSCP always uses HiGHS).
 
     Returns
     -------
@@ -329,217 +632,62 @@ def site_facilities(
         Unknown model or weights, ``k`` larger than the candidates, no candidates, no demand,
         a standard no candidate reaches any household within, a required village without any
         candidate, a p-median model with more than ``settings.siting.pmedian_max_pairs``
-        (site, household) pairs within its search limit.
-
-    Notes
-    -----
-    Memory and time grow with the (site, household) pairs within the standard, not with
-    sites x households: on the synthetic county (200,000 households, 250,000 road nodes,
-    1,764 generated candidates after the cap) MCLP takes under 10 s, network build included,
-    and about 1.3 GB (``benchmarks/bench_siting.py --scale 1.0``).
+        (site, household) pairs within its search limit, a solver the model has not.
     """
-    if model not in MODELS:
-        msg = f"unknown model {model!r}; expected one of {MODELS}"
-        raise InputError(msg)
-    require_metric(layers.households, layer="households")
-    s = settings.siting
-    standard = float(standard_m if standard_m is not None else settings.walking_standard_m)
-    if not standard > 0:
-        msg = f"the walking standard must be > 0 m, got {standard}"
-        raise InputError(msg)
+    standard, w = _checked(layers, model, standard_m, weights, settings)
     net = network if network is not None else build_network(layers.roads)
     villages = _villages(layers)
-    crs = layers.households.crs
-
-    hh = layers.households
-    w = demand_weights(hh, weights, settings)
-    if len(hh) == 0 or w.sum() <= 0:
-        msg = f"no demand: no household has children counted by the weights {weights!r}"
-        raise InputError(msg)
-
-    fac = layers.facilities
-    existing = fac.loc[fac["kind"] == kind].copy()
-    has_home = set(existing["area_code"].dropna().astype(str))
-    has_home |= {str(c) for c in _village_of(existing.geometry, villages) if c is not None}
-    missing = [str(c) for c in villages["code"] if str(c) not in has_home]
-
-    spacing: float | None = None
-    thinned_from: int | None = None
-    if candidates is None:
-        cand, spacing, thinned_from = _generate_candidates(
-            net, villages, missing, s.candidate_spacing_m, s.max_candidates
-        )
-    else:
-        cand = _layer_candidates(candidates, villages, crs)
-    if len(cand) == 0:
-        msg = (
-            "no candidate sites: give a candidates layer (--candidates) or check that some "
-            "villages lack a facility and have roads"
-        )
-        raise InputError(msg)
-    if model != "lscp" and k > len(cand):
-        msg = f"k = {k} new sites asked for but only {len(cand)} candidate sites exist; lower k"
-        raise InputError(msg)
-
-    # one snap and one many-to-many Dijkstra for every site, keeping the pairs within the limit
-    sites_geom = pd.concat([existing.geometry, cand.geometry], ignore_index=True)
-    n_fix = len(existing)
-    site_snap = snap_points(net, sites_geom, limit_m=settings.snap_limit_m)
-    hh_snap = snap_points(net, hh.geometry, limit_m=settings.snap_limit_m)
-    limit = standard if model != "pmedian" else max(s.pmedian_limit_m, standard)
-    max_pairs = s.pmedian_max_pairs if model == "pmedian" else None
-    try:
-        pairs = distance_pairs(net, site_snap, hh_snap, limit_m=limit, max_pairs=max_pairs)
-    except NetworkError:
-        if max_pairs is None:
-            raise
-        # both point sets were snapped onto net just above: only max_pairs can be exceeded
-        msg = (
-            f"p-median: more than {max_pairs:,} (site, household) pairs lie within "
-            f"pmedian_limit_m = {limit:g} m of the {len(sites_geom):,} sites, too large a model; "
-            "use the mclp model, give a candidates layer with fewer sites (--candidates), or "
-            "lower pmedian_limit_m"
-        )
-        raise InputError(msg) from None
-    fixed = np.zeros(len(sites_geom), dtype=bool)
-    fixed[:n_fix] = True
-    a = pairs.within(standard)  # coverage: site j reaches household i within the standard
-    if a[n_fix:].nnz == 0 and model != "pmedian":
-        msg = (
-            f"no household lies within {standard:g} m walking of any candidate site: raise the "
-            "standard (--standard-m) or give candidates nearer the households"
-        )
-        raise InputError(msg)
-
-    groups: list[np.ndarray] = []
-    req: list[str] = []
-    if require_villages == "missing":
-        req = missing
-    elif require_villages is not None:
-        req = [str(c) for c in require_villages]
-    cand_v = cand["village_code"].astype(object).to_numpy()
-    for code in req:
-        members = n_fix + np.flatnonzero(cand_v.astype(str) == code)
-        if len(members) == 0:
-            name = villages.loc[villages["code"] == code, "name"]
-            label = f"{code} {name.iloc[0]}" if len(name) else code
-            msg = f"required village {label} has no candidate site; add candidates in it"
-            raise InputError(msg)
-        groups.append(members)
-
-    cap: np.ndarray | None = None
-    if capacity is not None:
-        cap = np.full(len(sites_geom), float(capacity))
-        if n_fix and "capacity" in existing:
-            own = pd.to_numeric(existing["capacity"], errors="coerce").to_numpy(float)
-            cap[:n_fix] = np.where(np.isnan(own), float(capacity), own)
-    try:
-        if model == "mclp":
-            res = _locate.mclp(
-                a,
-                w,
-                k,
-                fixed=fixed,
-                capacity=cap,
-                groups=groups,
-                exact_max_nnz=s.exact_max_nnz,
-                time_limit=s.time_limit_s,
-                mip_gap=s.mip_gap,
-            )
-        elif model == "lscp":
-            res = _locate.lscp(
-                a,
-                w,
-                fixed=fixed,
-                share=s.lscp_share,
-                groups=groups,
-                time_limit=s.time_limit_s,
-                mip_gap=s.mip_gap,
-            )
-        else:
-            res = _locate.pmedian(
-                pairs.to_csr(),
-                w,
-                k,
-                fixed=fixed,
-                capacity=cap,
-                groups=groups,
-                unassigned_cost=limit,
-                time_limit=s.time_limit_s,
-                mip_gap=s.mip_gap,
-            )
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
-
-    # --- coverage before and after ------------------------------------------------------------
-    open_after = fixed.copy()
-    open_after[res.chosen] = True
-    d_before = pairs.nearest(fixed)
-    d_after = pairs.nearest(open_after)
-    cov_b, cov_a = d_before <= standard, d_after <= standard
-    households = gpd.GeoDataFrame(
-        {
-            "id": hh["id"].astype(str).to_numpy(),
-            "village_code": hh["village_code"].astype(str).to_numpy(),
-            "weight": w,
-            "distance_before": d_before,
-            "distance_after": d_after,
-            "covered_before": cov_b,
-            "covered_after": cov_a,
-        },
-        geometry=hh.geometry.to_numpy(),
-        crs=crs,
+    sites = _sites(
+        layers, net, villages, settings=settings, model=model, k=k, kind=kind,
+        candidates=candidates, standard=standard,
+    )  # fmt: skip
+    groups = _required_groups(sites, villages, require_villages)
+    cap = _site_capacities(sites, capacity)
+    res = _solve(model, sites, w, k, cap=cap, groups=groups, settings=settings, solver=solver)
+    return _result(
+        layers, net, sites, res, w, model=model, kind=kind, standard=standard, settings=settings
     )
+
+
+def _result(
+    layers: Layers,
+    net: RoadNetwork,
+    sites: _Sites,
+    res: LocateResult,
+    w: np.ndarray,
+    *,
+    model: str,
+    kind: str,
+    standard: float,
+    settings: Settings,
+) -> SitingResult:
+    """Coverage before and after, per household, village and chosen site."""
+    open_after = sites.fixed.copy()
+    open_after[res.chosen] = True
+    households = _household_table(layers, w, sites, open_after, standard)
+    villages = _villages(layers)
     names = dict(zip(villages["code"].astype(str), villages["name"].astype(str), strict=True))
-    g = households.groupby("village_code")
-    per = pd.DataFrame(
-        {
-            "households": g.size(),
-            "weight": g["weight"].sum(),
-            "covered_before": g["covered_before"].sum(),
-            "covered_after": g["covered_after"].sum(),
-            "weight_before": g.apply(lambda f: f["weight"][f["covered_before"]].sum()),
-            "weight_after": g.apply(lambda f: f["weight"][f["covered_after"]].sum()),
-        }
-    ).reset_index()
-    safe = per["weight"].where(per["weight"] > 0)
-    per["share_before"] = (per.pop("weight_before") / safe).fillna(0.0)
-    per["share_after"] = (per.pop("weight_after") / safe).fillna(0.0)
-    per.insert(1, "village_name", per["village_code"].map(names))
-    per["has_home"] = ~per["village_code"].isin(missing)
-
-    # --- chosen sites -------------------------------------------------------------------------
-    rows = res.chosen - n_fix
-    chosen = cand.iloc[rows].copy().reset_index(drop=True)
-    chosen.insert(0, "rank", np.arange(1, len(rows) + 1))
-    chosen["village_name"] = chosen["village_code"].astype(str).map(names)
-    chosen["gain"] = res.gains
-    gained = []
-    served = cov_b.copy()
-    for j in res.chosen:  # households newly within the standard, site after site
-        reach = a.indices[a.indptr[j] : a.indptr[j + 1]]
-        gained.append(int((~served[reach]).sum()))
-        served[reach] = True
-    chosen["households_gained"] = gained
-    cand_out = cand.copy()
-    cand_out["snapped"] = site_snap.snapped[n_fix:]
+    cov_b = households["covered_before"].to_numpy()
+    cov_a = households["covered_after"].to_numpy()
+    n_fix = len(sites.existing)
+    cand_out = sites.cand.copy()
+    cand_out["snapped"] = sites.snap.snapped[n_fix:]
     cand_out["chosen"] = False
-    cand_out.loc[cand_out.index[rows], "chosen"] = True
-
+    cand_out.loc[cand_out.index[res.chosen - n_fix], "chosen"] = True
     wsum = float(w.sum())
     snap_lim = settings.snap_limit_m
     return SitingResult(
         model=model,
         kind=kind,
         standard_m=standard,
-        chosen=chosen,
+        chosen=_chosen_table(sites, res, cov_b, names),
         candidates=cand_out,
-        existing=existing,
-        villages=per,
+        existing=sites.existing,
+        villages=_village_table(households, names, sites.missing),
         households=households,
         uncovered=households.loc[~cov_a].copy(),
-        reach_before=_reach_edges(net, existing.geometry, standard, snap_lim),
-        reach_after=_reach_edges(net, sites_geom[open_after], standard, snap_lim),
+        reach_before=_reach_edges(net, sites.existing.geometry, standard, snap_lim),
+        reach_after=_reach_edges(net, sites.geoms[open_after], standard, snap_lim),
         objective=res.objective,
         bound=res.bound,
         gap=res.gap,
@@ -548,8 +696,8 @@ def site_facilities(
         solver=res.solver,
         coverage_before=float(w[cov_b].sum() / wsum),
         coverage_after=float(w[cov_a].sum() / wsum),
-        candidate_spacing_m=spacing,
-        candidates_thinned_from=thinned_from,
+        candidate_spacing_m=sites.spacing,
+        candidates_thinned_from=sites.thinned_from,
     )
 
 

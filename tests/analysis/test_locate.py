@@ -7,7 +7,7 @@ import pytest
 import scipy.sparse as sp
 from scipy.spatial import cKDTree
 
-from analysis._locate import greedy_mclp, lscp, mclp, pmedian
+from analysis.locate import greedy_mclp, lscp, mclp, pmedian
 
 # --- synthetic, solved by hand ------------------------------------------------------------
 
@@ -28,11 +28,11 @@ def test_mclp_exact_beats_greedy_on_the_trap() -> None:
     chosen, gains, bound = greedy_mclp(sp.csr_matrix(TRAP), w, 2)
     assert gains.sum() == 5.0 and chosen[0] == 0
     assert bound >= 6.0  # the submodular bound still holds the optimum
-    res = mclp(TRAP, w, 2, method="exact")
+    res = mclp(TRAP, w, 2, solver="exact")
     assert res.objective == 6.0 and res.status == "optimal" and res.gap == 0.0
     assert sorted(res.chosen.tolist()) == [1, 2]
     assert res.gains.tolist() == [3.0, 3.0]
-    greedy = mclp(TRAP, w, 2, method="greedy")
+    greedy = mclp(TRAP, w, 2, solver="greedy")
     assert greedy.objective == 5.0 and greedy.status == "heuristic"
     assert greedy.bound >= 6.0 and greedy.gap > 0
 
@@ -131,8 +131,8 @@ def _plane(seed: int, n_dem: int, n_cand: int) -> tuple[np.ndarray, np.ndarray]:
 def test_greedy_bound_holds_the_optimum(seed: int) -> None:
     d, w = _plane(seed, 120, 25)
     a = d <= 220
-    exact = mclp(a, w, 4, method="exact")
-    greedy = mclp(a, w, 4, method="greedy")
+    exact = mclp(a, w, 4, solver="exact")
+    greedy = mclp(a, w, 4, solver="greedy")
     assert greedy.objective <= exact.objective + 1e-9 <= greedy.bound + 1e-6
 
 
@@ -145,8 +145,8 @@ def test_preprocessing_keeps_the_optimum() -> None:
     a3 = np.r_[a2, a2[:1] & a2[1:2]]  # a subset of rows 0 and 1
     w_merged = w.copy()
     w_merged[:10] *= 2
-    ref = mclp(a, w_merged, 3, method="exact").objective
-    assert mclp(a3, w2, 3, method="exact").objective == pytest.approx(ref)
+    ref = mclp(a, w_merged, 3, solver="exact").objective
+    assert mclp(a3, w2, 3, solver="exact").objective == pytest.approx(ref)
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +171,7 @@ def test_mclp_equals_spopt(spopt_locate, seed: int) -> None:  # type: ignore[no-
     import pulp
 
     d, w = _plane(seed, 150, 30)
-    ours = mclp(d <= 200, w, 5, method="exact")
+    ours = mclp(d <= 200, w, 5, solver="exact")
     peer = spopt_locate.MCLP.from_cost_matrix(d.T, w, service_radius=200, p_facilities=5)
     peer = peer.solve(_cbc())
     assert ours.objective == pytest.approx(pulp.value(peer.problem.objective), abs=1e-6)
@@ -212,7 +212,7 @@ def test_mclp_radius_structure_like_walking_reach() -> None:
     w = rng.integers(1, 4, 2000).astype(float)
     res = mclp(a, w, 6)
     assert res.status == "optimal"
-    assert res.objective >= mclp(a, w, 6, method="greedy").objective
+    assert res.objective >= mclp(a, w, 6, solver="greedy").objective
     assert np.all(np.diff(res.gains) <= 1e-9)  # ranked by marginal gain
 
 
@@ -221,7 +221,7 @@ def test_greedy_path_gets_the_lagrangian_bound() -> None:
     # least as tight as the submodular bound
     d, w = _plane(4, 300, 40)
     a = d <= 180
-    exact = mclp(a, w, 5, method="exact")
+    exact = mclp(a, w, 5, solver="exact")
     big = mclp(a, w, 5, exact_max_nnz=0)
     _, _, nwf = greedy_mclp(sp.csr_matrix(a), w, 5)
     assert big.solver == "greedy" and big.objective <= exact.objective <= big.bound + 1e-6

@@ -14,7 +14,7 @@ import pytest
 import scipy.sparse as sp
 from shapely.geometry import Point
 
-from analysis._locate import pmedian
+from analysis.locate import pmedian
 from analysis.siting import SitingResult, site_facilities
 from geo.errors import InputError
 from geo.layers import Layers
