@@ -61,7 +61,13 @@ def _for_people(table: pd.DataFrame, lang: Language) -> pd.DataFrame:
     return table
 
 
-def _plain(frame: pd.DataFrame, headers: Mapping[str, str], lang: Language) -> pd.DataFrame:
+def for_people(
+    frame: pd.DataFrame, headers: Mapping[str, str] | None = None, lang: Language = "zh"
+) -> pd.DataFrame:
+    """A table as people read it (CSV, Excel, the printed plan): no geometry (points keep their
+    longitude and latitude), dates as dates, codes as words, numbers rounded, the columns under
+    ``headers``."""
+    headers = headers or {}
     table = (
         pd.DataFrame(frame.drop(columns=[frame.geometry.name]))
         if isinstance(frame, gpd.GeoDataFrame)
@@ -90,6 +96,8 @@ def write_tables(
     headers: Mapping[str, str] | None = None,
     sheet_names: Mapping[str, str] | None = None,
     lang: Language = "zh",
+    csv: bool = True,
+    table_headers: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Written:
     """Write each table to CSV and to one sheet of ``<stem>.xlsx``; geo-tables to ``<stem>.gpkg``.
 
@@ -108,6 +116,11 @@ def write_tables(
     lang
         Language of the words CSV and Excel carry for codes (``life_buoy`` -> 救生圈) and flags;
         the GeoPackage keeps the codes, for other programs.
+    csv
+        Whether to write the CSV files too (the plan's folder holds the workbook only).
+    table_headers
+        Table name -> its own headers, over ``headers`` (the plan's tables come from several
+        analyses, where one column name may read differently).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     headers = headers or {}
@@ -123,10 +136,12 @@ def write_tables(
             if isinstance(frame, gpd.GeoDataFrame) and len(frame):
                 frame.to_crs(WGS84).to_file(gpkg, layer=name, driver="GPKG", engine="pyogrio")
                 wrote_gpkg = True
-            plain = _plain(frame, headers, lang)
-            path = out_dir / f"{stem}_{name}.csv"
-            plain.to_csv(path, index=False, encoding="utf-8-sig")
-            csvs.append(path)
+            own = (table_headers or {}).get(name, {})
+            plain = for_people(frame, {**headers, **own}, lang)
+            if csv:
+                path = out_dir / f"{stem}_{name}.csv"
+                plain.to_csv(path, index=False, encoding="utf-8-sig")
+                csvs.append(path)
             plain.to_excel(writer, sheet_name=sheet_names.get(name, name)[:_SHEET_MAX], index=False)
     return Written(gpkg if wrote_gpkg else None, tuple(csvs), excel)
 

@@ -34,6 +34,8 @@ def _commands(sample: Layers) -> dict[str, list[str]]:
         "patrol": ["patrol", "--start", f"{start.x:.6f},{start.y:.6f}", "--date", DATE],
         "visits": ["visits", "--village", village, "--date", DATE, "--no-authorised"],
         "flood-review": ["flood-review", "--date", DATE],
+        # the plan's report (its tables as HTML), workbook and GeoPackage; the PDF prints the same
+        "plan": ["plan", "--date", DATE, "--no-pdf"],
     }
 
 
