@@ -48,9 +48,6 @@ KNOWN_TERNARIES: dict[str, int] = {
 }
 #: "importer: module.name" of private names still imported across modules.
 KNOWN_PRIVATE_IMPORTS: set[str] = {
-    "analysis/coverage.py: geo.network._NearestRuns",
-    "analysis/coverage.py: geo.network._STUB_SHIFT",
-    "analysis/coverage.py: geo.network._augment",
     "analysis/visits.py: analysis.patrol._clock",
     "analysis/visits.py: analysis.patrol._concat",
     "analysis/visits.py: analysis.patrol._plan_day",
@@ -74,7 +71,7 @@ KNOWN_LONG_API: set[str] = {
     "api/server.py:create_app",
 }
 #: How many functions of the project are still longer than MAX_LINES (down to MAX_LONG).
-KNOWN_LONG = 41
+KNOWN_LONG = 37
 
 
 def _modules() -> dict[str, ast.Module]:
