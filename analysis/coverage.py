@@ -592,7 +592,10 @@ def _check_kinds(kinds: Sequence[str], allowed: Sequence[str], what: str) -> Non
 def _counts(frame: pd.DataFrame, col: str) -> NDArray[np.int64]:
     if col not in frame:
         return np.zeros(len(frame), dtype=np.int64)
-    return pd.to_numeric(frame[col], errors="coerce").fillna(0).to_numpy(dtype=np.int64)
+    counts: NDArray[np.int64] = (
+        pd.to_numeric(frame[col], errors="coerce").fillna(0).to_numpy(dtype=np.int64)
+    )
+    return counts
 
 
 def _estimated(households: pd.DataFrame) -> int:

@@ -234,7 +234,7 @@ def _date_text(value: object) -> str:
     """ISO date, or "从未检查" (never inspected) for a missing date."""
     if value is None or pd.isna(value):
         return "从未检查"
-    return pd.Timestamp(value).date().isoformat()
+    return str(pd.Timestamp(value).date().isoformat())
 
 
 def _checklist_text(items: list[tuple[str, str, str, str]]) -> str:

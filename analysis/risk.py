@@ -137,17 +137,19 @@ def _text(frame: pd.DataFrame, column: str, default: str = "") -> NDArray[np.obj
     if column not in frame:
         return np.full(len(frame), default, dtype=object)
     s = frame[column].astype(object)
-    return s.where(s.notna(), default).to_numpy(dtype=object)
+    text: NDArray[np.object_] = s.where(s.notna(), default).to_numpy(dtype=object)
+    return text
 
 
 def _number(frame: pd.DataFrame, column: str, default: float = 0.0) -> FloatArray:
     if column not in frame:
         return np.full(len(frame), default)
-    return (
+    values: FloatArray = (
         pd.to_numeric(frame[column].astype(object), errors="coerce")
         .fillna(default)
         .to_numpy(dtype=float)
     )
+    return values
 
 
 def _check_allowed(

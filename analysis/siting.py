@@ -148,7 +148,10 @@ def demand_weights(
             raise InputError(msg)
 
         def col(name: str) -> np.ndarray:
-            return pd.to_numeric(households[name], errors="coerce").fillna(0).to_numpy(float)
+            values: np.ndarray = (
+                pd.to_numeric(households[name], errors="coerce").fillna(0).to_numpy(float)
+            )
+            return values
 
         if weights == "left_behind":
             return col("left_behind")

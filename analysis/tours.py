@@ -123,9 +123,9 @@ def travel_matrix(
             network, subset(points, rows), points, limit_m=limit_m, chunk=len(rows)
         ).to_dense()
     out[:, 0] = out[0, :]
-    out = np.minimum(out, out.T)  # walking is symmetric; guard float noise
-    np.fill_diagonal(out, 0.0)
-    return out
+    sym: FloatArray = np.minimum(out, out.T)  # walking is symmetric; guard float noise
+    np.fill_diagonal(sym, 0.0)
+    return sym
 
 
 def _edge_lookup(network: RoadNetwork) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
