@@ -66,7 +66,7 @@ from geo.network import (
     snap_points,
 )
 from geo.schemas import FACILITY_KINDS, WATER_KINDS
-from geo.settings import Settings
+from geo.settings import Settings, get_settings
 
 __all__ = [
     "REACH",
@@ -608,7 +608,7 @@ def _estimated(households: pd.DataFrame) -> int:
 def assess_coverage(
     layers: Layers,
     *,
-    settings: Settings,
+    settings: Settings | None = None,
     standard_m: float | None = None,
     network: RoadNetwork | None = None,
 ) -> CoverageResult:
@@ -621,7 +621,8 @@ def assess_coverage(
         longitude/latitude.
     settings
         ``walking_standard_m``, ``snap_limit_m``, ``min_children_home_area_m2``,
-        ``second_director_threshold`` and ``coverage`` (:class:`geo.settings.CoverageSettings`).
+        ``second_director_threshold`` and ``coverage`` (:class:`geo.settings.CoverageSettings`);
+        ``None`` for :func:`geo.settings.get_settings`.
     standard_m
         Walking standard ``S`` in metres (``settings.walking_standard_m`` when None); must be
         above 0. A household at exactly ``S`` is covered.
@@ -647,6 +648,7 @@ def assess_coverage(
     ``covered(h) = min_{k in K} d_k(h) <= S`` with ``K = settings.coverage.covering_kinds`` and
     ``d_k`` the walking distance along roads, connectors included (see the module docstring).
     """
+    settings = settings if settings is not None else get_settings()
     cs = settings.coverage
     standard = _check_standard(settings.walking_standard_m if standard_m is None else standard_m)
     _check_kinds(cs.covering_kinds, FACILITY_KINDS, "covering facility kinds")

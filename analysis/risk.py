@@ -34,7 +34,7 @@ from geo.schemas import (
     SPOT_KINDS,
     WATER_KINDS,
 )
-from geo.settings import Language, PrivacySettings, RiskSettings, Settings
+from geo.settings import Language, PrivacySettings, RiskSettings, Settings, get_settings
 
 __all__ = ["CLASSES", "PROCURED", "RiskResult", "assess_risk"]
 
@@ -350,7 +350,7 @@ def _explain(spots: pd.DataFrame, factors: list[str], lang: Language = "zh") -> 
 def assess_risk(
     layers: Layers,
     *,
-    settings: Settings,
+    settings: Settings | None = None,
     date: dt.date,
     network: RoadNetwork | None = None,
 ) -> RiskResult:
@@ -364,7 +364,7 @@ def assess_risk(
     settings
         ``equipment_radius_m``, ``exposure_distance_m`` (D), ``near_water_m``,
         ``incident_radius_m``, ``spot_length_m``, ``snap_limit_m`` and ``settings.risk``
-        (:class:`geo.settings.RiskSettings`).
+        (:class:`geo.settings.RiskSettings`); ``None`` for :func:`geo.settings.get_settings`.
     date
         The day assessed: flood season and summer holidays raise the hazard
         (:func:`analysis.season.season_on`).
@@ -415,6 +415,7 @@ def assess_risk(
         The waters layer is empty, or a water, equipment or known-spot kind or a condition is
         not an allowed value (the message lists the allowed ones).
     """
+    settings = settings if settings is not None else get_settings()
     rs = settings.risk
     m = layers.to_metric()
     _check_layers(m)

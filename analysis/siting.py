@@ -42,7 +42,7 @@ from geo.network import (
     distances_from,
     snap_points,
 )
-from geo.settings import PrivacySettings, Settings
+from geo.settings import PrivacySettings, Settings, get_settings
 
 __all__ = ["MODELS", "WEIGHTS", "SitingResult", "demand_weights", "site_facilities"]
 
@@ -277,7 +277,7 @@ def _reach_edges(
 def site_facilities(
     layers: Layers,
     *,
-    settings: Settings,
+    settings: Settings | None = None,
     model: Model = "mclp",
     k: int = 3,
     candidates: gpd.GeoDataFrame | None = None,
@@ -295,7 +295,8 @@ def site_facilities(
     layers
         Validated layers in a metric CRS (``layers.to_metric()``).
     settings
-        ``walking_standard_m``, ``snap_limit_m`` and ``settings.siting``.
+        ``walking_standard_m``, ``snap_limit_m`` and ``settings.siting``;
+        ``None`` for :func:`geo.settings.get_settings`.
     model
         ``"mclp"`` (cover the most weighted demand with ``k`` new sites), ``"lscp"`` (fewest new
         sites covering every reachable household; ``k`` unused) or ``"pmedian"`` (``k`` new
@@ -341,6 +342,7 @@ def site_facilities(
     1,764 generated candidates after the cap) MCLP takes under 10 s, network build included,
     and about 1.3 GB (``benchmarks/bench_siting.py --scale 1.0``).
     """
+    settings = settings if settings is not None else get_settings()
     if model not in MODELS:
         msg = f"unknown model {model!r}; expected one of {MODELS}"
         raise InputError(msg)
