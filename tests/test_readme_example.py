@@ -27,7 +27,7 @@ def readme_example() -> str:
 
 
 def test_the_example_is_five_lines_load_validate_assess_map() -> None:
-    lines = readme_example().strip().splitlines()
+    lines = [line for line in readme_example().splitlines() if line.strip()]
     assert len(lines) == 5
     assert "read_layers" in lines[1]
     assert "validate_layers" in lines[2]
