@@ -62,7 +62,7 @@ KNOWN_LONG_API: set[str] = {
     "api/server.py:create_app",
 }
 #: How many functions of the project are still longer than MAX_LINES (down to MAX_LONG).
-KNOWN_LONG = 33
+KNOWN_LONG = 27
 
 
 def _modules() -> dict[str, ast.Module]:
