@@ -13,6 +13,8 @@ POSTGRES_BIN ?= /usr/lib/postgresql/*/bin/postgres
 SYSTEM_PACKAGES := nodejs npm chromium fonts-wqy-microhei postgresql postgresql-postgis postgis
 
 ASSETS := maps/assets/node_modules/.package-lock.json
+# The slowest tests are listed after every run, so the suite's time stays in view.
+PYTEST_ARGS ?= --durations=30
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -55,6 +54,7 @@ from scipy.spatial import cKDTree
 from analysis.privacy import lattice_gaps, public_table, round_count
 from geo.crs import require_metric
 from geo.errors import InputError, LayerError
+from geo.i18n import Note
 from geo.layers import Layers
 from geo.network import (
     NearestSource,
@@ -66,7 +66,7 @@ from geo.network import (
     snap_points,
 )
 from geo.schemas import FACILITY_KINDS, WATER_KINDS
-from geo.settings import Settings, get_settings
+from geo.settings import Language, Settings, get_settings
 
 __all__ = [
     "REACH",
@@ -100,17 +100,23 @@ IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
 
-@dataclass(frozen=True)
-class CoverageNote:
-    """A remark about the run (a facility kind absent, households off the road...)."""
+class CoverageNote(Note):
+    """A remark about the run (a facility kind absent, households off the road...): a
+    :class:`geo.i18n.Note` whose code is one of :mod:`geo.messages.coverage`."""
 
-    code: str
-    zh: str
-    en: str
+    @property
+    def zh(self) -> str:
+        """The note in Chinese."""
+        return self.render("zh")
 
-    def text(self, lang: str = "zh") -> str:
+    @property
+    def en(self) -> str:
+        """The note in English."""
+        return self.render("en")
+
+    def text(self, lang: Language = "zh") -> str:
         """The note in ``lang`` (``zh`` or ``en``)."""
-        return self.en if lang == "en" else self.zh
+        return self.render(lang)
 
 
 @dataclass(frozen=True, eq=False)
@@ -245,14 +251,11 @@ _HOUSEHOLD_NOTES = ("off_road", "unreachable")
 
 
 def _public_note(note: CoverageNote, base: int) -> CoverageNote:
-    """``note`` with its opening count of households rounded to ``base`` (public views)."""
+    """``note`` with its count of households rounded to ``base`` (public views)."""
     if note.code not in _HOUSEHOLD_NOTES:
         return note
-
-    def rounded(text: str) -> str:
-        return re.sub(r"^\d+", lambda m: str(round_count(int(m.group()), base=base)), text)
-
-    return CoverageNote(note.code, rounded(note.zh), rounded(note.en))
+    n = round_count(int(note.params["n"]), base=base)  # type: ignore[call-overload]
+    return CoverageNote(note.code, {**note.params, "n": n})
 
 
 # --------------------------------------------------------------------------------------------
@@ -711,13 +714,7 @@ def assess_coverage(
         else:
             h[f"dist_{k}_m"] = np.nan
             h[f"nearest_{k}"] = pd.Series(pd.NA, index=h.index, dtype="string")
-            notes.append(
-                CoverageNote(
-                    f"absent_{k}",
-                    f"设施图层中没有{_KIND_ZH[k]}({k}),其步行距离列为空",
-                    f"the facilities layer has no {k}; its distance column is empty",
-                )
-            )
+            notes.append(CoverageNote(f"absent_{k}"))
     cov = nearest["_covering"]
     d_cov = cov.distance_m
     h["dist_m"] = np.where(np.isfinite(d_cov), d_cov, np.nan)
@@ -735,51 +732,31 @@ def assess_coverage(
         notes.append(
             CoverageNote(
                 "no_covering",
-                "没有任何可计入覆盖的设施("
-                + "、".join(_KIND_ZH[k] for k in cs.covering_kinds)
-                + "),所有家庭均未覆盖",
-                f"no facility of the covering kinds {list(cs.covering_kinds)}; "
-                "no household is covered",
+                {
+                    "kinds_zh": "、".join(_KIND_ZH[k] for k in cs.covering_kinds),
+                    "kinds_en": str(list(cs.covering_kinds)),
+                },
             )
         )
     n_est = _estimated(hh_layer)
     if n_est:  # issue 22: roster rows placed along their village's roads
-        notes.append(
-            CoverageNote(
-                "estimated_locations",
-                f"{n_est} 户没有坐标,位置按所在村的道路估算,距离和覆盖为估计值;入户采集坐标后会更准确",
-                f"{n_est} household(s) have estimated locations (placed along their village's "
-                "roads): their distances and coverage are estimates until locations are captured",
-            )
-        )
+        notes.append(CoverageNote("estimated_locations", {"n": n_est}))
     n_off = int((~snapped).sum())
     if n_off:
-        notes.append(
-            CoverageNote(
-                "off_road",
-                f"{n_off} 户距道路超过 {limit:g} 米或与道路隔水,无法计算步行距离,计为未覆盖",
-                f"{n_off} household(s) are over {limit:g} m from any road or across water from "
-                "it; counted as not covered",
-            )
-        )
+        notes.append(CoverageNote("off_road", {"n": n_off, "limit_m": limit}))
     n_unr = int((h["reach"] == "unreachable").sum())
     if n_unr:
-        notes.append(
-            CoverageNote(
-                "unreachable",
-                f"{n_unr} 户所在路网与任何服务设施不连通,计为未覆盖",
-                f"{n_unr} household(s) are on roads not connected to any covering facility",
-            )
-        )
+        notes.append(CoverageNote("unreachable", {"n": n_unr}))
     f_off = ~f_snap.snapped
     if f_off.any():
         notes.append(
             CoverageNote(
                 "facility_off_road",
-                f"{int(f_off.sum())} 个设施距道路过远或隔水,未参与计算:"
-                + "、".join(fac_ids[f_off]),
-                f"{int(f_off.sum())} facilit(y/ies) could not join the roads and were left out: "
-                + ", ".join(fac_ids[f_off]),
+                {
+                    "n": int(f_off.sum()),
+                    "ids_zh": "、".join(fac_ids[f_off]),
+                    "ids_en": ", ".join(fac_ids[f_off]),
+                },
             )
         )
 

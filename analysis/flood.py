@@ -35,13 +35,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import dijkstra
@@ -52,7 +53,7 @@ from analysis._dem import max_slope_near, slope, to_metric
 from analysis.privacy import public_table
 from analysis.season import flood_season_start, season_on
 from geo.crs import require_metric
-from geo.i18n import value_label
+from geo.i18n import MESSAGES, tr, value_label
 from geo.layers import Layers
 from geo.network import RoadNetwork, build_network, snap_points
 from geo.raster import Dem
@@ -77,98 +78,59 @@ Level = Literal["high", "medium", "low"]
 LEVELS: tuple[Level, ...] = ("high", "medium", "low")
 _RANK = {"low": 0, "medium": 1, "high": 2}
 
-#: Reason codes with their Chinese and English templates.
-REASONS: dict[str, dict[str, str]] = {
-    "in_flood_zone": {"zh": "位于洪水淹没区({name})", "en": "inside flood zone {name}"},
-    "near_flood_zone": {
-        "zh": "距洪水淹没区({name}){dist:.0f} 米",
-        "en": "{dist:.0f} m from flood zone {name}",
-    },
-    "water_high": {"zh": "距{kind} {dist:.0f} 米", "en": "{dist:.0f} m from a {kind}"},
-    "water_medium": {"zh": "距{kind} {dist:.0f} 米", "en": "{dist:.0f} m from a {kind}"},
-    "landslide_zone": {
-        "zh": "{dist:.0f} 米内有山体滑坡区({name})",
-        "en": "landslide zone {name} within {dist:.0f} m",
-    },
-    "dangerous_wall": {
-        "zh": "{dist:.0f} 米处有危墙({name})",
-        "en": "dangerous wall {name} at {dist:.0f} m",
-    },
-    "dangerous_building": {
-        "zh": "{dist:.0f} 米处有危房({name})",
-        "en": "dangerous building {name} at {dist:.0f} m",
-    },
-    "steep_slope": {
-        "zh": "周边 {radius:.0f} 米内最大坡度 {deg:.1f}°",
-        "en": "slope up to {deg:.1f}° within {radius:.0f} m",
-    },
-    "past_incident": {
-        "zh": "{radius:.0f} 米内曾发生溺水事件 {count} 起",
-        "en": "{count} past drowning incident(s) within {radius:.0f} m",
-    },
-    "escape_far": {
-        "zh": "撤离路线 {dist:.0f} 米,超过 {limit:.0f} 米",
-        "en": "escape route {dist:.0f} m, longer than {limit:.0f} m",
-    },
-    "escape_unreachable": {
-        "zh": "沿道路到不了洪水区外的安全点({why})",
-        "en": "no road route to a safe point outside the flood zones ({why})",
-    },
-}
 
-#: The checklist items, in report order, with their Chinese and English titles.
-CHECK_ITEMS: dict[str, dict[str, str]] = {
-    "water": {"zh": "水域", "en": "water"},
-    "slope": {"zh": "山体边坡", "en": "slope"},
-    "walls_buildings": {"zh": "危墙危房", "en": "walls and buildings"},
-    "flood_zone": {"zh": "洪水淹没区", "en": "flood zone"},
-    "escape_route": {"zh": "撤离路线", "en": "escape route"},
-    "incidents": {"zh": "既往溺水事件", "en": "past incidents"},
-}
+def _texts(prefix: str, codes: Sequence[str]) -> dict[str, dict[Language, str]]:
+    """The catalogue's texts (:mod:`geo.messages.flood`) of ``codes``, by code then language."""
+    return {code: dict(MESSAGES[f"{prefix}_{code}"]) for code in codes}
 
-#: Why an escape route could not be found.
-WHY: dict[str, dict[str, str]] = {
-    "no_safe_point": {
-        "zh": "路网上没有洪水区外的节点",
-        "en": "no road node outside the flood zones",
-    },
-    "too_far": {"zh": "距道路过远", "en": "too far from any road"},
-    "across_barrier": {
-        "zh": "只能跨越水域接入道路",
-        "en": "the only nearby roads are across water",
-    },
-    "empty": {"zh": "没有坐标", "en": "no coordinates"},
-    "": {"zh": "", "en": ""},
-}
 
+#: Reason codes and their texts (``flood_reason_<code>`` in :mod:`geo.messages.flood`).
+REASONS = _texts(
+    "flood_reason",
+    (
+        "in_flood_zone",
+        "near_flood_zone",
+        "water_high",
+        "water_medium",
+        "landslide_zone",
+        "dangerous_wall",
+        "dangerous_building",
+        "steep_slope",
+        "past_incident",
+        "escape_far",
+        "escape_unreachable",
+    ),
+)
+#: The checklist items, in report order, with their titles (``flood_item_<item>``).
+CHECK_ITEMS = _texts(
+    "flood_item",
+    ("water", "slope", "walls_buildings", "flood_zone", "escape_route", "incidents"),
+)
+#: Why an escape route could not be found (``flood_why_<why>``; ``""`` says nothing).
+WHY = _texts("flood_why", ("no_safe_point", "too_far", "across_barrier", "empty"))
+WHY[""] = {"zh": "", "en": ""}
 #: Check statuses: a hazard found, nothing found, or the check could not be made.
-STATUS: dict[str, dict[str, str]] = {
-    "hazard": {"zh": "发现隐患", "en": "hazard"},
-    "ok": {"zh": "未发现", "en": "none found"},
-    "not_needed": {"zh": "无需(不在洪水区附近)", "en": "not needed (away from flood zones)"},
-    "no_dem": {"zh": "未提供高程数据,仅按隐患图层", "en": "no DEM; hazard layers only"},
-    "no_coverage": {"zh": "高程数据未覆盖", "en": "outside the DEM"},
-    "reachable": {"zh": "可达", "en": "reachable"},
-    "unreachable": {"zh": "无法到达", "en": "unreachable"},
-}
-
-OFFICES: dict[str, dict[str, str]] = {
-    "education_bureau": {"zh": "教育局", "en": "education bureau"},
-    "civil_affairs": {"zh": "民政局", "en": "civil affairs office"},
-}
-
-#: Review kinds of the season calendar.
-REVIEWS: dict[str, dict[str, str]] = {
-    "pre_season": {"zh": "汛前排查", "en": "pre-season review"},
-    "in_season": {"zh": "汛期检查", "en": "in-season check"},
-    "main_season": {"zh": "主汛期检查", "en": "main-season check"},
-    "critical_weeks": {"zh": "七下八上关键期检查", "en": "critical weeks check (七下八上)"},
-    "spring_festival": {"zh": "春节前后检查", "en": "Spring Festival check"},
-    "children_day": {"zh": "六一前后检查", "en": "1 June check"},
-    "national_day": {"zh": "国庆前后检查", "en": "National Day check"},
-    "winter_holiday": {"zh": "寒假前后检查", "en": "winter holiday check"},
-    "summer_holiday": {"zh": "暑假前后检查", "en": "summer holiday check"},
-}
+STATUS = _texts(
+    "flood_status",
+    ("hazard", "ok", "not_needed", "no_dem", "no_coverage", "reachable", "unreachable"),
+)
+#: The offices in charge of an institution (``flood_office_<office>``).
+OFFICES = _texts("flood_office", ("education_bureau", "civil_affairs"))
+#: Review kinds of the season calendar, in order (``flood_review_<code>``).
+REVIEWS = _texts(
+    "flood_review",
+    (
+        "pre_season",
+        "in_season",
+        "main_season",
+        "critical_weeks",
+        "spring_festival",
+        "children_day",
+        "national_day",
+        "winter_holiday",
+        "summer_holiday",
+    ),
+)
 
 _HAZARD_NEAR = ("landslide_zone", "dangerous_wall", "dangerous_building")
 
@@ -186,7 +148,7 @@ class ReviewDue:
     reference: dt.date
 
     def label(self, lang: Language = "zh") -> str:
-        return REVIEWS[self.code][lang]
+        return tr(f"flood_review_{self.code}", lang)
 
 
 def _mmdd(year: int, mmdd: str) -> dt.date:
@@ -372,8 +334,87 @@ def _nearest(
     return d, pos
 
 
-def _fmt(code: str, lang: Language, **values: object) -> str:
-    return REASONS[code][lang].format(**values)
+#: One reason of an institution's level: its code, the level it contributes, its values.
+_Reason = tuple[str, str, dict[str, object]]
+_LANGUAGES: tuple[Language, ...] = ("zh", "en")
+
+
+def _say(code: str, vals: Mapping[str, object], lang: Language) -> str:
+    """The reason ``code`` in ``lang``, its water kind and why unreachable in words too."""
+    v = dict(vals)
+    if "kind" in v:
+        v["kind"] = value_label(str(v["kind"]), lang)
+    if "why" in v:
+        v["why"] = WHY.get(str(v["why"]), WHY[""])[lang]
+    return tr(f"flood_reason_{code}", lang, **v)
+
+
+def _no_escape(
+    n: int,
+) -> tuple[NDArray[np.float64], NDArray[np.object_], NDArray[np.object_], list[LineString | None]]:
+    """No escape distance, status ``not_needed``, no reason and no route, for ``n``."""
+    routes: list[LineString | None] = [None] * n
+    return (
+        np.full(n, np.nan),
+        np.full(n, "not_needed", dtype=object),
+        np.full(n, "", dtype=object),
+        routes,
+    )
+
+
+def _safe_nodes(
+    network: RoadNetwork, flood: gpd.GeoDataFrame, proximity_m: float
+) -> NDArray[np.int64]:
+    """The network nodes outside every flood zone buffered by ``proximity_m``."""
+    zones = shapely.STRtree(flood.geometry.buffer(proximity_m).to_numpy())
+    flooded = np.zeros(network.n_nodes, dtype=bool)
+    flooded[zones.query(shapely.points(network.node_xy), predicate="intersects")[0]] = True
+    return np.flatnonzero(~flooded)
+
+
+def _edge_lookup(
+    network: RoadNetwork, eu: NDArray[np.int64], ev: NDArray[np.int64]
+) -> Callable[[int, int], int]:
+    """``edge_between(a, b)``: the routable edge between two nodes (the shortest of parallel
+    ones), which carries the route."""
+    routable = np.flatnonzero(network.routable)
+    n_nodes = np.int64(network.n_nodes)
+    pair_key = np.minimum(eu, ev)[routable] * n_nodes + np.maximum(eu, ev)[routable]
+    key_order = np.argsort(pair_key, kind="stable")
+    sorted_keys, sorted_edges = pair_key[key_order], routable[key_order]
+
+    def edge_between(a: int, b: int) -> int:
+        key = min(a, b) * n_nodes + max(a, b)
+        return int(sorted_edges[np.searchsorted(sorted_keys, key)])
+
+    return edge_between
+
+
+def _route(
+    row: pd.Series,
+    e: int,
+    start: int,
+    pred: NDArray[np.int32],
+    edges: tuple[NDArray[np.object_], NDArray[np.int64], NDArray[np.float64]],
+    edge_between: Callable[[int, int], int],
+) -> LineString | None:
+    """The escape route of a snapped institution: its connector, the part of its edge ``e``
+    to node ``start``, then the predecessors' edges to the safe node."""
+    geoms, eu, elen = edges
+    off = float(row["offset_m"])
+    part = substring(geoms[e], off, 0.0) if start == eu[e] else substring(geoms[e], off, elen[e])
+    coords: list[tuple[float, float]] = [(row["x"], row["y"])]
+    coords += [tuple(c) for c in shapely.get_coordinates(part)]
+    node = start
+    while pred[node] >= 0:
+        nxt = int(pred[node])
+        pe = edge_between(node, nxt)
+        seg = shapely.get_coordinates(geoms[pe])
+        if eu[pe] != node:
+            seg = seg[::-1]
+        coords += [tuple(c) for c in seg]
+        node = nxt
+    return LineString(coords) if len(coords) >= 2 else None
 
 
 def _escape(
@@ -389,19 +430,12 @@ def _escape(
     See the module docstring for the method. ``why`` is the snap reason of an institution that
     could not join the roads (``too_far``, ``across_barrier``) or ``no_safe_point``.
     """
-    n = len(inst)
-    dist = np.full(n, np.nan)
-    status = np.full(n, "not_needed", dtype=object)
-    why = np.full(n, "", dtype=object)
-    routes: list[LineString | None] = [None] * n
+    dist, status, why, routes = _no_escape(len(inst))
     if not need.any():
         return dist, status, why, routes
     status[need] = "unreachable"
     why[need] = "no_safe_point"
-    zones = shapely.STRtree(flood.geometry.buffer(settings.flood.flood_zone_proximity_m).to_numpy())
-    flooded = np.zeros(network.n_nodes, dtype=bool)
-    flooded[zones.query(shapely.points(network.node_xy), predicate="intersects")[0]] = True
-    safe = np.flatnonzero(~flooded)
+    safe = _safe_nodes(network, flood, settings.flood.flood_zone_proximity_m)
     idx = np.flatnonzero(need)
     snap = snap_points(
         network, inst.iloc[idx], limit_m=settings.snap_limit_m, barriers=barriers
@@ -409,25 +443,11 @@ def _escape(
     if len(safe) == 0:
         return dist, status, why, routes
     d, pred, _ = dijkstra(
-        network.csr,
-        directed=False,
-        indices=safe,
-        return_predecessors=True,
-        min_only=True,
+        network.csr, directed=False, indices=safe, return_predecessors=True, min_only=True
     )
     eu, ev, elen = network.arrays()
-    geoms = network.edges.geometry.to_numpy()
-    # the routable edge between two nodes (the shortest of parallel ones) carries the route
-    routable = np.flatnonzero(network.routable)
-    n_nodes = np.int64(network.n_nodes)
-    pair_key = np.minimum(eu, ev)[routable] * n_nodes + np.maximum(eu, ev)[routable]
-    key_order = np.argsort(pair_key, kind="stable")
-    sorted_keys, sorted_edges = pair_key[key_order], routable[key_order]
-
-    def edge_between(a: int, b: int) -> int:
-        key = min(a, b) * n_nodes + max(a, b)
-        return int(sorted_edges[np.searchsorted(sorted_keys, key)])
-
+    edges = (network.edges.geometry.to_numpy(), eu, elen)
+    edge_between = _edge_lookup(network, eu, ev)
     for k, i in enumerate(idx.tolist()):
         row = snap.iloc[k]
         if not row["snapped"]:
@@ -444,22 +464,188 @@ def _escape(
         status[i] = "ok"
         why[i] = ""
         start = int(eu[e]) if via_u <= via_v else int(ev[e])
-        part = (
-            substring(geoms[e], off, 0.0) if start == eu[e] else substring(geoms[e], off, elen[e])
-        )
-        coords: list[tuple[float, float]] = [(row["x"], row["y"])]
-        coords += [tuple(c) for c in shapely.get_coordinates(part)]
-        node = start
-        while pred[node] >= 0:
-            nxt = int(pred[node])
-            pe = edge_between(node, nxt)
-            seg = shapely.get_coordinates(geoms[pe])
-            if eu[pe] != node:
-                seg = seg[::-1]
-            coords += [tuple(c) for c in seg]
-            node = nxt
-        routes[i] = LineString(coords) if len(coords) >= 2 else None
+        routes[i] = _route(row, e, start, pred, edges, edge_between)
     return dist, status, why, routes
+
+
+def _review_water(
+    inst: gpd.GeoDataFrame,
+    waters: gpd.GeoDataFrame,
+    fs: FloodSettings,
+    reasons: list[list[_Reason]],
+) -> None:
+    """The nearest water of each kind and overall; a reason when it is near."""
+    pts = inst.geometry.to_numpy()
+    n = len(inst)
+    best_w = np.full(n, np.inf)
+    best_kind = np.full(n, "", dtype=object)
+    best_id = np.full(n, "", dtype=object)
+    for kind in WATER_KINDS:
+        sub = waters.loc[waters["kind"] == kind]
+        d, pos = _nearest(pts, sub)
+        inst[f"water_{kind}_m"] = np.where(np.isfinite(d), d, np.nan)
+        closer = d < best_w
+        best_w[closer] = d[closer]
+        best_kind[closer] = kind
+        best_id[closer] = sub["id"].astype(str).to_numpy()[pos[closer]] if len(sub) else ""
+    inst["nearest_water_m"] = np.where(np.isfinite(best_w), best_w, np.nan)
+    inst["nearest_water_kind"] = best_kind
+    inst["nearest_water_id"] = best_id
+    for i in range(n):
+        if best_w[i] <= fs.water_high_m:
+            reasons[i].append(("water_high", "high", {"kind": best_kind[i], "dist": best_w[i]}))
+        elif best_w[i] <= fs.water_medium_m:
+            reasons[i].append(("water_medium", "medium", {"kind": best_kind[i], "dist": best_w[i]}))
+
+
+def _review_flood_zones(
+    inst: gpd.GeoDataFrame, flood: gpd.GeoDataFrame, fs: FloodSettings, reasons: list[list[_Reason]]
+) -> NDArray[np.bool_]:
+    """Distance to the nearest flood zone and whether inside or near one (returned: those
+    that need an escape route)."""
+    fd, fpos = _nearest(inst.geometry.to_numpy(), flood)
+    fnames = (
+        flood["name"].fillna(flood["id"]).astype(str).to_numpy()
+        if len(flood)
+        else np.array([], dtype=object)
+    )
+    inside = fd <= 0.0
+    near = ~inside & (fd <= fs.flood_zone_proximity_m)
+    inst["flood_zone_m"] = np.where(np.isfinite(fd), fd, np.nan)
+    inst["flood_zone_id"] = np.where(
+        fpos >= 0, flood["id"].astype(str).to_numpy()[np.maximum(fpos, 0)] if len(flood) else "", ""
+    )
+    inst["flood_zone_status"] = np.where(inside, "in", np.where(near, "near", "ok"))
+    for i in np.flatnonzero(inside).tolist():
+        reasons[i].append(("in_flood_zone", "high", {"name": fnames[fpos[i]]}))
+    for i in np.flatnonzero(near).tolist():
+        reasons[i].append(("near_flood_zone", "medium", {"name": fnames[fpos[i]], "dist": fd[i]}))
+    need: NDArray[np.bool_] = inside | near
+    return need
+
+
+def _review_hazards_near(
+    inst: gpd.GeoDataFrame, hz: gpd.GeoDataFrame, fs: FloodSettings, reasons: list[list[_Reason]]
+) -> None:
+    """Landslide zones, dangerous walls and buildings within ``search_radius_m``."""
+    pts = inst.geometry.to_numpy()
+    n = len(inst)
+    for kind in _HAZARD_NEAR:
+        sub = hz.loc[hz["kind"] == kind]
+        d, _ = _nearest(pts, sub)
+        inst[f"{kind}_m"] = np.where(np.isfinite(d), d, np.nan)
+        ids = [""] * n
+        if len(sub):
+            pi, gi = shapely.STRtree(sub.geometry.to_numpy()).query(
+                pts, predicate="dwithin", distance=fs.search_radius_m
+            )
+            sub_ids = sub["id"].astype(str).to_numpy()
+            sub_names = sub["name"].fillna(sub["id"]).astype(str).to_numpy()
+            sub_levels = sub["level"].astype(object).to_numpy()
+            sub_geoms = sub.geometry.to_numpy()
+            for p, g in sorted(zip(pi, gi, strict=True)):
+                ids[p] = f"{ids[p]};{sub_ids[g]}" if ids[p] else str(sub_ids[g])
+                contrib: Level = "high" if sub_levels[g] == "high" else "medium"
+                dist_g = float(shapely.distance(pts[p], sub_geoms[g]))
+                reasons[p].append((kind, contrib, {"name": sub_names[g], "dist": dist_g}))
+        inst[f"{kind}_ids"] = ids
+
+
+def _review_incidents(
+    inst: gpd.GeoDataFrame, inc: gpd.GeoDataFrame, fs: FloodSettings, reasons: list[list[_Reason]]
+) -> None:
+    """Past drowning incidents within ``incident_radius_m``."""
+    n = len(inst)
+    count = np.zeros(n, dtype=np.int64)
+    if len(inc) and n:
+        pi, _ = shapely.STRtree(inc.geometry.to_numpy()).query(
+            inst.geometry.to_numpy(), predicate="dwithin", distance=fs.incident_radius_m
+        )
+        count = np.bincount(pi, minlength=n).astype(np.int64)
+    inst["incidents_near"] = count
+    for i in np.flatnonzero(count).tolist():
+        reasons[i].append(
+            ("past_incident", "medium", {"count": int(count[i]), "radius": fs.incident_radius_m})
+        )
+
+
+def _review_slope(
+    inst: gpd.GeoDataFrame,
+    dem: Dem | None,
+    crs: pyproj.CRS,
+    fs: FloodSettings,
+    reasons: list[list[_Reason]],
+) -> None:
+    """The steepest slope of the DEM within ``slope_radius_m`` (``no_dem`` without one)."""
+    if dem is None or not len(inst):
+        inst["max_slope_deg"] = np.nan
+        inst["dem_coverage"] = "no_dem"
+        return
+    grid = slope(to_metric(dem, crs))
+    xy = shapely.get_coordinates(inst.geometry.to_numpy())
+    max_deg, coverage = max_slope_near(grid, xy, radius_m=fs.slope_radius_m)
+    inst["max_slope_deg"] = max_deg
+    inst["dem_coverage"] = coverage
+    for i in np.flatnonzero(np.nan_to_num(max_deg, nan=0.0) > fs.steep_slope_deg).tolist():
+        reasons[i].append(
+            ("steep_slope", "medium", {"deg": max_deg[i], "radius": fs.slope_radius_m})
+        )
+
+
+def _review_escape(
+    inst: gpd.GeoDataFrame,
+    flood: gpd.GeoDataFrame,
+    need: NDArray[np.bool_],
+    layers: Layers,
+    network: RoadNetwork | None,
+    settings: Settings,
+    reasons: list[list[_Reason]],
+) -> gpd.GeoDataFrame:
+    """Escape routes of the institutions in or near a flood zone; returns the routes' table."""
+    fs = settings.flood
+    net = network
+    if need.any() and net is None:
+        net = build_network(layers.roads)
+    if net is not None:
+        waters = layers.waters
+        barriers = waters.loc[waters["kind"].isin(WATER_KINDS)]
+        esc_d, esc_s, esc_why, esc_routes = _escape(inst, flood, need, net, settings, barriers)
+    else:
+        esc_d, esc_s, esc_why, esc_routes = _no_escape(len(inst))
+    inst["escape_status"] = esc_s
+    inst["escape_m"] = esc_d
+    inst["escape_why"] = esc_why
+    for i in range(len(inst)):
+        if esc_s[i] == "unreachable":
+            reasons[i].append(("escape_unreachable", "medium", {"why": esc_why[i]}))
+        elif esc_s[i] == "ok" and esc_d[i] > fs.escape_max_m:
+            reasons[i].append(
+                ("escape_far", "medium", {"dist": esc_d[i], "limit": fs.escape_max_m})
+            )
+    route_rows = [(inst["id"].iat[i], esc_d[i], g) for i, g in enumerate(esc_routes) if g]
+    return gpd.GeoDataFrame(
+        {
+            "institution_id": [r[0] for r in route_rows],
+            "distance_m": np.array([r[1] for r in route_rows], dtype=float),
+        },
+        geometry=gpd.GeoSeries([r[2] for r in route_rows], crs=layers.crs),
+        crs=layers.crs,
+    )
+
+
+def _grade(inst: gpd.GeoDataFrame, reasons: list[list[_Reason]], fs: FloodSettings) -> None:
+    """Each institution's level (its highest reason's), its reasons in codes and in words, and
+    the office in charge."""
+    inst["level"] = [
+        max((c for _, c, _ in rs), key=_RANK.__getitem__, default="low") for rs in reasons
+    ]
+    inst["reasons"] = [";".join(dict.fromkeys(code for code, _, _ in rs)) for rs in reasons]
+    for lang in _LANGUAGES:
+        sep = tr("flood_sep", lang)
+        inst[f"reasons_{lang}"] = [
+            sep.join(_say(code, vals, lang) for code, _, vals in rs) for rs in reasons
+        ]
+    inst["office"] = [fs.offices.get(k, "civil_affairs") for k in inst["kind"]]
 
 
 def review_institutions(
@@ -502,168 +688,24 @@ def review_institutions(
     """
     settings = settings if settings is not None else get_settings()
     require_metric(layers.areas, layer="areas")
-    fs = settings.flood
-    lang_pair: tuple[Language, Language] = ("zh", "en")
     inst = _institutions(layers, settings)
-    pts = inst.geometry.to_numpy()
-    n = len(inst)
-    reasons: list[list[tuple[str, str, dict[str, object]]]] = [[] for _ in range(n)]
-
-    # --- water ---------------------------------------------------------------------------
-    waters = layers.waters
-    best_w = np.full(n, np.inf)
-    best_kind = np.full(n, "", dtype=object)
-    best_id = np.full(n, "", dtype=object)
-    for kind in WATER_KINDS:
-        sub = waters.loc[waters["kind"] == kind]
-        d, pos = _nearest(pts, sub)
-        inst[f"water_{kind}_m"] = np.where(np.isfinite(d), d, np.nan)
-        closer = d < best_w
-        best_w[closer] = d[closer]
-        best_kind[closer] = kind
-        best_id[closer] = sub["id"].astype(str).to_numpy()[pos[closer]] if len(sub) else ""
-    inst["nearest_water_m"] = np.where(np.isfinite(best_w), best_w, np.nan)
-    inst["nearest_water_kind"] = best_kind
-    inst["nearest_water_id"] = best_id
-    for i in range(n):
-        if best_w[i] <= fs.water_high_m:
-            reasons[i].append(("water_high", "high", {"kind": best_kind[i], "dist": best_w[i]}))
-        elif best_w[i] <= fs.water_medium_m:
-            reasons[i].append(("water_medium", "medium", {"kind": best_kind[i], "dist": best_w[i]}))
-
-    # --- flood zones -----------------------------------------------------------------------
+    reasons: list[list[_Reason]] = [[] for _ in range(len(inst))]
+    fs = settings.flood
     hz = layers.hazards
     flood = hz.loc[hz["kind"] == "flood_zone"]
-    fd, fpos = _nearest(pts, flood)
-    fnames = (
-        flood["name"].fillna(flood["id"]).astype(str).to_numpy()
-        if len(flood)
-        else np.array([], dtype=object)
-    )
-    inside = fd <= 0.0
-    near = ~inside & (fd <= fs.flood_zone_proximity_m)
-    inst["flood_zone_m"] = np.where(np.isfinite(fd), fd, np.nan)
-    inst["flood_zone_id"] = np.where(
-        fpos >= 0, flood["id"].astype(str).to_numpy()[np.maximum(fpos, 0)] if len(flood) else "", ""
-    )
-    inst["flood_zone_status"] = np.where(inside, "in", np.where(near, "near", "ok"))
-    for i in np.flatnonzero(inside).tolist():
-        reasons[i].append(("in_flood_zone", "high", {"name": fnames[fpos[i]]}))
-    for i in np.flatnonzero(near).tolist():
-        reasons[i].append(("near_flood_zone", "medium", {"name": fnames[fpos[i]], "dist": fd[i]}))
-
-    # --- landslide zones, walls, buildings within the radius --------------------------------
-    for kind in _HAZARD_NEAR:
-        sub = hz.loc[hz["kind"] == kind]
-        d, _ = _nearest(pts, sub)
-        inst[f"{kind}_m"] = np.where(np.isfinite(d), d, np.nan)
-        ids = [""] * n
-        if len(sub):
-            pi, gi = shapely.STRtree(sub.geometry.to_numpy()).query(
-                pts, predicate="dwithin", distance=fs.search_radius_m
-            )
-            sub_ids = sub["id"].astype(str).to_numpy()
-            sub_names = sub["name"].fillna(sub["id"]).astype(str).to_numpy()
-            sub_levels = sub["level"].astype(object).to_numpy()
-            sub_geoms = sub.geometry.to_numpy()
-            for p, g in sorted(zip(pi, gi, strict=True)):
-                ids[p] = f"{ids[p]};{sub_ids[g]}" if ids[p] else str(sub_ids[g])
-                contrib: Level = "high" if sub_levels[g] == "high" else "medium"
-                dist_g = float(shapely.distance(pts[p], sub_geoms[g]))
-                reasons[p].append((kind, contrib, {"name": sub_names[g], "dist": dist_g}))
-        inst[f"{kind}_ids"] = ids
-
-    # --- past incidents ----------------------------------------------------------------------
-    inc = layers.incidents
-    count = np.zeros(n, dtype=np.int64)
-    if len(inc) and n:
-        pi, _ = shapely.STRtree(inc.geometry.to_numpy()).query(
-            pts, predicate="dwithin", distance=fs.incident_radius_m
-        )
-        count = np.bincount(pi, minlength=n).astype(np.int64)
-    inst["incidents_near"] = count
-    for i in np.flatnonzero(count).tolist():
-        reasons[i].append(
-            ("past_incident", "medium", {"count": int(count[i]), "radius": fs.incident_radius_m})
-        )
-
-    # --- slope from the DEM ----------------------------------------------------------------
-    if dem is not None and n:
-        grid = slope(to_metric(dem, layers.crs))
-        xy = shapely.get_coordinates(pts)
-        max_deg, coverage = max_slope_near(grid, xy, radius_m=fs.slope_radius_m)
-        inst["max_slope_deg"] = max_deg
-        inst["dem_coverage"] = coverage
-        for i in np.flatnonzero(np.nan_to_num(max_deg, nan=0.0) > fs.steep_slope_deg).tolist():
-            reasons[i].append(
-                ("steep_slope", "medium", {"deg": max_deg[i], "radius": fs.slope_radius_m})
-            )
-    else:
-        inst["max_slope_deg"] = np.nan
-        inst["dem_coverage"] = "no_dem"
-
-    # --- escape routes -------------------------------------------------------------------------
-    need = inside | near
-    net = network
-    if need.any() and net is None:
-        net = build_network(layers.roads)
-    if net is not None:
-        barriers = waters.loc[waters["kind"].isin(WATER_KINDS)]
-        esc_d, esc_s, esc_why, esc_routes = _escape(inst, flood, need, net, settings, barriers)
-    else:
-        esc_d = np.full(n, np.nan)
-        esc_s = np.full(n, "not_needed", dtype=object)
-        esc_why = np.full(n, "", dtype=object)
-        esc_routes = [None] * n
-    inst["escape_status"] = esc_s
-    inst["escape_m"] = esc_d
-    inst["escape_why"] = esc_why
-    for i in range(n):
-        if esc_s[i] == "unreachable":
-            reasons[i].append(("escape_unreachable", "medium", {"why": esc_why[i]}))
-        elif esc_s[i] == "ok" and esc_d[i] > fs.escape_max_m:
-            reasons[i].append(
-                ("escape_far", "medium", {"dist": esc_d[i], "limit": fs.escape_max_m})
-            )
-
-    # --- level, reasons, office --------------------------------------------------------------
-    levels: list[str] = []
-    texts: dict[str, list[str]] = {"zh": [], "en": []}
-    for i in range(n):
-        rs = reasons[i]
-        levels.append(max((c for _, c, _ in rs), key=_RANK.__getitem__, default="low"))
-        for lang in lang_pair:
-            parts = []
-            for code, _, vals in rs:
-                v = dict(vals)
-                if "kind" in v:
-                    v["kind"] = value_label(str(v["kind"]), lang)
-                if "why" in v:
-                    v["why"] = WHY.get(str(v["why"]), WHY[""])[lang]
-                parts.append(_fmt(code, lang, **v))
-            texts[lang].append(("；" if lang == "zh" else "; ").join(parts))
-    inst["level"] = levels
-    inst["reasons"] = [";".join(dict.fromkeys(code for code, _, _ in rs)) for rs in reasons]
-    inst["reasons_zh"] = texts["zh"]
-    inst["reasons_en"] = texts["en"]
-    inst["office"] = [fs.offices.get(k, "civil_affairs") for k in inst["kind"]]
-
-    checklist = _checklist(inst, reasons, settings)
-    route_rows = [(inst["id"].iat[i], esc_d[i], g) for i, g in enumerate(esc_routes) if g]
-    routes = gpd.GeoDataFrame(
-        {
-            "institution_id": [r[0] for r in route_rows],
-            "distance_m": np.array([r[1] for r in route_rows], dtype=float),
-        },
-        geometry=gpd.GeoSeries([r[2] for r in route_rows], crs=layers.crs),
-        crs=layers.crs,
-    )
+    _review_water(inst, layers.waters, fs, reasons)
+    need = _review_flood_zones(inst, flood, fs, reasons)
+    _review_hazards_near(inst, hz, fs, reasons)
+    _review_incidents(inst, layers.incidents, fs, reasons)
+    _review_slope(inst, dem, layers.crs, fs, reasons)
+    routes = _review_escape(inst, flood, need, layers, network, settings, reasons)
+    _grade(inst, reasons, fs)
     return FloodReview(
         institutions=inst,
-        checklist=checklist,
+        checklist=_checklist(inst, reasons, settings),
         routes=routes,
         hazards=hz,
-        waters=waters,
+        waters=layers.waters,
         date=date,
         reviews=reviews_due(date, settings, region=region),
         dem_used=dem is not None,
@@ -673,7 +715,7 @@ def review_institutions(
 
 def _checklist(
     inst: gpd.GeoDataFrame,
-    reasons: Sequence[Sequence[tuple[str, str, dict[str, object]]]],
+    reasons: Sequence[Sequence[_Reason]],
     settings: Settings,
 ) -> pd.DataFrame:
     """The long checklist table: one row per institution and item."""
@@ -707,19 +749,11 @@ def _checklist(
             else:
                 status = "ok"
             details: dict[str, str] = {}
-            for lang in ("zh", "en"):
-                lg: Language = "zh" if lang == "zh" else "en"
-                bits = []
-                for code, vals in found[item]:
-                    v = dict(vals)
-                    if "kind" in v:
-                        v["kind"] = value_label(str(v["kind"]), lg)
-                    if "why" in v:
-                        v["why"] = WHY.get(str(v["why"]), WHY[""])[lg]
-                    bits.append(_fmt(code, lg, **v))
+            for lang in _LANGUAGES:
+                bits = [_say(code, vals, lang) for code, vals in found[item]]
                 if not bits:
-                    bits.append(_ok_detail(item, r, fs, lg))
-                details[lang] = ("；" if lang == "zh" else "; ").join(b for b in bits if b)
+                    bits.append(_ok_detail(item, r, fs, lang))
+                details[lang] = tr("flood_sep", lang).join(b for b in bits if b)
             rows.append(
                 {
                     "institution_id": r["id"],
@@ -736,24 +770,18 @@ def _checklist(
 
 def _ok_detail(item: str, r: pd.Series, fs: FloodSettings, lang: Language) -> str:
     """What was measured when nothing was found, so the checklist shows the check was made."""
-    zh = lang == "zh"
-    radius = fs.search_radius_m
+    values: dict[str, object] | None = None
     if item == "incidents":
-        ri = fs.incident_radius_m
-        return f"{ri:.0f} 米内无溺水事件记录" if zh else f"no recorded incident within {ri:.0f} m"
-    if item == "water" and np.isfinite(r["nearest_water_m"]):
+        values = {"radius": fs.incident_radius_m}
+    elif item == "water" and np.isfinite(r["nearest_water_m"]):
         kind = value_label(str(r["nearest_water_kind"]), lang)
-        d = float(r["nearest_water_m"])
-        return f"最近水域为{kind},{d:.0f} 米" if zh else f"nearest water: {kind}, {d:.0f} m"
-    if item == "slope" and r["dem_coverage"] == "ok":
-        deg = float(r["max_slope_deg"])
-        return f"最大坡度 {deg:.1f}°" if zh else f"max slope {deg:.1f}°"
-    if item == "walls_buildings":
-        return f"{radius:.0f} 米内无危墙危房" if zh else f"none within {radius:.0f} m"
-    if item == "flood_zone" and np.isfinite(r["flood_zone_m"]):
-        d = float(r["flood_zone_m"])
-        return f"距洪水淹没区 {d:.0f} 米" if zh else f"{d:.0f} m from the nearest flood zone"
-    if item == "escape_route" and r["escape_status"] == "ok":
-        d = float(r["escape_m"])
-        return f"步行 {d:.0f} 米到安全点" if zh else f"{d:.0f} m walk to a safe point"
-    return ""
+        values = {"kind": kind, "dist": float(r["nearest_water_m"])}
+    elif item == "slope" and r["dem_coverage"] == "ok":
+        values = {"deg": float(r["max_slope_deg"])}
+    elif item == "walls_buildings":
+        values = {"radius": fs.search_radius_m}
+    elif item == "flood_zone" and np.isfinite(r["flood_zone_m"]):
+        values = {"dist": float(r["flood_zone_m"])}
+    elif item == "escape_route" and r["escape_status"] == "ok":
+        values = {"dist": float(r["escape_m"])}
+    return "" if values is None else tr(f"flood_ok_{item}", lang, **values)

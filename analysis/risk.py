@@ -21,9 +21,10 @@ from numpy.typing import NDArray
 from analysis._risk_exposure import pair_walking_distances
 from analysis._risk_reaches import cut_reaches, water_lines
 from analysis.privacy import public_table
+from analysis.season import SeasonState as Season
 from analysis.season import season_on
 from geo.errors import LayerError
-from geo.i18n import value_label
+from geo.i18n import Note, tr, value_label
 from geo.layers import Layers
 from geo.network import RoadNetwork, build_network, snap_points
 from geo.schemas import (
@@ -75,7 +76,8 @@ class RiskResult:
     procurement
         ``item``, ``count`` (items to buy; spots to fence for ``fence``), ``metres`` (fence).
     notes
-        Plain-English notes on absent layers and unsnapped points.
+        Notes on absent layers and unsnapped points, as data (codes of
+        :mod:`geo.messages.risk` and their numbers; ``note.render(lang)`` says them).
     date
         The date assessed; ``flood_season`` and ``summer_holiday`` what it meant.
     """
@@ -86,7 +88,7 @@ class RiskResult:
     summary_township: pd.DataFrame
     summary_chief: pd.DataFrame
     procurement: pd.DataFrame
-    notes: tuple[str, ...]
+    notes: tuple[Note, ...]
     date: dt.date
     flood_season: bool
     summer_holiday: bool
@@ -284,8 +286,8 @@ def _places(spots: pd.DataFrame, km: FloatArray, lang: Language) -> list[str]:
         where = str(water) if isinstance(water, str) else ""
         village = village if isinstance(village, str) else ""
         if not where:
-            what = value_label(str(kind), lang) if kind else ("水边" if lang == "zh" else "water")
-            where = f"{village}{what}" if lang == "zh" else f"{village} {what}".strip()
+            what = value_label(str(kind), lang) if kind else tr("risk_place_water", lang)
+            where = tr("risk_place_village", lang, village=village, what=what).strip()
         if not np.isfinite(k):
             out.append(where)
         else:  # metres to the nearest 10 below a kilometre, else kilometres to one decimal
@@ -299,13 +301,11 @@ def _classify(risk: FloatArray, rs: RiskSettings) -> NDArray[np.object_]:
     ).astype(object)
 
 
-_CLASS_ZH = {"red": "红", "yellow": "黄", "green": "绿"}
-
-
 def _explain(spots: pd.DataFrame, factors: list[str], lang: Language = "zh") -> list[str]:
     """The explanation of every spot in ``lang``: risk, the hazard factors, exposure, what is
     missing."""
     labels = {c: value_label(c, lang) for c in PROCURED}
+    sep = tr("risk_list_sep", lang)
     out = []
     for risk, cls, hazard, exposure, children, near, schools, mitigation, missing, fac in zip(
         spots["risk"].to_numpy(),
@@ -321,23 +321,26 @@ def _explain(spots: pd.DataFrame, factors: list[str], lang: Language = "zh") -> 
         strict=True,
     ):
         codes = [c for c in str(missing).split(";") if c]
-        if lang == "en":
-            lack = (
-                "lacks " + ", ".join(labels[c] for c in codes)
-                if codes
-                else "all four-ones and a fence"
-            )
-            out.append(
-                f"risk {risk:.0f} ({cls}): hazard {hazard:.2f} ({fac}); exposure {exposure:.1f}: "
-                f"{int(children)} children within walking distance ({int(near)} households near "
-                f"the water), {int(schools)} schools; mitigation {mitigation:.2f}: {lack}"
-            )
-            continue
-        lack = "缺" + "、".join(labels[c] for c in codes) if codes else "四个一及防护栏齐全"
+        lack = (
+            tr("risk_lacks", lang, items=sep.join(labels[c] for c in codes))
+            if codes
+            else tr("risk_lacks_nothing", lang)
+        )
         out.append(
-            f"风险 {risk:.0f}({_CLASS_ZH[str(cls)]}):危险度 {hazard:.2f}({fac});"
-            f"暴露度 {exposure:.1f}:步行范围内儿童 {int(children)} 名(近水 {int(near)} 户)、"
-            f"学校 {int(schools)} 所;防护 {mitigation:.2f}:{lack}"
+            tr(
+                "risk_explanation",
+                lang,
+                risk=risk,
+                cls=tr(f"risk_class_{cls}", lang),
+                hazard=hazard,
+                factors=fac,
+                exposure=exposure,
+                children=int(children),
+                near=int(near),
+                schools=int(schools),
+                mitigation=mitigation,
+                lack=lack,
+            )
         )
     return out
 
@@ -345,6 +348,359 @@ def _explain(spots: pd.DataFrame, factors: list[str], lang: Language = "zh") -> 
 # --------------------------------------------------------------------------------------------
 # the analysis
 # --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Spots:
+    """The spots before they are scored: the reaches near people, then the known spots."""
+
+    geom: NDArray[np.object_]  # a reach's line or a known spot's point
+    point: NDArray[np.object_]  # a reach's midpoint or a known spot's point
+    water: IntArray  # position of the spot's water in ``waters``; -1 without one
+    ids: NDArray[np.object_]
+    source: NDArray[np.object_]
+    n_reaches: int
+    reach_water: IntArray
+    chainage: FloatArray  # where a reach's midpoint lies along its water (m)
+    known: gpd.GeoDataFrame
+    known_kind: NDArray[np.object_]
+
+    @property
+    def n(self) -> int:
+        return len(self.source)
+
+    @property
+    def has_water(self) -> NDArray[np.bool_]:
+        return self.water >= 0
+
+    @property
+    def sw(self) -> IntArray:
+        """The water of each spot, 0 for one without (mask with :attr:`has_water`)."""
+        return np.maximum(self.water, 0)
+
+
+@dataclass(frozen=True)
+class _Exposure:
+    """Who lives within walking distance of each spot, and their weighted exposure."""
+
+    exposure: FloatArray
+    children_near: IntArray
+    weighted_children: FloatArray
+    near_households: IntArray
+    schools_near: IntArray
+    pupils_near: IntArray
+
+
+@dataclass(frozen=True)
+class _Mitigation:
+    """The four items and the fence standing at each spot."""
+
+    has: dict[str, NDArray[np.bool_]]
+    fenced: NDArray[np.bool_]
+    last_inspected: NDArray[np.datetime64]
+    mitigation: FloatArray
+
+
+def _layer_notes(m: Layers) -> list[Note]:
+    """Notes on the optional layers absent and the households placed on their roads."""
+    notes = [
+        Note(code)
+        for layer, code in (
+            ("equipment", "risk_no_equipment"),
+            ("incidents", "risk_no_incidents"),
+            ("known_spots", "risk_no_known_spots"),
+        )
+        if len(m[layer]) == 0
+    ]
+    if "location_estimated" in m.households:  # issue 22: roster rows placed on their roads
+        n_est = int(m.households["location_estimated"].fillna(False).astype(bool).sum())
+        if n_est:
+            notes.append(Note("risk_estimated_locations", {"n": n_est}))
+    return notes
+
+
+def _find_spots(
+    m: Layers,
+    waters: gpd.GeoDataFrame,
+    water_tree: shapely.STRtree,
+    people_tree: shapely.STRtree,
+    settings: Settings,
+) -> _Spots:
+    """The reaches within D straight-line of a person, numbered along their water, then the
+    known spots with the nearest water within ``known_spot_water_m``."""
+    w_geoms = waters.geometry.to_numpy()
+    lines, line_water = water_lines(w_geoms)
+    reach_geoms, line_of, rank = cut_reaches(lines, settings.spot_length_m)
+    reach_water = line_water[line_of]
+    # where each reach's midpoint lies along its line (its shore, for a pond): the chainage
+    # people read on a sign, "清水河 1.2 km"
+    per_line = np.bincount(line_of, minlength=len(lines)) if len(lines) else np.zeros(0, int)
+    chainage = (rank + 0.5) * (shapely.length(lines)[line_of] / np.maximum(per_line[line_of], 1))
+    # one nearest person per reach is enough to keep it (much cheaper than every match)
+    near_people = people_tree.query_nearest(
+        reach_geoms, max_distance=settings.exposure_distance_m, all_matches=False
+    )[0]
+    keep = np.zeros(len(reach_geoms), dtype=bool)
+    keep[near_people] = True
+    # number every reach along its water before filtering, so a spot keeps its id when
+    # households come and go (patrol records refer to it)
+    counter = pd.Series(reach_water).groupby(reach_water).cumcount().to_numpy() + 1
+    reach_geoms, reach_water, counter = reach_geoms[keep], reach_water[keep], counter[keep]
+    w_ids = _text(waters, "id")
+    reach_ids = np.array(
+        [f"{w_ids[w]}-{k:03d}" for w, k in zip(reach_water, counter, strict=True)], dtype=object
+    )
+
+    ks = m.known_spots.reset_index(drop=True)
+    ks_geoms = ks.geometry.to_numpy()
+    ks_water = np.full(len(ks), -1, dtype=np.int64)
+    if len(ks):
+        ki, wi = water_tree.query_nearest(
+            ks_geoms, max_distance=settings.risk.known_spot_water_m, all_matches=False
+        )
+        ks_water[ki] = wi
+    n_r, n_k = len(reach_geoms), len(ks)
+    return _Spots(
+        geom=np.concatenate([reach_geoms, ks_geoms]) if n_r + n_k else np.empty(0, dtype=object),
+        point=np.concatenate(
+            [shapely.line_interpolate_point(reach_geoms, 0.5, normalized=True), ks_geoms]
+        ),
+        water=np.concatenate([reach_water, ks_water]),
+        ids=np.concatenate([reach_ids, np.array([f"KS-{i}" for i in _text(ks, "id")])]).astype(
+            object
+        ),
+        source=np.array(["reach"] * n_r + ["known_spot"] * n_k, dtype=object),
+        n_reaches=n_r,
+        reach_water=reach_water,
+        chainage=chainage[keep],
+        known=ks,
+        known_kind=_text(ks, "kind"),
+    )
+
+
+def _exposure(
+    network: RoadNetwork,
+    spots: _Spots,
+    people: gpd.GeoDataFrame,
+    waters: gpd.GeoDataFrame,
+    trees: tuple[shapely.STRtree, shapely.STRtree],
+    settings: Settings,
+    notes: list[Note],
+) -> _Exposure:
+    """Exposure of each spot over the people within walking distance D (see
+    :func:`assess_risk`); notes the spots and people that could not join the roads."""
+    rs = settings.risk
+    people_tree, water_tree = trees
+    n = spots.n
+    p_geoms = people.geometry.to_numpy()
+    # a spot may lie across fields from the road: its connector counts in the walking distance
+    spot_snap = snap_points(
+        network, gpd.GeoSeries(spots.point, crs=waters.crs), limit_m=settings.exposure_distance_m
+    )
+    people_snap = snap_points(network, people, limit_m=settings.snap_limit_m, barriers=waters)
+    ps_i, pp_i = people_tree.query(
+        spots.point, predicate="dwithin", distance=settings.exposure_distance_m
+    )
+    ps_i, pp_i = ps_i.astype(np.int64), pp_i.astype(np.int64)
+    d = pair_walking_distances(
+        network,
+        spot_snap,
+        people_snap,
+        ps_i,
+        pp_i,
+        limit_m=settings.exposure_distance_m,
+        tile_m=rs.network_tile_m,
+    )
+    reach = np.isfinite(d)
+    ps_i, pp_i, d = ps_i[reach], pp_i[reach], d[reach]
+    # homes within near_water_m of the spot's own water (or of the spot, without a water)
+    hp, hw = water_tree.query(p_geoms, predicate="dwithin", distance=settings.near_water_m)
+    near_key = np.unique(hp.astype(np.int64) * len(waters) + hw)
+    # sorted-key lookup: np.isin would sort the millions of pairs
+    key = pp_i * len(waters) + spots.sw[ps_i]
+    at = np.minimum(np.searchsorted(near_key, key), max(len(near_key) - 1, 0))
+    has_water = spots.has_water[ps_i]
+    near = (near_key[at] == key if len(near_key) else np.zeros(len(key), bool)) & has_water
+    dry = np.flatnonzero(~has_water)
+    near[dry] = (
+        shapely.distance(p_geoms[pp_i[dry]], spots.point[ps_i[dry]]) <= settings.near_water_m
+    )
+    weight = people["weight"].to_numpy()[pp_i]
+    contrib = weight * np.exp(-d / rs.decay_m) * np.where(near, rs.near_water_factor, 1.0)
+    is_school = people["is_school"].to_numpy(dtype=bool)[pp_i]
+
+    def per_spot(values: NDArray[np.generic]) -> FloatArray:
+        return np.bincount(ps_i, weights=values, minlength=n).astype(np.float64)
+
+    n_spots_unsnapped = int((~spot_snap.snapped).sum())
+    if n_spots_unsnapped:
+        notes.append(
+            Note(
+                "risk_spots_off_road",
+                {"n": n_spots_unsnapped, "distance_m": settings.exposure_distance_m},
+            )
+        )
+    n_people_unsnapped = int((~people_snap.snapped).sum())
+    if n_people_unsnapped:
+        notes.append(Note("risk_people_off_road", {"n": n_people_unsnapped}))
+    return _Exposure(
+        exposure=per_spot(contrib),
+        children_near=per_spot(people["children"].to_numpy()[pp_i]).astype(np.int64),
+        weighted_children=per_spot(np.where(is_school, 0.0, weight)),
+        near_households=per_spot(near & ~is_school).astype(np.int64),
+        schools_near=per_spot(is_school).astype(np.int64),
+        pupils_near=per_spot(people["pupils"].to_numpy()[pp_i]).astype(np.int64),
+    )
+
+
+def _mitigation(equipment: gpd.GeoDataFrame, spots: _Spots, settings: Settings) -> _Mitigation:
+    """The four items in condition ``ok`` within ``equipment_radius_m`` of each spot (a rescue
+    cabinet counts as all four), an ``ok`` fence within ``fence_guard_m``, and the weights."""
+    rs = settings.risk
+    n = spots.n
+    eq = equipment.reset_index(drop=True)
+    eq_kind = _text(eq, "kind")
+    eq_ok = _text(eq, "condition") == "ok"
+    has = {item: np.zeros(n, dtype=bool) for item in FOUR_ONES}
+    fenced = np.zeros(n, dtype=bool)
+    last = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    if len(eq) and n:
+        eq_tree = shapely.STRtree(eq.geometry.to_numpy())
+        si, ei = eq_tree.query(
+            spots.geom, predicate="dwithin", distance=settings.equipment_radius_m
+        )
+        is_point_item = np.isin(eq_kind[ei], EQUIPMENT_POINT_KINDS)
+        for item in FOUR_ONES:
+            hit = eq_ok[ei] & is_point_item & np.isin(eq_kind[ei], [item, "rescue_cabinet"])
+            has[item][si[hit]] = True
+        fi, fe = eq_tree.query(spots.geom, predicate="dwithin", distance=rs.fence_guard_m)
+        fhit = (eq_kind[fe] == "fence") & eq_ok[fe]
+        fenced[fi[fhit]] = True
+        if "last_inspected" in eq:
+            dates = pd.to_datetime(eq["last_inspected"]).to_numpy(dtype="datetime64[ns]")
+            lasts = (
+                pd.Series(dates[ei]).groupby(si).max()
+                if len(si)
+                else pd.Series(dtype="datetime64[ns]")
+            )
+            last[lasts.index.to_numpy(dtype=np.int64)] = lasts.to_numpy(dtype="datetime64[ns]")
+    weights = rs.item_mitigation
+    mitigation = sum((weights.get(i, 0.0) * has[i] for i in FOUR_ONES), np.zeros(n))
+    mitigation = mitigation + weights.get("fence", 0.0) * fenced
+    return _Mitigation(has=has, fenced=fenced, last_inspected=last, mitigation=mitigation)
+
+
+def _incidents_near(incidents: gpd.GeoDataFrame, spots: _Spots, radius_m: float) -> IntArray:
+    """How many past incidents lie within ``radius_m`` of each spot."""
+    if not (len(incidents) and spots.n):
+        return np.zeros(spots.n, dtype=np.int64)
+    ii = shapely.STRtree(incidents.geometry.to_numpy()).query(
+        spots.geom, predicate="dwithin", distance=radius_m
+    )[0]
+    return np.bincount(ii, minlength=spots.n).astype(np.int64)
+
+
+def _hazard(
+    waters: gpd.GeoDataFrame, spots: _Spots, inc_count: IntArray, season_f: float, rs: RiskSettings
+) -> FloatArray:
+    """Hazard of each spot: its water's, its use or known-spot kind, past incidents, season."""
+    w_hazard, w_use = _water_hazard(waters, rs)
+    has_water, sw = spots.has_water, spots.sw
+    base = np.where(has_water, w_hazard[sw], rs.unknown_water_hazard)
+    use = np.where(has_water, w_use[sw], 1.0)
+    kind_f = np.ones(spots.n)
+    kind_f[spots.n_reaches :] = [rs.spot_kind_factor.get(k, 1.0) for k in spots.known_kind]
+    use = np.maximum(use, kind_f)
+    inc_f = np.where(inc_count > 0, rs.incident_factor, 1.0)
+    hazard: FloatArray = base * use * inc_f * season_f
+    return hazard
+
+
+def _spot_frame(
+    m: Layers,
+    waters: gpd.GeoDataFrame,
+    spots: _Spots,
+    scores: dict[str, NDArray[np.float64] | IntArray],
+    exposure: _Exposure,
+    mit: _Mitigation,
+    rs: RiskSettings,
+) -> gpd.GeoDataFrame:
+    """The spots' table (unsorted, without the texts): where, what water, the scores and the
+    audit of the four items."""
+    n, n_r = spots.n, spots.n_reaches
+    has, fenced, has_water, sw = mit.has, mit.fenced, spots.has_water, spots.sw
+    missing_lists = [
+        [i for i in FOUR_ONES if not has[i][k]] + ([] if fenced[k] else ["fence"]) for k in range(n)
+    ]
+    fence_len = np.concatenate([_reach_lengths(spots), np.full(n - n_r, rs.known_spot_fence_m)])
+    areas = _areas_of(spots.point, m.areas)
+    w_ids, w_names, w_kinds, w_chief = (
+        _text(waters, c) for c in ("id", "name", "kind", "river_chief")
+    )
+    return gpd.GeoDataFrame(
+        {
+            "spot_id": spots.ids,
+            "source": spots.source,
+            "known_kind": np.concatenate([np.full(n_r, "", dtype=object), spots.known_kind]),
+            "name": np.concatenate([np.full(n_r, "", dtype=object), _text(spots.known, "name")]),
+            "water_id": np.where(has_water, w_ids[sw], ""),
+            "water_name": np.where(has_water, w_names[sw], ""),
+            "water_kind": np.where(has_water, w_kinds[sw], ""),
+            **{c: areas[c].to_numpy() for c in areas.columns},
+            "river_chief": np.where(has_water, w_chief[sw], ""),
+            "use": np.where(has_water, _text(waters, "use", "unknown")[sw], ""),
+            "hazard": scores["hazard"],
+            "exposure": exposure.exposure,
+            "mitigation": mit.mitigation,
+            "risk": scores["risk"],
+            "risk_class": _classify(np.asarray(scores["risk"], dtype=np.float64), rs),
+            "children_near": exposure.children_near,
+            "weighted_children": exposure.weighted_children,
+            "near_households": exposure.near_households,
+            "schools_near": exposure.schools_near,
+            "pupils_near": exposure.pupils_near,
+            "incidents_near": scores["incidents"],
+            **{f"has_{i}": has[i] for i in FOUR_ONES},
+            "fenced": fenced,
+            "missing_items": [";".join(x) for x in missing_lists],
+            "n_missing": [sum(1 for c in x if c != "fence") for x in missing_lists],
+            "fence_needed_m": np.where(fenced, 0.0, fence_len),
+            "last_inspected": pd.Series(mit.last_inspected, dtype="datetime64[ns]").to_numpy(),
+        },
+        geometry=gpd.GeoSeries(spots.point, crs=waters.crs),
+        crs=waters.crs,
+    )
+
+
+def _reach_lengths(spots: _Spots) -> FloatArray:
+    n_r = spots.n_reaches
+    return shapely.length(spots.geom[:n_r]) if n_r else np.empty(0)
+
+
+def _add_texts(
+    frame: gpd.GeoDataFrame,
+    waters: gpd.GeoDataFrame,
+    spots: _Spots,
+    inc_count: IntArray,
+    season: Season,
+) -> None:
+    """The explanation and the place of each spot, in Chinese and in English (``_en``)."""
+    km = np.round(np.concatenate([spots.chainage, np.full(spots.n - spots.n_reaches, np.nan)]), -1)
+    km = km / 1000
+    languages: tuple[tuple[str, Language], ...] = (("explanation", "zh"), ("explanation_en", "en"))
+    for column, lang in languages:
+        factor_text = _factor_texts(
+            waters,
+            spots.has_water,
+            spots.sw,
+            spots.known_kind,
+            spots.n_reaches,
+            inc_count,
+            season,
+            lang,
+        )
+        frame[column] = _explain(frame, factor_text, lang)
+        frame[column.replace("explanation", "place")] = _places(frame, km, lang)
 
 
 def assess_risk(
@@ -416,290 +772,76 @@ def assess_risk(
         not an allowed value (the message lists the allowed ones).
     """
     settings = settings if settings is not None else get_settings()
-    rs = settings.risk
     m = layers.to_metric()
     _check_layers(m)
-    crs = m.waters.crs
-    notes: list[str] = []
-    for layer, text in (
-        ("equipment", "equipment layer absent: every spot lacks all four items"),
-        ("incidents", "incidents layer absent: no hazard is raised by past incidents"),
-        ("known_spots", "known_spots layer absent: only reaches are assessed"),
-    ):
-        if len(m[layer]) == 0:
-            notes.append(text)
-    if "location_estimated" in m.households:  # issue 22: roster rows placed on their roads
-        n_est = int(m.households["location_estimated"].fillna(False).astype(bool).sum())
-        if n_est:
-            notes.append(
-                f"{n_est} household(s) have estimated locations (placed along their village's "
-                "roads): exposure near them is an estimate until locations are captured"
-            )
+    return _assess(m, settings=settings, date=date, network=network)
 
+
+def _assess(
+    m: Layers, *, settings: Settings, date: dt.date, network: RoadNetwork | None
+) -> RiskResult:
+    """The steps of :func:`assess_risk` on checked metric layers: find the spots, then their
+    exposure, mitigation and hazard, then the tables."""
+    rs = settings.risk
+    notes = _layer_notes(m)
     waters = m.waters.reset_index(drop=True)
-    w_geoms = waters.geometry.to_numpy()
-    water_tree = shapely.STRtree(w_geoms)
-    w_hazard, w_use = _water_hazard(waters, rs)
+    water_tree = shapely.STRtree(waters.geometry.to_numpy())
     season = season_on(date, settings.season)
     season_f = (rs.flood_season_factor if season.flood_season else 1.0) * (
         rs.summer_holiday_factor if season.summer_holiday else 1.0
     )
 
-    # --- spots: reaches near people, then known spots ------------------------------------
     people = _people(m, rs)
-    p_geoms = people.geometry.to_numpy()
-    people_tree = shapely.STRtree(p_geoms)
-    lines, line_water = water_lines(w_geoms)
-    reach_geoms, line_of, rank = cut_reaches(lines, settings.spot_length_m)
-    reach_water = line_water[line_of]
-    # where each reach's midpoint lies along its line (its shore, for a pond): the chainage
-    # people read on a sign, "清水河 1.2 km"
-    per_line = np.bincount(line_of, minlength=len(lines)) if len(lines) else np.zeros(0, int)
-    chainage = (rank + 0.5) * (shapely.length(lines)[line_of] / np.maximum(per_line[line_of], 1))
-    # one nearest person per reach is enough to keep it (much cheaper than every match)
-    near_people = people_tree.query_nearest(
-        reach_geoms, max_distance=settings.exposure_distance_m, all_matches=False
-    )[0]
-    keep = np.zeros(len(reach_geoms), dtype=bool)
-    keep[near_people] = True
-    # number every reach along its water before filtering, so a spot keeps its id when
-    # households come and go (patrol records refer to it)
-    counter = pd.Series(reach_water).groupby(reach_water).cumcount().to_numpy() + 1
-    reach_geoms, reach_water, counter = reach_geoms[keep], reach_water[keep], counter[keep]
-    chainage = chainage[keep]
-    w_ids = _text(waters, "id")
-    reach_ids = np.array(
-        [f"{w_ids[w]}-{k:03d}" for w, k in zip(reach_water, counter, strict=True)], dtype=object
-    )
-
-    if not keep.any():
-        notes.append(
-            f"no water reach lies within {settings.exposure_distance_m:.0f} m of a household or "
-            "school"
-        )
-
-    ks = m.known_spots.reset_index(drop=True)
-    ks_geoms = ks.geometry.to_numpy()
-    ks_water = np.full(len(ks), -1, dtype=np.int64)
-    if len(ks):
-        ki, wi = water_tree.query_nearest(
-            ks_geoms, max_distance=rs.known_spot_water_m, all_matches=False
-        )
-        ks_water[ki] = wi
-    n_r, n_k = len(reach_geoms), len(ks)
-    n = n_r + n_k
-    spot_geom = np.concatenate([reach_geoms, ks_geoms]) if n else np.empty(0, dtype=object)
-    spot_point = np.concatenate(
-        [shapely.line_interpolate_point(reach_geoms, 0.5, normalized=True), ks_geoms]
-    )
-    spot_water = np.concatenate([reach_water, ks_water])
-    has_water = spot_water >= 0
-    sw = np.maximum(spot_water, 0)
-    source = np.array(["reach"] * n_r + ["known_spot"] * n_k, dtype=object)
-    ks_kind = _text(ks, "kind")
-    spot_ids = np.concatenate([reach_ids, np.array([f"KS-{i}" for i in _text(ks, "id")])])
-
-    # --- exposure: bounded walking distances on the road network -------------------------
+    people_tree = shapely.STRtree(people.geometry.to_numpy())
+    spots = _find_spots(m, waters, water_tree, people_tree, settings)
+    if spots.n_reaches == 0:
+        notes.append(Note("risk_no_reach", {"distance_m": settings.exposure_distance_m}))
     if network is None:
         network = build_network(m.roads)
-    # a spot may lie across fields from the road: its connector counts in the walking distance
-    spot_snap = snap_points(
-        network, gpd.GeoSeries(spot_point, crs=crs), limit_m=settings.exposure_distance_m
+    exposure = _exposure(network, spots, people, waters, (people_tree, water_tree), settings, notes)
+    mit = _mitigation(m.equipment, spots, settings)
+    inc_count = _incidents_near(m.incidents, spots, settings.incident_radius_m)
+    hazard = _hazard(waters, spots, inc_count, season_f, rs)
+    risk = (
+        100.0 * (1.0 - np.exp(-hazard * exposure.exposure / rs.risk_scale)) * (1.0 - mit.mitigation)
     )
-    people_snap = snap_points(network, people, limit_m=settings.snap_limit_m, barriers=waters)
-    ps_i, pp_i = people_tree.query(
-        spot_point, predicate="dwithin", distance=settings.exposure_distance_m
-    )
-    ps_i, pp_i = ps_i.astype(np.int64), pp_i.astype(np.int64)
-    d = pair_walking_distances(
-        network,
-        spot_snap,
-        people_snap,
-        ps_i,
-        pp_i,
-        limit_m=settings.exposure_distance_m,
-        tile_m=rs.network_tile_m,
-    )
-    reach = np.isfinite(d)
-    ps_i, pp_i, d = ps_i[reach], pp_i[reach], d[reach]
-    # homes within near_water_m of the spot's own water (or of the spot, without a water)
-    hp, hw = water_tree.query(p_geoms, predicate="dwithin", distance=settings.near_water_m)
-    near_key = np.unique(hp.astype(np.int64) * len(waters) + hw)
-    # sorted-key lookup: np.isin would sort the millions of pairs
-    key = pp_i * len(waters) + sw[ps_i]
-    at = np.minimum(np.searchsorted(near_key, key), max(len(near_key) - 1, 0))
-    near = (near_key[at] == key if len(near_key) else np.zeros(len(key), bool)) & has_water[ps_i]
-    dry = np.flatnonzero(~has_water[ps_i])
-    near[dry] = shapely.distance(p_geoms[pp_i[dry]], spot_point[ps_i[dry]]) <= settings.near_water_m
-    contrib = (
-        people["weight"].to_numpy()[pp_i]
-        * np.exp(-d / rs.decay_m)
-        * np.where(near, rs.near_water_factor, 1.0)
-    )
-    is_school = people["is_school"].to_numpy(dtype=bool)[pp_i]
-    exposure = np.bincount(ps_i, weights=contrib, minlength=n)
-    children_near = np.bincount(
-        ps_i, weights=people["children"].to_numpy()[pp_i], minlength=n
-    ).astype(np.int64)
-    weighted_children = np.bincount(
-        ps_i, weights=np.where(is_school, 0.0, people["weight"].to_numpy()[pp_i]), minlength=n
-    )
-    near_households = np.bincount(ps_i, weights=near & ~is_school, minlength=n).astype(np.int64)
-    schools_near = np.bincount(ps_i, weights=is_school, minlength=n).astype(np.int64)
-    pupils_near = np.bincount(ps_i, weights=people["pupils"].to_numpy()[pp_i], minlength=n).astype(
-        np.int64
-    )
-    n_spots_unsnapped = int((~spot_snap.snapped).sum())
-    if n_spots_unsnapped:
-        notes.append(
-            f"{n_spots_unsnapped} spot(s) lie farther than {settings.exposure_distance_m:.0f} m "
-            "from any road: their exposure is 0"
-        )
-    n_people_unsnapped = int((~people_snap.snapped).sum())
-    if n_people_unsnapped:
-        notes.append(
-            f"{n_people_unsnapped} household(s)/school(s) could not be snapped to the road "
-            "network (too far or across water) and count towards no spot"
-        )
-
-    # --- mitigation: equipment within the radius -------------------------------------------
-    eq = m.equipment.reset_index(drop=True)
-    eq_kind = _text(eq, "kind")
-    eq_ok = _text(eq, "condition") == "ok"
-    has = {item: np.zeros(n, dtype=bool) for item in FOUR_ONES}
-    fenced = np.zeros(n, dtype=bool)
-    last = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    if len(eq) and n:
-        eq_geoms = eq.geometry.to_numpy()
-        eq_tree = shapely.STRtree(eq_geoms)
-        si, ei = eq_tree.query(spot_geom, predicate="dwithin", distance=settings.equipment_radius_m)
-        is_point_item = np.isin(eq_kind[ei], EQUIPMENT_POINT_KINDS)
-        for item in FOUR_ONES:
-            hit = eq_ok[ei] & is_point_item & np.isin(eq_kind[ei], [item, "rescue_cabinet"])
-            has[item][si[hit]] = True
-        fi, fe = eq_tree.query(spot_geom, predicate="dwithin", distance=rs.fence_guard_m)
-        fhit = (eq_kind[fe] == "fence") & eq_ok[fe]
-        fenced[fi[fhit]] = True
-        if "last_inspected" in eq:
-            dates = pd.to_datetime(eq["last_inspected"]).to_numpy(dtype="datetime64[ns]")
-            lasts = (
-                pd.Series(dates[ei]).groupby(si).max()
-                if len(si)
-                else pd.Series(dtype="datetime64[ns]")
-            )
-            last[lasts.index.to_numpy(dtype=np.int64)] = lasts.to_numpy(dtype="datetime64[ns]")
-    weights = rs.item_mitigation
-    mitigation = sum((weights.get(i, 0.0) * has[i] for i in FOUR_ONES), np.zeros(n))
-    mitigation = mitigation + weights.get("fence", 0.0) * fenced
-
-    # --- hazard -----------------------------------------------------------------------------
-    inc_count = np.zeros(n, dtype=np.int64)
-    if len(m.incidents) and n:
-        ii = shapely.STRtree(m.incidents.geometry.to_numpy()).query(
-            spot_geom, predicate="dwithin", distance=settings.incident_radius_m
-        )[0]
-        inc_count = np.bincount(ii, minlength=n).astype(np.int64)
-    base = np.where(has_water, w_hazard[sw], rs.unknown_water_hazard)
-    use = np.where(has_water, w_use[sw], 1.0)
-    kind_f = np.ones(n)
-    kind_f[n_r:] = [rs.spot_kind_factor.get(k, 1.0) for k in ks_kind]
-    use = np.maximum(use, kind_f)
-    inc_f = np.where(inc_count > 0, rs.incident_factor, 1.0)
-    hazard = base * use * inc_f * season_f
-
-    # --- risk -------------------------------------------------------------------------------
-    risk = 100.0 * (1.0 - np.exp(-hazard * exposure / rs.risk_scale)) * (1.0 - mitigation)
     risk = np.clip(risk, 0.0, 100.0)
-    risk_class = _classify(risk, rs)
-    missing_lists = [
-        [i for i in FOUR_ONES if not has[i][k]] + ([] if fenced[k] else ["fence"]) for k in range(n)
-    ]
-    reach_len = shapely.length(spot_geom[:n_r]) if n_r else np.empty(0)
-    fence_len = np.concatenate([reach_len, np.full(n_k, rs.known_spot_fence_m)])
-    fence_needed = np.where(fenced, 0.0, fence_len)
 
-    areas = _areas_of(spot_point, m.areas)
-    w_names, w_kinds, w_chief = (
-        _text(waters, "name"),
-        _text(waters, "kind"),
-        _text(waters, "river_chief"),
+    frame = _spot_frame(
+        m,
+        waters,
+        spots,
+        {"hazard": hazard, "risk": risk, "incidents": inc_count},
+        exposure,
+        mit,
+        rs,
     )
-    spots = gpd.GeoDataFrame(
-        {
-            "spot_id": spot_ids.astype(object),
-            "source": source,
-            "known_kind": np.concatenate([np.full(n_r, "", dtype=object), ks_kind]),
-            "name": np.concatenate([np.full(n_r, "", dtype=object), _text(ks, "name")]),
-            "water_id": np.where(has_water, w_ids[sw], ""),
-            "water_name": np.where(has_water, w_names[sw], ""),
-            "water_kind": np.where(has_water, w_kinds[sw], ""),
-            "village_code": areas["village_code"].to_numpy(),
-            "village_name": areas["village_name"].to_numpy(),
-            "township_code": areas["township_code"].to_numpy(),
-            "township_name": areas["township_name"].to_numpy(),
-            "river_chief": np.where(has_water, w_chief[sw], ""),
-            "use": np.where(has_water, _text(waters, "use", "unknown")[sw], ""),
-            "hazard": hazard,
-            "exposure": exposure,
-            "mitigation": mitigation,
-            "risk": risk,
-            "risk_class": risk_class,
-            "children_near": children_near,
-            "weighted_children": weighted_children,
-            "near_households": near_households,
-            "schools_near": schools_near,
-            "pupils_near": pupils_near,
-            "incidents_near": inc_count,
-            **{f"has_{i}": has[i] for i in FOUR_ONES},
-            "fenced": fenced,
-            "missing_items": [";".join(x) for x in missing_lists],
-            "n_missing": [sum(1 for c in x if c != "fence") for x in missing_lists],
-            "fence_needed_m": fence_needed,
-            "last_inspected": pd.Series(last, dtype="datetime64[ns]").to_numpy(),
-        },
-        geometry=gpd.GeoSeries(spot_point, crs=crs),
-        crs=crs,
-    )
-    km = np.round(np.concatenate([chainage, np.full(n_k, np.nan)]), -1) / 1000
-    languages: tuple[tuple[str, Language], ...] = (("explanation", "zh"), ("explanation_en", "en"))
-    for column, lang in languages:
-        factor_text = _factor_texts(waters, has_water, sw, ks_kind, n_r, inc_count, season, lang)
-        spots[column] = _explain(spots, factor_text, lang)
-        spots[column.replace("explanation", "place")] = _places(spots, km, lang)
-    spots = spots.sort_values(["risk", "spot_id"], ascending=[False, True]).reset_index(drop=True)
-
+    _add_texts(frame, waters, spots, inc_count, season)
+    frame = frame.sort_values(["risk", "spot_id"], ascending=[False, True]).reset_index(drop=True)
+    n_r = spots.n_reaches
     reaches = gpd.GeoDataFrame(
         {
-            "spot_id": reach_ids.astype(object),
-            "water_id": w_ids[reach_water] if n_r else np.empty(0, dtype=object),
-            "length_m": reach_len,
+            "spot_id": spots.ids[:n_r],
+            "water_id": _text(waters, "id")[spots.reach_water]
+            if n_r
+            else np.empty(0, dtype=object),
+            "length_m": _reach_lengths(spots),
         },
-        geometry=gpd.GeoSeries(reach_geoms, crs=crs),
-        crs=crs,
+        geometry=gpd.GeoSeries(spots.geom[:n_r], crs=waters.crs),
+        crs=waters.crs,
     )
-    proc = procurement_of(spots)
     return RiskResult(
-        spots=spots,
+        spots=frame,
         reaches=reaches,
-        summary_village=summarise(spots, ["village_code", "village_name"]),
-        summary_township=summarise(spots, ["township_code", "township_name"]),
-        summary_chief=summarise(spots, ["river_chief"]),
-        procurement=proc,
+        summary_village=summarise(frame, ["village_code", "village_name"]),
+        summary_township=summarise(frame, ["township_code", "township_name"]),
+        summary_chief=summarise(frame, ["river_chief"]),
+        procurement=procurement_of(frame),
         notes=tuple(notes),
         date=date,
         flood_season=season.flood_season,
         summer_holiday=season.summer_holiday,
     )
-
-
-_FACTOR_TEXT: dict[str, dict[Language, str]] = {
-    "entries": {"zh": "下水点{n}处", "en": "{n} entry points"},
-    "flood": {"zh": "汛期", "en": "flood season"},
-    "summer": {"zh": "暑假", "en": "summer holidays"},
-    "unknown_water": {"zh": "未知水域", "en": "unknown water"},
-    "known": {"zh": "已登记{kind}", "en": "registered {kind}"},
-    "incidents": {"zh": "附近曾发生溺水事件{n}起", "en": "{n} drowning incidents nearby"},
-}
 
 
 def _factor_texts(
@@ -714,8 +856,7 @@ def _factor_texts(
 ) -> list[str]:
     """The hazard factors of each spot, e.g. '坑塘、深、陡坡、游泳、汛期' ('pond, deep, steep,
     swimming, flood season' in English)."""
-    text = {k: v[lang] for k, v in _FACTOR_TEXT.items()}
-    sep = "、" if lang == "zh" else ", "
+    sep = tr("risk_list_sep", lang)
     kind = _text(waters, "kind")
     depth = _text(waters, "depth_class", "unknown")
     cur = _text(waters, "current", "unknown")
@@ -731,7 +872,7 @@ def _factor_texts(
             if v not in ("unknown", "")
         ]
         if entries[w] > 0:
-            parts.append(text["entries"].format(n=int(entries[w])))
+            parts.append(tr("risk_factor_entries", lang, n=int(entries[w])))
         parts += [
             value_label(u, lang)
             for u in str(use[w]).split(";")
@@ -740,14 +881,16 @@ def _factor_texts(
         per_water.append(sep.join(parts))
     flood = bool(getattr(season, "flood_season", False))
     summer = bool(getattr(season, "summer_holiday", False))
-    tail = ([text["flood"]] if flood else []) + ([text["summer"]] if summer else [])
+    tail = [tr("risk_factor_flood", lang)] if flood else []
+    tail += [tr("risk_factor_summer", lang)] if summer else []
     out = []
     for k in range(len(has_water)):
-        parts = [per_water[sw[k]] if has_water[k] else text["unknown_water"]]
+        parts = [per_water[sw[k]] if has_water[k] else tr("risk_factor_unknown_water", lang)]
         if k >= n_r:
-            parts.append(text["known"].format(kind=value_label(str(ks_kind[k - n_r]), lang)))
+            kind_label = value_label(str(ks_kind[k - n_r]), lang)
+            parts.append(tr("risk_factor_known", lang, kind=kind_label))
         if inc_count[k]:
-            parts.append(text["incidents"].format(n=int(inc_count[k])))
+            parts.append(tr("risk_factor_incidents", lang, n=int(inc_count[k])))
         out.append(sep.join(parts + tail))
     return out
 

@@ -35,6 +35,7 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 ]
 GEOJSON = "application/geo+json"
+OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 MAX_LIMIT = 10_000
 DEFAULT_LIMIT = 1_000
 
@@ -150,27 +151,54 @@ def _parse_bbox(bbox: str | None) -> list[Box] | None:
     return [(x1, y1, x2, y2)]
 
 
-def ogc_router(
-    collections: Callable[[Request], dict[str, Collection]], *, cache_size: int = 64
-) -> APIRouter:
-    """The OGC API - Features endpoints under ``/ogc`` over ``collections(request)``.
+class FeatureCache:
+    """Features of the collections, per collection and version, in WGS84 and as GeoJSON text.
 
-    ``collections`` gets the request so that what is offered depends on who asks (households
-    only for roles that may see them); features are cached per collection and version.
+    Parameters
+    ----------
+    collections
+        What is offered to a request (households only for roles that may see them).
+    size
+        How many collection versions are kept (least recently used go first).
     """
-    router = APIRouter(prefix="/ogc", tags=["OGC API - Features"], responses=ERROR_RESPONSES)
-    cache: OrderedDict[tuple[str, str], gpd.GeoDataFrame] = OrderedDict()
-    encoded: dict[int, list[str]] = {}  # id(frame) -> its features as GeoJSON text
-    lock = threading.Lock()
 
-    def features_text(frame: gpd.GeoDataFrame) -> list[str]:
+    def __init__(
+        self, collections: Callable[[Request], dict[str, Collection]], *, size: int = 64
+    ) -> None:
+        self.collections = collections
+        self.size = size
+        self._frames: OrderedDict[tuple[str, str], gpd.GeoDataFrame] = OrderedDict()
+        self._encoded: dict[int, list[str]] = {}  # id(frame) -> its features as GeoJSON text
+        self._lock = threading.Lock()
+
+    def frame(self, request: Request, cid: str) -> gpd.GeoDataFrame:
+        """The features of collection ``cid`` in WGS84; (404) when it is not offered."""
+        available = self.collections(request)
+        if cid not in available:
+            msg = f"no collection {cid!r}; available: {', '.join(available)}"
+            raise NotFoundError(msg)
+        key = (cid, available[cid].version)
+        with self._lock:
+            hit = self._frames.get(key)
+        if hit is not None:
+            return hit
+        frame = available[cid].load()
+        frame = frame.to_crs(WGS84) if frame.crs is not None else frame.set_crs(WGS84)
+        with self._lock:
+            self._frames[key] = frame
+            while len(self._frames) > self.size:
+                _, old = self._frames.popitem(last=False)
+                self._encoded.pop(id(old), None)
+        return frame
+
+    def features_text(self, frame: gpd.GeoDataFrame) -> list[str]:
         """Every feature of a cached frame as GeoJSON text, encoded once per frame version.
 
         A bbox request then only picks and joins strings; encoding geometries on every request
         was four fifths of its time.
         """
-        with lock:
-            hit = encoded.get(id(frame))
+        with self._lock:
+            hit = self._encoded.get(id(frame))
         if hit is not None:
             return hit
         features = geojson_features(frame, id_column_of(frame))
@@ -178,39 +206,18 @@ def ogc_router(
             json.dumps(f, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
             for f in features
         ]
-        with lock:
-            if any(f is frame for f in cache.values()):  # still cached: keep its encoding
-                encoded[id(frame)] = text
+        with self._lock:
+            if any(f is frame for f in self._frames.values()):  # still cached: keep its encoding
+                self._encoded[id(frame)] = text
         return text
 
-    def frame_of(request: Request, cid: str) -> gpd.GeoDataFrame:
-        available = collections(request)
-        if cid not in available:
-            msg = f"no collection {cid!r}; available: {', '.join(available)}"
-            raise NotFoundError(msg)
-        key = (cid, available[cid].version)
-        with lock:
-            hit = cache.get(key)
-        if hit is not None:
-            return hit
-        frame = available[cid].load()
-        frame = frame.to_crs(WGS84) if frame.crs is not None else frame.set_crs(WGS84)
-        with lock:
-            cache[key] = frame
-            while len(cache) > cache_size:
-                _, old = cache.popitem(last=False)
-                encoded.pop(id(old), None)
-        return frame
-
-    def base(request: Request) -> str:
-        return str(request.base_url).rstrip("/") + "/ogc"
-
-    def describe(request: Request, c: Collection) -> dict[str, Any]:
-        frame = frame_of(request, c.id)
+    def describe(self, request: Request, c: Collection) -> dict[str, Any]:
+        """A collection's description: its extent and its links."""
+        frame = self.frame(request, c.id)
         bounds = (
             [float(v) for v in frame.total_bounds] if len(frame) else [-180.0, -90.0, 180.0, 90.0]
         )
-        url = f"{base(request)}/collections/{c.id}"
+        url = f"{_base(request)}/collections/{c.id}"
         return {
             "id": c.id,
             "title": c.title,
@@ -224,141 +231,93 @@ def ogc_router(
             ],
         }
 
-    @router.get("", summary="Landing page")
-    def landing(request: Request) -> JSONResponse:
-        b = base(request)
+
+BboxQuery = Annotated[
+    str | None,
+    Query(
+        description=(
+            "minLon,minLat,maxLon,maxLat in WGS84 degrees (minLon above maxLon: across "
+            "the antimeridian; 6 numbers: heights 3rd and 6th)"
+        ),
+        examples=["112.9,29.8,113.0,29.9"],
+        max_length=200,
+        json_schema_extra={"pattern": BBOX_PATTERN},
+    ),
+]
+LimitQuery = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+OffsetQuery = Annotated[int, Query(ge=0)]
+
+
+class Endpoints:
+    """The OGC API - Features operations over one :class:`FeatureCache` (bound methods are the
+    routes' endpoints: the operation ids are their names, as the schema has always said)."""
+
+    def __init__(self, cache: FeatureCache) -> None:
+        self.cache = cache
+
+    def landing(self, request: Request) -> JSONResponse:
+        b = _base(request)
         root = str(request.base_url).rstrip("/")
+        links = [
+            (b, "self", "application/json", "this document"),
+            (f"{root}/openapi.json", "service-desc", OPENAPI, "OpenAPI"),
+            (f"{root}/docs", "service-doc", "text/html", "API documentation"),
+            (f"{b}/conformance", "conformance", "application/json", "conformance"),
+            (f"{b}/collections", "data", "application/json", "collections"),
+        ]
         return _json(
             {
                 "title": "Tongan 童安 OGC API - Features",
                 "description": "Layers and analysis results of the study area",
-                "links": [
-                    {
-                        "href": b,
-                        "rel": "self",
-                        "type": "application/json",
-                        "title": "this document",
-                    },
-                    {
-                        "href": f"{root}/openapi.json",
-                        "rel": "service-desc",
-                        "type": "application/vnd.oai.openapi+json;version=3.0",
-                        "title": "OpenAPI",
-                    },
-                    {
-                        "href": f"{root}/docs",
-                        "rel": "service-doc",
-                        "type": "text/html",
-                        "title": "API documentation",
-                    },
-                    {
-                        "href": f"{b}/conformance",
-                        "rel": "conformance",
-                        "type": "application/json",
-                        "title": "conformance",
-                    },
-                    {
-                        "href": f"{b}/collections",
-                        "rel": "data",
-                        "type": "application/json",
-                        "title": "collections",
-                    },
-                ],
+                "links": [_link(*link) for link in links],
             }
         )
 
-    @router.get("/conformance", summary="Conformance classes")
-    def conformance() -> JSONResponse:
+    def conformance(self) -> JSONResponse:
         return _json({"conformsTo": CONFORMANCE})
 
-    @router.get("/collections", summary="Collections")
-    def list_collections(request: Request) -> JSONResponse:
-        b = base(request)
+    def list_collections(self, request: Request) -> JSONResponse:
+        url = f"{_base(request)}/collections"
+        offered = self.cache.collections(request).values()
         return _json(
             {
-                "links": [
-                    {
-                        "href": f"{b}/collections",
-                        "rel": "self",
-                        "type": "application/json",
-                        "title": "collections",
-                    }
-                ],
-                "collections": [describe(request, c) for c in collections(request).values()],
+                "links": [_link(url, "self", "application/json", "collections")],
+                "collections": [self.cache.describe(request, c) for c in offered],
             }
         )
 
-    @router.get("/collections/{cid}", summary="One collection")
-    def one_collection(request: Request, cid: CollectionId) -> JSONResponse:
-        frame_of(request, cid)
-        return _json(describe(request, collections(request)[cid]))
+    def one_collection(self, request: Request, cid: CollectionId) -> JSONResponse:
+        self.cache.frame(request, cid)
+        return _json(self.cache.describe(request, self.cache.collections(request)[cid]))
 
-    @router.get("/collections/{cid}/items", summary="Features of a collection")
     def items(  # the response is GeoJSON text assembled from cached features
+        self,
         request: Request,
         cid: CollectionId,
-        bbox: Annotated[
-            str | None,
-            Query(
-                description=(
-                    "minLon,minLat,maxLon,maxLat in WGS84 degrees (minLon above maxLon: across "
-                    "the antimeridian; 6 numbers: heights 3rd and 6th)"
-                ),
-                examples=["112.9,29.8,113.0,29.9"],
-                max_length=200,
-                json_schema_extra={"pattern": BBOX_PATTERN},
-            ),
-        ] = None,
-        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        bbox: BboxQuery = None,
+        limit: LimitQuery = DEFAULT_LIMIT,
+        offset: OffsetQuery = 0,
     ) -> Response:
-        frame = frame_of(request, cid)
+        frame = self.cache.frame(request, cid)
         boxes = _parse_bbox(bbox)
         if boxes is not None and len(frame):
             hits = [frame.sindex.query(_box(b), predicate="intersects") for b in boxes]
             rows = np.unique(np.concatenate(hits))
         else:
             rows = np.arange(len(frame))
-        matched = len(rows)
         page = rows[offset : offset + limit]
-        url = f"{base(request)}/collections/{cid}/items"
+        url = f"{_base(request)}/collections/{cid}/items"
         params = {"limit": limit, **({"bbox": bbox} if bbox else {})}
-        links = [
-            {
-                "href": _href(url, {**params, "offset": offset}),
-                "rel": "self",
-                "type": GEOJSON,
-                "title": "this page",
-            }
-        ]
-        if offset + limit < matched:
-            links.append(
-                {
-                    "href": _href(url, {**params, "offset": offset + limit}),
-                    "rel": "next",
-                    "type": GEOJSON,
-                    "title": "next page",
-                }
-            )
-        if offset > 0:
-            links.append(
-                {
-                    "href": _href(url, {**params, "offset": max(0, offset - limit)}),
-                    "rel": "prev",
-                    "type": GEOJSON,
-                    "title": "previous page",
-                }
-            )
-        text = features_text(frame)
         envelope = json.dumps(
             {
-                "numberMatched": matched,
+                "numberMatched": len(rows),
                 "numberReturned": len(page),
                 "timeStamp": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "links": links,
+                "links": _page_links(url, params, offset=offset, limit=limit, matched=len(rows)),
             },
             ensure_ascii=False,
         )
+        text = self.cache.features_text(frame)
         body = (
             '{"type":"FeatureCollection","features":['
             + ",".join(text[i] for i in page)
@@ -367,9 +326,8 @@ def ogc_router(
         )
         return Response(body, media_type=GEOJSON)
 
-    @router.get("/collections/{cid}/items/{fid}", summary="One feature")
-    def item(request: Request, cid: CollectionId, fid: FeatureId) -> JSONResponse:
-        frame = frame_of(request, cid)
+    def item(self, request: Request, cid: CollectionId, fid: FeatureId) -> JSONResponse:
+        frame = self.cache.frame(request, cid)
         id_col = id_column_of(frame)
         match = (
             frame[frame[id_col].astype(str) == fid]
@@ -380,14 +338,57 @@ def ogc_router(
             msg = f"collection {cid!r} has no feature {fid!r}"
             raise NotFoundError(msg)
         feature = geojson_features(match.iloc[:1], id_col)[0]
-        url = f"{base(request)}/collections/{cid}"
+        url = f"{_base(request)}/collections/{cid}"
         feature["links"] = [
             {"href": f"{url}/items/{fid}", "rel": "self", "type": GEOJSON},
             {"href": url, "rel": "collection", "type": "application/json"},
         ]
         return _json(feature, media_type=GEOJSON)
 
+
+def ogc_router(
+    collections: Callable[[Request], dict[str, Collection]], *, cache_size: int = 64
+) -> APIRouter:
+    """The OGC API - Features endpoints under ``/ogc`` over ``collections(request)``.
+
+    ``collections`` gets the request so that what is offered depends on who asks (households
+    only for roles that may see them); features are cached per collection and version.
+    """
+    api = Endpoints(FeatureCache(collections, size=cache_size))
+    router = APIRouter(prefix="/ogc", tags=["OGC API - Features"], responses=ERROR_RESPONSES)
+    for path, endpoint, summary in (
+        ("", api.landing, "Landing page"),
+        ("/conformance", api.conformance, "Conformance classes"),
+        ("/collections", api.list_collections, "Collections"),
+        ("/collections/{cid}", api.one_collection, "One collection"),
+        ("/collections/{cid}/items", api.items, "Features of a collection"),
+        ("/collections/{cid}/items/{fid}", api.item, "One feature"),
+    ):
+        router.add_api_route(path, endpoint, methods=["GET"], summary=summary)
     return router
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/") + "/ogc"
+
+
+def _link(href: str, rel: str, media_type: str, title: str) -> dict[str, str]:
+    return {"href": href, "rel": rel, "type": media_type, "title": title}
+
+
+def _page_links(
+    url: str, params: dict[str, Any], *, offset: int, limit: int, matched: int
+) -> list[dict[str, str]]:
+    """The self, next and previous links of a page of features."""
+    links = [_link(_href(url, {**params, "offset": offset}), "self", GEOJSON, "this page")]
+    if offset + limit < matched:
+        links.append(
+            _link(_href(url, {**params, "offset": offset + limit}), "next", GEOJSON, "next page")
+        )
+    if offset > 0:
+        previous = {**params, "offset": max(0, offset - limit)}
+        links.append(_link(_href(url, previous), "prev", GEOJSON, "previous page"))
+    return links
 
 
 def _box(box: Box) -> Any:

@@ -25,6 +25,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
@@ -37,6 +38,9 @@ from geo.schemas import SCHEMAS
 from geo.settings import Language, Settings
 from geo.storage import AuditEntry, Inspection, InspectionIn, Store, fence_input, patrol_input
 from geo.validate import StudyArea
+
+if TYPE_CHECKING:
+    from geo.network import RoadNetwork
 
 
 def require_layer(name: str) -> None:
@@ -64,6 +68,42 @@ class LayerQuarantine:
         )
 
 
+class NetworkCache:
+    """The road network of a snapshot's metric roads, built on first use, once per roads version.
+
+    Snapshots that share their roads (an inspection changes only the equipment) share this
+    object, so the network is built once per version of the roads layer, whichever page asks
+    first, and concurrent first requests build it once. ``builds`` and ``hits`` count what it
+    did (for tests and benchmarks).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._built: tuple[str, RoadNetwork] | None = None
+        self.builds = 0
+        self.hits = 0
+
+    def get(self, version: str, roads: gpd.GeoDataFrame) -> RoadNetwork:
+        """The network of ``roads`` (metric CRS), whose layer version is ``version``.
+
+        Raises
+        ------
+        geo.errors.NetworkError
+            The roads hold no usable line (:func:`geo.network.build_network`); not cached, so
+            the next request raises it again.
+        """
+        from geo.network import build_network
+
+        with self._lock:
+            if self._built is not None and self._built[0] == version:
+                self.hits += 1
+                return self._built[1]
+            network = build_network(roads)
+            self._built = (version, network)
+            self.builds += 1
+            return network
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """The layers at one database revision: WGS84, projected, and their cache versions.
@@ -88,10 +128,16 @@ class Snapshot:
     equipment_ids: frozenset[str] = frozenset()
     water_ids: frozenset[str] = frozenset()
     base: str = ""  # fingerprint of the files
+    #: The road network of ``metric.roads``, shared by the snapshots with the same roads.
+    networks: NetworkCache = field(default_factory=NetworkCache, compare=False, repr=False)
 
     def layer_version(self, name: str) -> str:
         """A cache key of one layer: it changes only when that layer's features change."""
         return f"{self.base}-{name}-{self.layer_counters.get(name, 0)}"
+
+    def network(self) -> RoadNetwork:
+        """The routable network of the metric roads, built once per roads version."""
+        return self.networks.get(self.layer_version("roads"), self.metric.roads)
 
     def warnings(self, lang: Language = "zh") -> list[str]:
         """One line for the quarantined records (ids, rule, fix) and one per quarantined import."""

@@ -17,7 +17,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.crs import WGS84
-from geo.i18n import VALUE_LABELS_ZH, value_label
+from geo.i18n import VALUE_LABELS_ZH, tr, value_label
 from geo.settings import Language
 
 _SHEET_MAX = 31  # Excel's limit on sheet-name length
@@ -36,7 +36,7 @@ def _for_people(table: pd.DataFrame, lang: Language) -> pd.DataFrame:
     """Codes as words (``life_buoy`` -> 救生圈, lists joined with 、), yes/no for flags, and
     numbers rounded as people read them: lengths and areas (``_m``, ``_m2``, ``metres``) to 0.1, shares
     to 0.001, other decimals to 0.01; longitude and latitude keep their 6 decimals."""
-    sep = "、" if lang == "zh" else ", "
+    sep = tr("list_sep", lang)
 
     def words(value: object) -> object:
         if not isinstance(value, str) or not value:
@@ -50,7 +50,7 @@ def _for_people(table: pd.DataFrame, lang: Language) -> pd.DataFrame:
         series = table[col]
         name = str(col)
         if pd.api.types.is_bool_dtype(series):
-            yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+            yes, no = tr("word_yes", lang), tr("word_no", lang)
             table[col] = series.map({True: yes, False: no})
         elif pd.api.types.is_float_dtype(series) and name not in {"lon", "lat"}:
             metric = name.endswith(("_m", "_m2")) or name == "metres"

@@ -9,6 +9,7 @@ a function; never with a literal in code.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
@@ -685,6 +686,16 @@ class Settings(BaseSettings):
             "Key of the Tianditu (天地图) tile service (free from https://console.tianditu.gov.cn). "
             "With a key, Tianditu's map, imagery and labels join every map's layer control; "
             "without one they are not offered. Never logged or shown."
+        ),
+    )
+    tiles: Path | None = Field(
+        None,
+        description=(
+            "An offline basemap the county supplies, served by the map server from this machine "
+            "and shown first on every map page: an MBTiles or PMTiles file of raster tiles, or a "
+            "GeoTIFF image in any CRS (cut into tiles on request). Make one from the county's "
+            "imagery with GDAL: `gdal_translate county.tif county.mbtiles -of MBTILES` then "
+            "`gdaladdo -r average county.mbtiles`. Also `tongan serve --tiles FILE`."
         ),
     )
     map_simplify_m: float = Field(

@@ -43,7 +43,7 @@ def summarise(
     out: list[LayerSummary] = []
     for name, frame in layers.items():
         schema = SCHEMAS[name]
-        title = schema.zh if lang == "zh" else name
+        title = tr("layer_title", lang, layer_zh=schema.zh, layer_en=name)
         if name not in present:
             out.append(LayerSummary(name, title, 0, "", tr("absent", lang), False))
             continue

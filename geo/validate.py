@@ -139,7 +139,7 @@ def _row_text(rows: tuple[RowRef, ...], lang: Language) -> str:
     for (file, table), numbers in by_file.items():
         shown = numbers[:_EXAMPLES]
         more = " …" if len(numbers) > _EXAMPLES else ""
-        sep = "、" if lang == "zh" else ", "
+        sep = tr("list_sep", lang)
         key = "rows_table" if table else "rows_features"
         parts.append(tr(key, lang, file=file, rows=sep.join(map(str, shown)) + more))
     return "; ".join(parts)

@@ -17,6 +17,7 @@ from branca.element import Element, MacroElement, Template
 from folium import plugins
 
 from geo.crs import WGS84
+from geo.i18n import ENGLISH, tr
 from geo.settings import Language, get_settings
 from maps.chinese_tiles import choose_basemap
 
@@ -26,15 +27,18 @@ _BLANK_TILE = (
     "/+F9PQAJYgN6qbyD3QAAAABJRU5ErkJggg=="
 )
 
-TEXT: dict[str, dict[str, str]] = {
-    "osm": {"zh": "OpenStreetMap 地图", "en": "OpenStreetMap"},
-    "blank": {"zh": "空白底图(离线)", "en": "Plain background (offline)"},
-    "legend": {"zh": "图例", "en": "Legend"},
-}
+
+def column_in(column: str, lang: Language) -> str:
+    """The column holding ``column``'s text in ``lang``: itself in Chinese, its English twin
+    ``<column>_en`` (:data:`geo.i18n.ENGLISH`) in English."""
+    if lang == "en":
+        return column + ENGLISH
+    return column
 
 
 def label(key: str, lang: Language) -> str:
-    return TEXT[key][lang]
+    """The shared map word ``key`` (``osm``, ``blank``, ``legend``) in ``lang``."""
+    return tr(f"map_base_{key}", lang)
 
 
 def base_map(
@@ -175,7 +179,7 @@ def add_village_search(
         return m
     layer = folium.GeoJson(
         places.to_crs(WGS84).to_json(),
-        name="村名搜索" if lang == "zh" else "Village search",
+        name=label("search_layer", lang),
         style_function=lambda _f: {"color": "#000", "weight": 0, "fillOpacity": 0, "opacity": 0},
         control=False,
     )
@@ -187,7 +191,7 @@ def add_village_search(
     plugins.Search(
         layer=layer,
         search_label="name",
-        placeholder="搜索村名" if lang == "zh" else "Search a village",
+        placeholder=label("search_placeholder", lang),
         collapsed=False,
         position="topright",
     ).add_to(m)

@@ -23,19 +23,14 @@ import xyzservices
 import xyzservices.providers as xyz
 from branca.element import Element
 
+from geo.i18n import tr
 from geo.settings import Language
 
-_NAMES: dict[str, dict[Language, str]] = {
-    "Normal": {"zh": "高德地图", "en": "Amap"},
-    "Satellite": {"zh": "高德卫星图", "en": "Amap satellite"},
-}
-
-
 #: Tianditu layers (Web Mercator tile matrix ``w``): key -> (layer, names, base layer or overlay)
-_TIANDITU: dict[str, tuple[str, dict[Language, str], bool]] = {
-    "tianditu": ("vec", {"zh": "天地图", "en": "Tianditu"}, False),
-    "tianditu_img": ("img", {"zh": "天地图影像", "en": "Tianditu imagery"}, False),
-    "tianditu_labels": ("cva", {"zh": "天地图注记", "en": "Tianditu labels"}, True),
+_TIANDITU: dict[str, tuple[str, bool]] = {
+    "tianditu": ("vec", False),
+    "tianditu_img": ("img", False),
+    "tianditu_labels": ("cva", True),
 }
 _TIANDITU_ATTR = '&copy; <a href="https://www.tianditu.gov.cn/">天地图</a> 国家地理信息公共服务平台'
 Basemap = Literal["osm", "blank", "amap", "tianditu"]
@@ -66,12 +61,12 @@ def add_tianditu(m: folium.Map, key: str, *, lang: Language = "zh") -> folium.Ma
     if any(getattr(c, "_tongan_basemap", None) for c in m._children.values()):
         return m
     layers = []
-    for tag, (layer, names, overlay) in _TIANDITU.items():
+    for tag, (layer, overlay) in _TIANDITU.items():
         provider = tianditu_provider(layer, key)
         tiles = folium.TileLayer(
             tiles=provider.build_url(),
             attr=provider.attribution,
-            name=names[lang],
+            name=tr(f"map_chinese_tiles_{tag}", lang),
             subdomains=provider.subdomains,
             max_zoom=provider.max_zoom,
             show=False,
@@ -172,7 +167,7 @@ def use_amap(m: folium.Map, *, lang: Language = "zh") -> folium.Map:
             .replace("webrd01", "webrd0{s}")
             .replace("webst01", "webst0{s}"),
             attr=provider.attribution,
-            name=_NAMES[key][lang],
+            name=tr(f"map_chinese_tiles_{key}", lang),
             subdomains="1234",
             max_zoom=18,
             show=key == "Normal",

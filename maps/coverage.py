@@ -19,52 +19,15 @@ from folium import plugins
 
 from analysis.coverage import CoverageResult
 from geo.crs import WGS84
-from geo.i18n import value_label
+from geo.i18n import tr, value_label
 from geo.layers import Layers
 from geo.settings import Language
-from maps.base import add_legend, base_map, finish, label, popup_table
+from maps.base import add_legend, base_map, column_in, finish, label, popup_table
 from maps.reference import add_reference
 from maps.remote import RemoteLayers, add_popup_layer
 
 __all__ = ["coverage_map"]
 
-TEXT: dict[str, dict[str, str]] = {
-    "villages": {"zh": "村儿童覆盖率", "en": "Village coverage of children"},
-    "areas": {"zh": "服务范围(步行 {s:g} 米)", "en": "Service areas ({s:g} m walk)"},
-    "facilities": {"zh": "儿童服务设施", "en": "Child-service facilities"},
-    "gaps": {"zh": "覆盖缺口区域", "en": "Coverage gaps"},
-    "hh": {"zh": "未覆盖家庭(授权可见)", "en": "Uncovered households (authorised)"},
-    "cells": {"zh": "未覆盖家庭(网格汇总)", "en": "Uncovered households (hexagon counts)"},
-    "checks": {"zh": "政策检查发现", "en": "Policy-check findings"},
-    "share": {"zh": "覆盖率", "en": "share covered"},
-    "no_children": {"zh": "无儿童数据", "en": "no children"},
-    "name": {"zh": "名称", "en": "name"},
-    "kind": {"zh": "类型", "en": "kind"},
-    "children": {"zh": "儿童", "en": "children"},
-    "covered": {"zh": "步行标准内儿童", "en": "children within the standard"},
-    "left_behind": {"zh": "留守儿童", "en": "left-behind"},
-    "in_difficulty": {"zh": "困境儿童", "en": "in difficulty"},
-    "median": {"zh": "步行距离中位数(米)", "en": "median walk (m)"},
-    "p90": {"zh": "90% 分位步行距离(米)", "en": "90th percentile walk (m)"},
-    "directors": {"zh": "需儿童主任(名)", "en": "directors needed"},
-    "households": {"zh": "家庭户数", "en": "households"},
-    "village": {"zh": "所在村", "en": "village"},
-    "small": {"zh": "小缺口(仅授权可见)", "en": "small gap (authorised only)"},
-    "area": {"zh": "室内面积(平方米)", "en": "floor area (m²)"},
-    "road": {"zh": "可达道路(米)", "en": "reached roads (m)"},
-    "distance": {"zh": "步行距离(米)", "en": "walking distance (m)"},
-    "reach": {"zh": "可达情况", "en": "reach"},
-    "suppressed": {"zh": "户数过少,已隐藏", "en": "too few households, withheld"},
-    "finding": {"zh": "发现", "en": "finding"},
-    "missing": {"zh": "缺少", "en": "missing"},
-    "unknown": {"zh": "未知", "en": "unknown"},
-}
-
-REACH_LABELS = {
-    "ok": {"zh": "超出步行标准", "en": "beyond the standard"},
-    "too_far_from_road": {"zh": "远离道路或隔水", "en": "off the road network"},
-    "unreachable": {"zh": "路网不连通", "en": "not connected"},
-}
 
 #: Share-of-children classes of the choropleth: (upper bound, colour).
 SHARE_CLASSES: tuple[tuple[float, str], ...] = (
@@ -92,8 +55,8 @@ GAP_COLOUR = "#6a3d9a"
 CHECK_COLOUR = "red"
 
 
-def _t(key: str, lang: Language, **values: Any) -> str:
-    return TEXT[key][lang].format(**values)
+def _t(key: str, lang: Language, **values: object) -> str:
+    return tr(f"map_coverage_{key}", lang, **values)
 
 
 def _shape(data: Any, *, style_function: Any, tooltip: str, popup: folium.Popup) -> folium.GeoJson:
@@ -367,7 +330,7 @@ def _household_rows(row: pd.Series, lang: Language) -> dict[str, object]:
         _t("left_behind", lang): row["left_behind"],
         _t("in_difficulty", lang): row["in_difficulty"],
         _t("distance", lang): _fmt(row["dist_m"]),
-        _t("reach", lang): REACH_LABELS[str(row["reach"])][lang],
+        _t("reach", lang): _t(f"reach_{row['reach']}", lang),
     }
 
 
@@ -458,7 +421,7 @@ def _checks(
     places: list[tuple[shapely.Point, str, str, Mapping[str, object]]] = []
     areas = r.areas.set_index(r.areas["code"].astype(str)).to_crs(WGS84)
     fac = r.facilities.set_index(r.facilities["id"].astype(str)).to_crs(WGS84)
-    finding_col = "finding" if lang == "zh" else "finding_en"
+    finding_col = column_in("finding", lang)
     for code, rows in r.checks.groupby("place_code", sort=False):
         fids = rows["facility_id"].dropna().astype(str)
         if len(fids) and fids.iloc[0] in fac.index:
@@ -468,9 +431,7 @@ def _checks(
         else:
             continue
         body: Mapping[str, object] = {
-            f"{i + 1}. {_t('finding', lang)}": f"{f}({_t('missing', lang)}:{miss})"
-            if lang == "zh"
-            else f"{f} ({_t('missing', lang)}: {miss})"
+            f"{i + 1}. {_t('finding', lang)}": _t("finding_missing", lang, finding=f, items=miss)
             for i, (f, miss) in enumerate(zip(rows[finding_col], rows["missing"], strict=True))
         }
         name = str(rows["place_name"].iloc[0])

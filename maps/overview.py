@@ -9,43 +9,18 @@ import geopandas as gpd
 from folium import plugins
 
 from geo.crs import WGS84
-from geo.i18n import value_label
+from geo.i18n import tr, value_label
 from geo.layers import Layers
 from geo.settings import Language
 from maps.base import add_legend, base_map, finish, popup_table
 from maps.reference import add_reference
 from maps.remote import RemoteLayers, add_remote_layer, popup_frame
 
-_T: dict[str, dict[Language, str]] = {
-    "areas": {"zh": "行政区划", "en": "Areas"},
-    "waters": {"zh": "水域", "en": "Waters"},
-    "roads": {"zh": "道路", "en": "Roads"},
-    "local_roads": {
-        "zh": "村道、机耕道、小路放大到第 {z} 级显示",
-        "en": "village roads, tracks and paths from zoom {z}",
-    },
-    "schools": {"zh": "学校", "en": "Schools"},
-    "facilities": {"zh": "儿童服务设施", "en": "Child facilities"},
-    "equipment": {"zh": "救生设施", "en": "Rescue equipment"},
-    "hazards": {"zh": "隐患", "en": "Hazards"},
-    "cells": {"zh": "重点儿童分布(聚合)", "en": "Children (aggregated)"},
-    "cell_title": {"zh": "每格留守+困境儿童", "en": "Left-behind + in-difficulty per cell"},
-    "suppressed": {"zh": "户数过少,不显示", "en": "too few households, withheld"},
-    "name": {"zh": "名称", "en": "Name"},
-    "kind": {"zh": "类型", "en": "Kind"},
-    "households": {"zh": "户数", "en": "Households"},
-    "children": {"zh": "儿童", "en": "Children"},
-    "left_behind": {"zh": "留守儿童", "en": "Left-behind"},
-    "in_difficulty": {"zh": "困境儿童", "en": "In difficulty"},
-    "condition": {"zh": "状态", "en": "Condition"},
-    "pupils": {"zh": "在校人数", "en": "Pupils"},
-}
-
 CELL_COLORS = ("#fee5d9", "#fcae91", "#fb6a4a", "#cb181d")
 
 
-def _t(key: str, lang: Language) -> str:
-    return _T[key][lang]
+def _t(key: str, lang: Language, **values: object) -> str:
+    return tr(f"map_overview_{key}", lang, **values)
 
 
 def _cell_color(value: float, breaks: tuple[float, float, float]) -> str:
@@ -62,72 +37,58 @@ def _by_url(remote: RemoteLayers | None, frame: gpd.GeoDataFrame) -> RemoteLayer
 _EQUIPMENT_COLORS = {"ok": "green", "damaged": "orange", "missing": "red"}
 
 
-def overview_map(
-    layers: Layers,
-    *,
-    cells: gpd.GeoDataFrame | None = None,
-    lang: Language = "zh",
-    remote: RemoteLayers | None = None,
-    detail_zoom: int = 13,
-) -> folium.Map:
-    """Draw every layer; households only as the aggregated ``cells`` (see analysis.privacy).
+def _add_cells(
+    m: folium.Map, cells: gpd.GeoDataFrame, lang: Language, remote: RemoteLayers | None
+) -> None:
+    """The households per hexagon, shaded by left-behind and in-difficulty children."""
+    group = folium.FeatureGroup(name=_t("cells", lang))
+    shown = cells[~cells["suppressed"]]
+    values = (shown["left_behind"].fillna(0) + shown["in_difficulty"].fillna(0)).astype(float)
+    qs = values.quantile([0.25, 0.5, 0.75]).tolist() if len(values) else [0, 0, 0]
+    breaks = (qs[0], qs[1], qs[2])
+    if by_url := _by_url(remote, cells):
+        _remote_cells(group, cells, breaks, lang, by_url)
+    for row in [] if by_url else cells.to_crs(WGS84).itertuples():
+        if row.suppressed:
+            style = {"color": "#999", "weight": 0.5, "fillColor": "#ddd", "fillOpacity": 0.3}
+            rows: dict[str, object] = {_t("households", lang): _t("suppressed", lang)}
+        else:
+            v = float(row.left_behind) + float(row.in_difficulty)
+            style = {
+                "color": "#999",
+                "weight": 0.5,
+                "fillColor": _cell_color(v, breaks),
+                "fillOpacity": 0.6,
+            }
+            rows = {
+                _t("households", lang): int(row.households),
+                _t("children", lang): int(row.children),
+                _t("left_behind", lang): int(row.left_behind),
+                _t("in_difficulty", lang): int(row.in_difficulty),
+            }
+        shape = folium.GeoJson(row.geometry.__geo_interface__, style_function=lambda _f, s=style: s)
+        shape.add_child(popup_table(rows))
+        shape.add_to(group)
+    group.add_to(m)
+    labels = [f"≤ {b:.0f}" for b in breaks] + [f"> {breaks[-1]:.0f}"]
+    add_legend(
+        m,
+        _t("cell_title", lang),
+        [*zip(CELL_COLORS, labels, strict=True), ("#ddd", _t("suppressed", lang))],
+    )
 
-    ``remote`` (the map server's) sends the layers with many features by URL
-    (:mod:`maps.remote`); without it every feature is written into the HTML. Roads sent by
-    URL are drawn in two layers: the through roads (primary to tertiary, bridges) at every
-    zoom, the village roads, tracks and paths from ``detail_zoom`` on, as on any web map
-    (a county's 15,000 village roads are a grey mat at county zoom and cost seconds to draw).
-    """
-    wgs = layers.to_crs(WGS84)
-    m = base_map(wgs.areas if len(wgs.areas) else wgs.roads, lang=lang)
-    add_reference(m, layers, lang=lang, remote=remote, detail_zoom=detail_zoom)
 
-    if cells is not None and len(cells):
-        group = folium.FeatureGroup(name=_t("cells", lang))
-        shown = cells[~cells["suppressed"]]
-        values = (shown["left_behind"].fillna(0) + shown["in_difficulty"].fillna(0)).astype(float)
-        qs = values.quantile([0.25, 0.5, 0.75]).tolist() if len(values) else [0, 0, 0]
-        breaks = (qs[0], qs[1], qs[2])
-        if by_url := _by_url(remote, cells):
-            _remote_cells(group, cells, breaks, lang, by_url)
-        for row in [] if by_url else cells.to_crs(WGS84).itertuples():
-            if row.suppressed:
-                style = {"color": "#999", "weight": 0.5, "fillColor": "#ddd", "fillOpacity": 0.3}
-                rows: dict[str, object] = {_t("households", lang): _t("suppressed", lang)}
-            else:
-                v = float(row.left_behind) + float(row.in_difficulty)
-                style = {
-                    "color": "#999",
-                    "weight": 0.5,
-                    "fillColor": _cell_color(v, breaks),
-                    "fillOpacity": 0.6,
-                }
-                rows = {
-                    _t("households", lang): int(row.households),
-                    _t("children", lang): int(row.children),
-                    _t("left_behind", lang): int(row.left_behind),
-                    _t("in_difficulty", lang): int(row.in_difficulty),
-                }
-            shape = folium.GeoJson(
-                row.geometry.__geo_interface__, style_function=lambda _f, s=style: s
-            )
-            shape.add_child(popup_table(rows))
-            shape.add_to(group)
-        group.add_to(m)
-        labels = [f"≤ {b:.0f}" for b in breaks] + [f"> {breaks[-1]:.0f}"]
-        add_legend(
-            m,
-            _t("cell_title", lang),
-            [*zip(CELL_COLORS, labels, strict=True), ("#ddd", _t("suppressed", lang))],
-        )
-
+def _add_hazards(
+    m: folium.Map, hazards: gpd.GeoDataFrame, lang: Language, remote: RemoteLayers | None
+) -> None:
+    """The hazards (WGS84), their kind and name as tooltip."""
     group = folium.FeatureGroup(name=_t("hazards", lang))
-    if by_url := _by_url(remote, wgs.hazards):
-        names = wgs.hazards["name"].astype(object).fillna("")
-        kinds = [value_label(str(k), lang) for k in wgs.hazards["kind"]]
+    if by_url := _by_url(remote, hazards):
+        names = hazards["name"].astype(object).fillna("")
+        kinds = [value_label(str(k), lang) for k in hazards["kind"]]
         add_remote_layer(
             group,
-            wgs.hazards[["geometry"]].assign(
+            hazards[["geometry"]].assign(
                 tip=[f"{k} {n}".strip() for k, n in zip(kinds, names, strict=True)]
             ),
             remote=by_url,
@@ -144,12 +105,12 @@ def overview_map(
             },
             tooltip="tip",
         )
-    elif len(wgs.hazards):
-        hazards = wgs.hazards[["kind", "name", "geometry"]].copy()
-        hazards["name"] = hazards["name"].fillna("")
-        hazards["kind"] = [value_label(str(k), lang) for k in hazards["kind"]]
+    elif len(hazards):
+        shown = hazards[["kind", "name", "geometry"]].copy()
+        shown["name"] = shown["name"].fillna("")
+        shown["kind"] = [value_label(str(k), lang) for k in shown["kind"]]
         folium.GeoJson(
-            hazards.to_json(),
+            shown.to_json(),
             style_function=lambda _f: {
                 "color": "#7a0177",
                 "weight": 2,
@@ -163,13 +124,9 @@ def overview_map(
         ).add_to(group)
     group.add_to(m)
 
-    group = folium.FeatureGroup(name=_t("equipment", lang), show=False)
-    if by_url := _by_url(remote, wgs.equipment):
-        _remote_equipment(group, wgs.equipment, lang, by_url)
-    else:
-        _inline_equipment(group, wgs.equipment, lang)
-    group.add_to(m)
 
+def _add_places(m: folium.Map, wgs: Layers, lang: Language) -> None:
+    """The schools and the child-service facilities as markers."""
     group = folium.FeatureGroup(name=_t("schools", lang))
     for row in wgs.schools.itertuples():
         folium.Marker(
@@ -195,6 +152,37 @@ def overview_map(
             ),
         ).add_to(group)
     group.add_to(m)
+
+
+def overview_map(
+    layers: Layers,
+    *,
+    cells: gpd.GeoDataFrame | None = None,
+    lang: Language = "zh",
+    remote: RemoteLayers | None = None,
+    detail_zoom: int = 13,
+) -> folium.Map:
+    """Draw every layer; households only as the aggregated ``cells`` (see analysis.privacy).
+
+    ``remote`` (the map server's) sends the layers with many features by URL
+    (:mod:`maps.remote`); without it every feature is written into the HTML. Roads sent by
+    URL are drawn in two layers: the through roads (primary to tertiary, bridges) at every
+    zoom, the village roads, tracks and paths from ``detail_zoom`` on, as on any web map
+    (a county's 15,000 village roads are a grey mat at county zoom and cost seconds to draw).
+    """
+    wgs = layers.to_crs(WGS84)
+    m = base_map(wgs.areas if len(wgs.areas) else wgs.roads, lang=lang)
+    add_reference(m, layers, lang=lang, remote=remote, detail_zoom=detail_zoom)
+    if cells is not None and len(cells):
+        _add_cells(m, cells, lang, remote)
+    _add_hazards(m, wgs.hazards, lang, remote)
+    group = folium.FeatureGroup(name=_t("equipment", lang), show=False)
+    if by_url := _by_url(remote, wgs.equipment):
+        _remote_equipment(group, wgs.equipment, lang, by_url)
+    else:
+        _inline_equipment(group, wgs.equipment, lang)
+    group.add_to(m)
+    _add_places(m, wgs, lang)
     return finish(m)
 
 

@@ -7,7 +7,7 @@ import geopandas as gpd
 
 from analysis.patrol import PatrolPlan
 from geo.crs import WGS84
-from geo.i18n import value_label
+from geo.i18n import tr, value_label
 from geo.layers import Layers
 from geo.settings import Language
 from maps.base import add_legend, base_map, finish, popup_table
@@ -17,20 +17,10 @@ __all__ = ["CLASS_COLORS", "DAY_COLORS", "numbered_icon", "patrol_map"]
 
 CLASS_COLORS = {"red": "#d7191c", "yellow": "#fdae61", "green": "#1a9641"}
 DAY_COLORS = ("#2b83ba", "#7b3294", "#e66101", "#008837", "#c51b7d", "#542788", "#b35806")
-_T = {
-    "route": {"zh": "第 {d} 天路线", "en": "Day {d} route"},
-    "stops": {"zh": "第 {d} 天巡查点", "en": "Day {d} stops"},
-    "legend": {"zh": "巡查路线", "en": "Patrol routes"},
-    "class": {"zh": "风险等级", "en": "Risk class"},
-    "red": {"zh": "红色(高风险)", "en": "red (high)"},
-    "yellow": {"zh": "黄色(中风险)", "en": "yellow (medium)"},
-    "green": {"zh": "绿色(低风险)", "en": "green (low)"},
-    "start": {"zh": "出发点", "en": "Start"},
-}
 
 
-def _t(key: str, lang: Language, **kw: object) -> str:
-    return _T[key][lang].format(**kw)
+def _t(key: str, lang: Language, **values: object) -> str:
+    return tr(f"map_patrol_{key}", lang, **values)
 
 
 def numbered_icon(number: int, color: str) -> folium.DivIcon:
@@ -80,13 +70,11 @@ def patrol_map(
         sg = folium.FeatureGroup(name=_t("stops", lang, d=d))
         for _, s in stops[stops["day"] == d].iterrows() if len(stops) else []:
             rows = {
-                "位置" if lang == "zh" else "place": s.get("place", s["spot_id"]),
-                "编号" if lang == "zh" else "spot": s["spot_id"],
-                "水域" if lang == "zh" else "water": s["water_name"],
-                "到达" if lang == "zh" else "arrival": s["arrival"],
-                "风险"
-                if lang == "zh"
-                else "risk": f"{s['risk']:.0f} ({value_label(str(s['risk_class']), lang)})",
+                _t("place", lang): s.get("place", s["spot_id"]),
+                _t("spot", lang): s["spot_id"],
+                _t("water", lang): s["water_name"],
+                _t("arrival", lang): s["arrival"],
+                _t("risk", lang): f"{s['risk']:.0f} ({value_label(str(s['risk_class']), lang)})",
             }
             for part in str(s["checklist"]).split("；"):
                 key, _, val = part.partition(":")

@@ -19,21 +19,11 @@ import shapely
 from branca.element import MacroElement, Template
 
 from geo.crs import WGS84
+from geo.i18n import tr
 from geo.layers import Layers
 from geo.settings import Language
 from maps.base import add_legend
 from maps.remote import RemoteLayers, add_remote_layer
-
-_T: dict[str, dict[Language, str]] = {
-    "areas": {"zh": "行政区划", "en": "Areas"},
-    "waters": {"zh": "水域", "en": "Waters"},
-    "roads": {"zh": "道路", "en": "Roads"},
-    "labels": {"zh": "地名", "en": "Place names"},
-    "local_roads": {
-        "zh": "村道、机耕道、小路放大到第 {z} 级显示",
-        "en": "village roads, tracks and paths from zoom {z}",
-    },
-}
 
 #: Township names are shown from this zoom; village and water names from the detail zoom.
 TOWNSHIP_LABEL_ZOOM = 11
@@ -51,8 +41,8 @@ _ROAD_STYLES = {
 }
 
 
-def _t(key: str, lang: Language) -> str:
-    return _T[key][lang]
+def _t(key: str, lang: Language, **values: object) -> str:
+    return tr(f"map_reference_{key}", lang, **values)
 
 
 def _by_url(remote: RemoteLayers | None, frame: gpd.GeoDataFrame) -> RemoteLayers | None:
@@ -163,9 +153,7 @@ def _roads(
                     interactive=False,
                 )
         if local.any():
-            add_legend(
-                m, _t("roads", lang), [("#636363", _t("local_roads", lang).format(z=detail_zoom))]
-            )
+            add_legend(m, _t("roads", lang), [("#636363", _t("local_roads", lang, z=detail_zoom))])
     elif len(roads):
         folium.GeoJson(
             roads[["kind", "geometry"]].to_json(),

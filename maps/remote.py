@@ -326,6 +326,41 @@ class RemoteGeoJson(MacroElement):
         return super().render(**kwargs)
 
 
+def _send(
+    remote: RemoteLayers,
+    frame: gpd.GeoDataFrame,
+    *,
+    key: str,
+    style: str | None,
+    tooltip: str | None,
+    popup: Sequence[tuple[str, str]],
+    title: str | None,
+) -> str | None:
+    """Hand ``frame`` to ``remote`` under ``key`` (its style and tooltip columns only) and its
+    popup tables under ``key + DETAILS``; the URL of the popup tables (``None`` without)."""
+    if key in remote.frames:
+        raise ValueError(f"layer key {key!r} is used twice on this map")
+    columns = {c for c, _ in popup} | {c for c in (style, title, tooltip) if c}
+    missing = columns - set(frame.columns)
+    if missing:
+        raise KeyError(f"layer {key!r} has no column(s) {sorted(missing)}")
+    geometry = frame.geometry.name
+    shown = sorted(c for c in (style, tooltip) if c)
+    remote.frames[key] = _simplified(frame[[*shown, geometry]].to_crs(WGS84), remote.simplify_m)
+    details = None
+    if popup or title:
+        # popup tables in a companion collection (null geometries, same order): the map is
+        # drawn from the small one and the popups fill in from this one
+        table = list(dict.fromkeys([*(c for c, _ in popup), *([title] if title else [])]))
+        remote.frames[f"{key}{DETAILS}"] = gpd.GeoDataFrame(
+            frame[table].reset_index(drop=True),
+            geometry=[None] * len(frame),
+            crs=WGS84,
+        )
+        details = remote.url(f"{key}{DETAILS}")
+    return details
+
+
 def add_remote_layer(
     group: folium.FeatureGroup,
     frame: gpd.GeoDataFrame,
@@ -379,26 +414,7 @@ def add_remote_layer(
         Whether the features take clicks and hovers; a base drawn beneath the results says
         ``False``, so a tap always reaches the result above it.
     """
-    if key in remote.frames:
-        raise ValueError(f"layer key {key!r} is used twice on this map")
-    columns = {c for c, _ in popup} | {c for c in (style, title, tooltip) if c}
-    missing = columns - set(frame.columns)
-    if missing:
-        raise KeyError(f"layer {key!r} has no column(s) {sorted(missing)}")
-    geometry = frame.geometry.name
-    shown = sorted(c for c in (style, tooltip) if c)
-    remote.frames[key] = _simplified(frame[[*shown, geometry]].to_crs(WGS84), remote.simplify_m)
-    details = None
-    if popup or title:
-        # popup tables in a companion collection (null geometries, same order): the map is
-        # drawn from the small one and the popups fill in from this one
-        table = list(dict.fromkeys([*(c for c, _ in popup), *([title] if title else [])]))
-        remote.frames[f"{key}{DETAILS}"] = gpd.GeoDataFrame(
-            frame[table].reset_index(drop=True),
-            geometry=[None] * len(frame),
-            crs=WGS84,
-        )
-        details = remote.url(f"{key}{DETAILS}")
+    details = _send(remote, frame, key=key, style=style, tooltip=tooltip, popup=popup, title=title)
     spec = {
         "key": key,
         "url": remote.url(key),

@@ -10,11 +10,11 @@ from folium import plugins
 
 from analysis.risk import RiskResult
 from geo.crs import WGS84
-from geo.i18n import value_label
+from geo.i18n import tr, value_label
 from geo.layers import Layers
 from geo.schemas import FOUR_ONES
 from geo.settings import Language
-from maps.base import add_legend, base_map, finish, popup_table
+from maps.base import add_legend, base_map, column_in, finish, popup_table
 from maps.reference import add_reference
 from maps.remote import RemoteLayers, add_popup_layer, add_remote_layer
 
@@ -39,53 +39,6 @@ WATER_COLOR = "#2b8cbe"
 FENCE_COLOR = "#4d4d4d"
 BROKEN_COLOR = "gray"
 
-T: dict[str, dict[str, str]] = {
-    "waters": {"zh": "水域", "en": "Waters"},
-    "spots": {"zh": "风险点", "en": "Risk spots"},
-    "red": {"zh": "红色(高风险)", "en": "red (high risk)"},
-    "yellow": {"zh": "黄色(较高风险)", "en": "yellow (elevated)"},
-    "green": {"zh": "绿色(一般)", "en": "green (general)"},
-    "equipment": {"zh": "救生设施(现有)", "en": "Equipment present"},
-    "broken": {"zh": "损坏或缺失", "en": "damaged or missing"},
-    "fences": {"zh": "防护栏", "en": "Fences"},
-    "density": {"zh": "儿童密度(聚合)", "en": "Child density (aggregated)"},
-    "suppressed": {"zh": "户数过少,不显示", "en": "too few households, withheld"},
-    "households": {"zh": "重点儿童家庭(授权)", "en": "Households (authorised)"},
-    "risk": {"zh": "风险", "en": "Risk"},
-    "hazard": {"zh": "危险度", "en": "Hazard"},
-    "exposure": {"zh": "暴露度", "en": "Exposure"},
-    "mitigation": {"zh": "防护度", "en": "Mitigation"},
-    "children": {"zh": "步行范围内儿童", "en": "Children within walking distance"},
-    "near": {"zh": "近水家庭(户)", "en": "Households near the water"},
-    "schools": {"zh": "步行范围内学校", "en": "Schools within walking distance"},
-    "missing": {"zh": "缺少", "en": "Missing"},
-    "none": {"zh": "无", "en": "none"},
-    "water": {"zh": "水域", "en": "Water"},
-    "village": {"zh": "村", "en": "Village"},
-    "chief": {"zh": "河长", "en": "River chief"},
-    "inspected": {"zh": "最近检查", "en": "Last inspected"},
-    "explanation": {"zh": "说明", "en": "Explanation"},
-    "condition": {"zh": "状态", "en": "Condition"},
-    "legend_risk": {"zh": "溺水风险点", "en": "Drowning-risk spots"},
-    "legend_eq": {"zh": "救生设施", "en": "Equipment"},
-    "legend_density": {"zh": "儿童数(每格)", "en": "Children per cell"},
-    "children_col": {"zh": "儿童数", "en": "Children"},
-    "spot_cells": {
-        "zh": "风险点(缩小时按格汇总)",
-        "en": "Risk spots (summed per cell when zoomed out)",
-    },
-    "legend_cells": {"zh": "风险点(每格)", "en": "Risk spots per cell"},
-    "zoom_in": {
-        "zh": "放大到第 {z} 级显示单个风险点",
-        "en": "zoom in to level {z} for single spots",
-    },
-    "cell_tip": {
-        "zh": "红 {red} · 黄 {yellow} · 绿 {green}",
-        "en": "red {red} · yellow {yellow} · green {green}",
-    },
-    "households_col": {"zh": "户数", "en": "Households"},
-}
-
 
 def _add_legends(m: folium.Map, legends: list[tuple[str, list[tuple[str, str]]]]) -> None:
     """Add the legends; maps.base stacks them in one column at the bottom right."""
@@ -93,8 +46,8 @@ def _add_legends(m: folium.Map, legends: list[tuple[str, list[tuple[str, str]]]]
         add_legend(m, title, items)
 
 
-def _t(key: str, lang: Language) -> str:
-    return T[key][lang]
+def _t(key: str, lang: Language, **values: object) -> str:
+    return tr(f"map_risk_{key}", lang, **values)
 
 
 def _count(value: object) -> object:
@@ -122,13 +75,13 @@ def _spot_rows(row: pd.Series, lang: Language) -> tuple[str, dict[str, object]]:
         _t("children", lang): _count(row["children_near"]),
         _t("near", lang): _count(row["near_households"]),
         _t("schools", lang): int(row["schools_near"]),
-        _t("missing", lang): ("、" if lang == "zh" else ", ").join(missing) or _t("none", lang),
+        _t("missing", lang): tr("list_sep", lang).join(missing) or _t("none", lang),
         _t("water", lang): water,
         _t("village", lang): row["village_name"] or row["village_code"] or "-",
         _t("chief", lang): row["river_chief"] or "-",
         _t("inspected", lang): "-" if pd.isna(last) else pd.Timestamp(last).date().isoformat(),
     }
-    explanation = row.get("explanation_en" if lang == "en" else "explanation")
+    explanation = row.get(column_in("explanation", lang))
     if explanation:
         rows[_t("explanation", lang)] = explanation
     return spot_label(row, lang), rows
@@ -136,7 +89,7 @@ def _spot_rows(row: pd.Series, lang: Language) -> tuple[str, dict[str, object]]:
 
 def spot_label(row: pd.Series, lang: Language) -> str:
     """A spot in words (``清水河 1.2 km``, :func:`analysis.risk.assess_risk`'s ``place``), or its id."""
-    place = row.get("place_en" if lang == "en" else "place")
+    place = row.get(column_in("place", lang))
     return str(place) if isinstance(place, str) and place else str(row["name"] or row["spot_id"])
 
 
@@ -230,7 +183,7 @@ def _spot_summary(
         {
             "s": [f"{w}{k}" for w, k in zip(worst, size, strict=True)],
             "tip": [
-                T["cell_tip"][lang].format(red=r, yellow=y, green=g)
+                _t("cell_tip", lang, red=r, yellow=y, green=g)
                 for r, y, g in zip(counts["red"], counts["yellow"], counts["green"], strict=True)
             ],
         },
@@ -262,7 +215,7 @@ def _spot_summary(
     )
     group.add_to(m)
     items = [(CLASS_COLORS[c], _t(c, lang)) for c in CLASS_COLORS]
-    items.append(("#ffffff", T["zoom_in"][lang].format(z=detail_zoom)))
+    items.append(("#ffffff", _t("zoom_in", lang, z=detail_zoom)))
     return _t("legend_cells", lang), items
 
 
@@ -305,6 +258,235 @@ def _remote_spots(
     )
 
 
+Legend = tuple[str, list[tuple[str, str]]]
+
+
+def _add_child_density(
+    m: folium.Map, child_cells: gpd.GeoDataFrame, lang: Language, remote: RemoteLayers | None
+) -> Legend:
+    """Children per hexagon, shaded by quartile (suppressed cells grey, without counts)."""
+    cells = child_cells.to_crs(WGS84)
+    values = pd.to_numeric(cells["children"], errors="coerce").astype(float)
+    shown = values.dropna()
+    breaks = np.unique(np.quantile(shown, [0.25, 0.5, 0.75])) if len(shown) else np.array([0.0])
+    group = folium.FeatureGroup(name=_t("density", lang), show=True)
+    suppressed = values.isna().to_numpy()
+    shaded = gpd.GeoDataFrame(
+        {
+            "color": [
+                "#cccccc" if sup else _density_color(float(v), breaks)
+                for v, sup in zip(values, suppressed, strict=True)
+            ],
+            "tip": [
+                _t("suppressed", lang)
+                if sup
+                else f"{_t('children_col', lang)} {v:.0f} / {_t('households_col', lang)} {h:.0f}"
+                for v, h, sup in zip(values, cells["households"], suppressed, strict=True)
+            ],
+        },
+        geometry=cells.geometry.to_numpy(),
+        crs=WGS84,
+    )
+    if remote is not None and remote.by_url(shaded):
+        add_remote_layer(
+            group,
+            shaded,
+            remote=remote,
+            key="density",
+            styles={
+                c: {"fillColor": c, "color": c, "weight": 0.5, "fillOpacity": 0.45}
+                for c in set(shaded["color"])
+            },
+            style="color",
+            tooltip="tip",
+        )
+    else:
+        folium.GeoJson(
+            shaded,
+            style_function=lambda f: {
+                "fillColor": f["properties"]["color"],
+                "color": f["properties"]["color"],
+                "weight": 0.5,
+                "fillOpacity": 0.45,
+            },
+            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
+        ).add_to(group)
+    group.add_to(m)
+    edges = [0.0, *breaks.tolist()]
+    items = [(DENSITY_COLORS[i], f"≥ {edges[i]:.0f}") for i in range(min(len(edges), 4))] + [
+        ("#cccccc", _t("suppressed", lang))
+    ]
+    return _t("legend_density", lang), items
+
+
+_WATER_STYLE = {"color": WATER_COLOR, "weight": 2, "fillColor": WATER_COLOR, "fillOpacity": 0.35}
+
+
+def _add_waters(
+    m: folium.Map, waters: gpd.GeoDataFrame, lang: Language, remote: RemoteLayers | None
+) -> None:
+    """The waters (WGS84) with their name and kind as tooltip."""
+    if remote is not None and remote.by_url(waters):
+        group = folium.FeatureGroup(name=_t("waters", lang))
+        kinds = [value_label(str(k), lang) for k in waters["kind"]]
+        names = waters["name"].astype(object).fillna("")
+        add_remote_layer(
+            group,
+            waters[["geometry"]].assign(
+                tip=[f"{n} {k}".strip() for n, k in zip(names, kinds, strict=True)]
+            ),
+            remote=remote,
+            key="waters",
+            styles={"": dict(_WATER_STYLE)},
+            tooltip="tip",
+        )
+        group.add_to(m)
+    elif len(waters):
+        folium.GeoJson(
+            waters[["id", "name", "kind", "geometry"]].assign(
+                kind=[value_label(str(k), lang) for k in waters["kind"]],
+                name=waters["name"].astype(object).fillna(""),
+            ),
+            name=_t("waters", lang),
+            style_function=lambda _f: dict(_WATER_STYLE),
+            tooltip=folium.GeoJsonTooltip(fields=["name", "kind"], aliases=["", ""]),
+        ).add_to(m)
+
+
+def _add_spots(
+    m: folium.Map,
+    result: RiskResult,
+    lang: Language,
+    remote: RemoteLayers | None,
+    spot_cells: gpd.GeoDataFrame | None,
+    detail_zoom: int,
+) -> list[Legend]:
+    """The spots, one layer per class (green first, so red is drawn on top); per hexagon
+    below ``detail_zoom`` when they go by URL and ``spot_cells`` are given."""
+    legends: list[Legend] = []
+    spots = result.spots.to_crs(WGS84)
+    summary = remote is not None and spot_cells is not None and remote.by_url(spots)
+    if summary:
+        assert remote is not None and spot_cells is not None
+        legends.append(_spot_summary(m, spot_cells, lang, remote, detail_zoom))
+    for cls in ("green", "yellow", "red"):
+        group = folium.FeatureGroup(name=f"{_t('spots', lang)}:{_t(cls, lang)}")
+        sub = spots.loc[spots["risk_class"] == cls]
+        if remote is not None and (summary or remote.by_url(sub)):
+            _remote_spots(group, sub, cls, lang, remote, detail_zoom if summary else None)
+            group.add_to(m)
+            continue
+        for _, row in sub.iterrows():
+            folium.CircleMarker(
+                location=[row.geometry.y, row.geometry.x],
+                radius=7 if cls == "red" else 5,
+                color="#333333" if row["missing_items"] else CLASS_COLORS[cls],
+                weight=1,
+                fill=True,
+                fill_color=CLASS_COLORS[cls],
+                fill_opacity=0.9,
+                popup=_spot_popup(row, lang),
+                tooltip=f"{spot_label(row, lang)} {_t('risk', lang)} {row['risk']:.0f}",
+            ).add_to(group)
+        group.add_to(m)
+    legends.append(
+        (_t("legend_risk", lang), [(CLASS_COLORS[c], _t(c, lang)) for c in CLASS_COLORS])
+    )
+    return legends
+
+
+def _add_fences(
+    m: folium.Map,
+    fences: gpd.GeoDataFrame,
+    cond: pd.Series,
+    lang: Language,
+    remote: RemoteLayers | None,
+) -> None:
+    """Fences as lines, dashed grey when damaged or missing."""
+    tips = [f"{value_label('fence', lang)}({value_label(str(c), lang)})" for c in cond]
+    if remote is not None and remote.by_url(fences):
+        fgroup = folium.FeatureGroup(name=_t("fences", lang))
+        fence_frame = fences[["geometry"]].assign(
+            ok=["ok" if c == "ok" else "broken" for c in cond], tip=tips
+        )
+        add_remote_layer(
+            fgroup,
+            fence_frame,
+            remote=remote,
+            key="fences",
+            styles={
+                "ok": {"color": FENCE_COLOR, "weight": 4},
+                "broken": {"color": "#bbbbbb", "weight": 4, "dashArray": "6,6"},
+            },
+            style="ok",
+            tooltip="tip",
+        )
+        fgroup.add_to(m)
+    elif len(fences):
+        fgroup = folium.FeatureGroup(name=_t("fences", lang))
+        for geom, c, tip in zip(fences.geometry, cond, tips, strict=True):
+            folium.PolyLine(
+                [(y, x) for x, y in geom.coords],
+                color=FENCE_COLOR if c == "ok" else "#bbbbbb",
+                weight=4,
+                dash_array=None if c == "ok" else "6,6",
+                tooltip=tip,
+            ).add_to(fgroup)
+        fgroup.add_to(m)
+
+
+def _add_equipment(
+    m: folium.Map, equipment: gpd.GeoDataFrame, lang: Language, remote: RemoteLayers | None
+) -> Legend:
+    """The equipment present: the items as icons, the fences as lines."""
+    eq = equipment.to_crs(WGS84)
+    kinds = eq["kind"].astype(object).fillna("")
+    cond = eq["condition"].astype(object).fillna("ok")
+    points = eq.loc[kinds != "fence"]
+    group = folium.FeatureGroup(name=_t("equipment", lang))
+    if remote is not None and remote.by_url(points):
+        _remote_equipment(group, points, lang, remote)
+    else:
+        _inline_equipment(group, points, lang)
+    group.add_to(m)
+    fences = eq.loc[kinds == "fence"]
+    _add_fences(m, fences, cond.loc[fences.index], lang, remote)
+    items = [
+        (EQUIPMENT_COLORS[EQUIPMENT_ICONS[k][1]], value_label(k, lang))
+        for k in (*FOUR_ONES, "rescue_cabinet")
+    ]
+    items += [(FENCE_COLOR, value_label("fence", lang)), ("#8c8c8c", _t("broken", lang))]
+    return _t("legend_eq", lang), items
+
+
+def _add_households(
+    m: folium.Map, households: gpd.GeoDataFrame, lang: Language, remote: RemoteLayers | None
+) -> None:
+    """Household points with their children (authorised roles only), hidden at first."""
+    hh = households.to_crs(WGS84)
+    group = folium.FeatureGroup(name=_t("households", lang), show=False)
+    children = pd.to_numeric(hh["children"], errors="coerce").fillna(0).astype(int)
+    if remote is not None and remote.by_url(hh):
+        add_remote_layer(
+            group,
+            hh[["geometry"]].assign(tip=[f"{_t('children_col', lang)} {n}" for n in children]),
+            remote=remote,
+            key="households",
+            styles={"": {"radius": 3, "color": "#6a51a3", "fill": True, "fillOpacity": 0.8}},
+            tooltip="tip",
+        )
+    else:
+        points = gpd.GeoDataFrame(
+            {"children": children}, geometry=hh.geometry.to_numpy(), crs=WGS84
+        )
+        folium.GeoJson(
+            points,
+            marker=folium.CircleMarker(radius=3, color="#6a51a3", fill=True, fill_opacity=0.8),
+            tooltip=folium.GeoJsonTooltip(fields=["children"], aliases=[_t("children_col", lang)]),
+        ).add_to(group)
+    group.add_to(m)
+
+
 def risk_map(
     result: RiskResult,
     layers_metric: Layers,
@@ -345,207 +527,14 @@ def risk_map(
     waters = layers_metric.waters.to_crs(WGS84)
     m = base_map(waters if len(waters) else result.spots, lang=lang)
     add_reference(m, layers_metric, lang=lang, remote=remote, detail_zoom=detail_zoom, waters=False)
-    legends: list[tuple[str, list[tuple[str, str]]]] = []
-
+    legends: list[Legend] = []
     if child_cells is not None and len(child_cells):
-        cells = child_cells.to_crs(WGS84)
-        values = pd.to_numeric(cells["children"], errors="coerce").astype(float)
-        shown = values.dropna()
-        breaks = np.unique(np.quantile(shown, [0.25, 0.5, 0.75])) if len(shown) else np.array([0.0])
-        group = folium.FeatureGroup(name=_t("density", lang), show=True)
-        suppressed = values.isna().to_numpy()
-        shaded = gpd.GeoDataFrame(
-            {
-                "color": [
-                    "#cccccc" if sup else _density_color(float(v), breaks)
-                    for v, sup in zip(values, suppressed, strict=True)
-                ],
-                "tip": [
-                    _t("suppressed", lang)
-                    if sup
-                    else f"{_t('children_col', lang)} {v:.0f} / {_t('households_col', lang)} {h:.0f}"
-                    for v, h, sup in zip(values, cells["households"], suppressed, strict=True)
-                ],
-            },
-            geometry=cells.geometry.to_numpy(),
-            crs=WGS84,
-        )
-        if remote is not None and remote.by_url(shaded):
-            add_remote_layer(
-                group,
-                shaded,
-                remote=remote,
-                key="density",
-                styles={
-                    c: {"fillColor": c, "color": c, "weight": 0.5, "fillOpacity": 0.45}
-                    for c in set(shaded["color"])
-                },
-                style="color",
-                tooltip="tip",
-            )
-        else:
-            folium.GeoJson(
-                shaded,
-                style_function=lambda f: {
-                    "fillColor": f["properties"]["color"],
-                    "color": f["properties"]["color"],
-                    "weight": 0.5,
-                    "fillOpacity": 0.45,
-                },
-                tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
-            ).add_to(group)
-        group.add_to(m)
-        edges = [0.0, *breaks.tolist()]
-        items = [(DENSITY_COLORS[i], f"≥ {edges[i]:.0f}") for i in range(min(len(edges), 4))] + [
-            ("#cccccc", _t("suppressed", lang))
-        ]
-        legends.append((_t("legend_density", lang), items))
-
-    if remote is not None and remote.by_url(waters):
-        group = folium.FeatureGroup(name=_t("waters", lang))
-        kinds = [value_label(str(k), lang) for k in waters["kind"]]
-        names = waters["name"].astype(object).fillna("")
-        add_remote_layer(
-            group,
-            waters[["geometry"]].assign(
-                tip=[f"{n} {k}".strip() for n, k in zip(names, kinds, strict=True)]
-            ),
-            remote=remote,
-            key="waters",
-            styles={
-                "": {
-                    "color": WATER_COLOR,
-                    "weight": 2,
-                    "fillColor": WATER_COLOR,
-                    "fillOpacity": 0.35,
-                }
-            },
-            tooltip="tip",
-        )
-        group.add_to(m)
-    elif len(waters):
-        folium.GeoJson(
-            waters[["id", "name", "kind", "geometry"]].assign(
-                kind=[value_label(str(k), lang) for k in waters["kind"]],
-                name=waters["name"].astype(object).fillna(""),
-            ),
-            name=_t("waters", lang),
-            style_function=lambda _f: {
-                "color": WATER_COLOR,
-                "weight": 2,
-                "fillColor": WATER_COLOR,
-                "fillOpacity": 0.35,
-            },
-            tooltip=folium.GeoJsonTooltip(fields=["name", "kind"], aliases=["", ""]),
-        ).add_to(m)
-
-    spots = result.spots.to_crs(WGS84)
-    summary = remote is not None and spot_cells is not None and remote.by_url(spots)
-    if summary:
-        assert remote is not None and spot_cells is not None
-        legends.append(_spot_summary(m, spot_cells, lang, remote, detail_zoom))
-    for cls in ("green", "yellow", "red"):
-        group = folium.FeatureGroup(name=f"{_t('spots', lang)}:{_t(cls, lang)}")
-        sub = spots.loc[spots["risk_class"] == cls]
-        if remote is not None and (summary or remote.by_url(sub)):
-            _remote_spots(group, sub, cls, lang, remote, detail_zoom if summary else None)
-            group.add_to(m)
-            continue
-        for _, row in sub.iterrows():
-            folium.CircleMarker(
-                location=[row.geometry.y, row.geometry.x],
-                radius=7 if cls == "red" else 5,
-                color="#333333" if row["missing_items"] else CLASS_COLORS[cls],
-                weight=1,
-                fill=True,
-                fill_color=CLASS_COLORS[cls],
-                fill_opacity=0.9,
-                popup=_spot_popup(row, lang),
-                tooltip=f"{spot_label(row, lang)} {_t('risk', lang)} {row['risk']:.0f}",
-            ).add_to(group)
-        group.add_to(m)
-    legends.append(
-        (_t("legend_risk", lang), [(CLASS_COLORS[c], _t(c, lang)) for c in CLASS_COLORS])
-    )
-
-    eq = layers_metric.equipment.to_crs(WGS84)
-    if len(eq):
-        kinds = eq["kind"].astype(object).fillna("")
-        cond = eq["condition"].astype(object).fillna("ok")
-        points = eq.loc[kinds != "fence"]
-        group = folium.FeatureGroup(name=_t("equipment", lang))
-        if remote is not None and remote.by_url(points):
-            _remote_equipment(group, points, lang, remote)
-        else:
-            _inline_equipment(group, points, lang)
-        group.add_to(m)
-        fences = eq.loc[kinds == "fence"]
-        if remote is not None and remote.by_url(fences):
-            fgroup = folium.FeatureGroup(name=_t("fences", lang))
-            fence_frame = fences[["geometry"]].assign(
-                ok=["ok" if c == "ok" else "broken" for c in cond.loc[fences.index]],
-                tip=[
-                    f"{value_label('fence', lang)}({value_label(str(c), lang)})"
-                    for c in cond.loc[fences.index]
-                ],
-            )
-            add_remote_layer(
-                fgroup,
-                fence_frame,
-                remote=remote,
-                key="fences",
-                styles={
-                    "ok": {"color": FENCE_COLOR, "weight": 4},
-                    "broken": {"color": "#bbbbbb", "weight": 4, "dashArray": "6,6"},
-                },
-                style="ok",
-                tooltip="tip",
-            )
-            fgroup.add_to(m)
-        elif len(fences):
-            fgroup = folium.FeatureGroup(name=_t("fences", lang))
-            for geom, c in zip(fences.geometry, cond.loc[fences.index], strict=True):
-                folium.PolyLine(
-                    [(y, x) for x, y in geom.coords],
-                    color=FENCE_COLOR if c == "ok" else "#bbbbbb",
-                    weight=4,
-                    dash_array=None if c == "ok" else "6,6",
-                    tooltip=f"{value_label('fence', lang)}({value_label(str(c), lang)})",
-                ).add_to(fgroup)
-            fgroup.add_to(m)
-        items = [
-            (EQUIPMENT_COLORS[EQUIPMENT_ICONS[k][1]], value_label(k, lang))
-            for k in (*FOUR_ONES, "rescue_cabinet")
-        ]
-        items += [(FENCE_COLOR, value_label("fence", lang)), ("#8c8c8c", _t("broken", lang))]
-        legends.append((_t("legend_eq", lang), items))
-
+        legends.append(_add_child_density(m, child_cells, lang, remote))
+    _add_waters(m, waters, lang, remote)
+    legends += _add_spots(m, result, lang, remote, spot_cells, detail_zoom)
+    if len(layers_metric.equipment):
+        legends.append(_add_equipment(m, layers_metric.equipment, lang, remote))
     if authorised and len(layers_metric.households):
-        hh = layers_metric.households.to_crs(WGS84)
-        group = folium.FeatureGroup(name=_t("households", lang), show=False)
-        if remote is not None and remote.by_url(hh):
-            children = pd.to_numeric(hh["children"], errors="coerce").fillna(0).astype(int)
-            add_remote_layer(
-                group,
-                hh[["geometry"]].assign(tip=[f"{_t('children_col', lang)} {n}" for n in children]),
-                remote=remote,
-                key="households",
-                styles={"": {"radius": 3, "color": "#6a51a3", "fill": True, "fillOpacity": 0.8}},
-                tooltip="tip",
-            )
-            group.add_to(m)
-            _add_legends(m, legends)
-            return finish(m)
-        points = gpd.GeoDataFrame(
-            {"children": pd.to_numeric(hh["children"], errors="coerce").fillna(0).astype(int)},
-            geometry=hh.geometry.to_numpy(),
-            crs=WGS84,
-        )
-        folium.GeoJson(
-            points,
-            marker=folium.CircleMarker(radius=3, color="#6a51a3", fill=True, fill_opacity=0.8),
-            tooltip=folium.GeoJsonTooltip(fields=["children"], aliases=[_t("children_col", lang)]),
-        ).add_to(group)
-        group.add_to(m)
+        _add_households(m, layers_metric.households, lang, remote)
     _add_legends(m, legends)
     return finish(m)

@@ -8,6 +8,7 @@ from folium import plugins
 
 from analysis.siting import SitingResult
 from geo.crs import WGS84
+from geo.i18n import tr
 from geo.layers import Layers
 from geo.settings import Language
 from maps.base import add_legend, base_map, finish, popup_table
@@ -16,29 +17,6 @@ from maps.remote import RemoteLayers, add_remote_layer, popup_frame
 
 __all__ = ["siting_map"]
 
-_T: dict[str, dict[str, str]] = {
-    "existing": {"zh": "现有设施", "en": "Existing facilities"},
-    "candidates": {"zh": "候选站点", "en": "Candidate sites"},
-    "chosen": {"zh": "选定新站点(按序号)", "en": "Chosen sites (by rank)"},
-    "reach_before": {"zh": "服务范围(新建前)", "en": "Service reach (before)"},
-    "reach_after": {"zh": "服务范围(新建后)", "en": "Service reach (after)"},
-    "demand": {"zh": "需求(六边形汇总)", "en": "Demand (hexagon totals)"},
-    "households": {"zh": "重点儿童家庭(已授权)", "en": "Households (authorised)"},
-    "legend": {"zh": "选址", "en": "Siting"},
-    "rank": {"zh": "序号", "en": "Rank"},
-    "site": {"zh": "站点", "en": "Site"},
-    "village": {"zh": "所在村", "en": "Village"},
-    "gain": {"zh": "边际增益", "en": "Marginal gain"},
-    "hh_gained": {"zh": "新覆盖家庭", "en": "Households newly covered"},
-    "cov_before": {"zh": "村覆盖率(新建前)", "en": "Village coverage before"},
-    "cov_after": {"zh": "村覆盖率(新建后)", "en": "Village coverage after"},
-    "all_before": {"zh": "总覆盖率(新建前)", "en": "Overall coverage before"},
-    "all_after": {"zh": "总覆盖率(新建后)", "en": "Overall coverage after"},
-    "hh": {"zh": "家庭数", "en": "Households"},
-    "weight": {"zh": "需求权重", "en": "Demand weight"},
-    "suppressed": {"zh": "户数过少,已隐藏", "en": "too few households, withheld"},
-    "name": {"zh": "名称", "en": "Name"},
-}
 _COLORS = {
     "existing": "#1f78b4",
     "candidates": "#999999",
@@ -49,12 +27,213 @@ _COLORS = {
 }
 
 
-def _t(key: str, lang: Language) -> str:
-    return _T[key][lang]
+def _t(key: str, lang: Language, **values: object) -> str:
+    return tr(f"map_siting_{key}", lang, **values)
 
 
 def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
+
+
+def _by_url(remote: RemoteLayers | None, frame: gpd.GeoDataFrame) -> RemoteLayers | None:
+    """``remote`` when ``frame`` goes by URL, else ``None`` (drawn into the HTML)."""
+    return remote if remote is not None and remote.by_url(frame) else None
+
+
+def _add_demand(
+    m: folium.Map, demand_cells: gpd.GeoDataFrame, lang: Language, remote: RemoteLayers | None
+) -> None:
+    """The demand per hexagon, shaded by its share of the heaviest cell."""
+    cells = demand_cells.to_crs(WGS84)
+    group = folium.FeatureGroup(name=_t("demand", lang))
+    top = (
+        float(cells["weight"].max()) if "weight" in cells and cells["weight"].notna().any() else 1.0
+    )
+    to = _by_url(remote, cells)
+    rows_by_url: list[dict[str, object]] = []
+    shares: list[str] = []
+    for _, row in cells.iterrows():
+        withheld = bool(row.get("suppressed", False))
+        share = 0.0 if withheld else float(row.get("weight", 0.0) or 0.0) / max(top, 1e-9)
+        rows: dict[str, object] = {
+            _t("hh", lang): _t("suppressed", lang) if withheld else int(row["households"]),
+            _t("weight", lang): "-" if withheld else f"{float(row['weight']):.0f}",
+        }
+        if to:
+            rows_by_url.append(rows)
+            shares.append(f"{round(share * 10)}")  # opacity in tenths: few styles
+            continue
+        folium.GeoJson(
+            row.geometry.__geo_interface__,
+            style_function=lambda _f, s=share: {
+                "color": _COLORS["demand"],
+                "weight": 0.5,
+                "fillColor": _COLORS["demand"],
+                "fillOpacity": 0.05 + 0.5 * s,
+            },
+        ).add_child(popup_table(rows)).add_to(group)
+    if to:
+        frame, popup = popup_frame(cells.geometry, rows_by_url, s=shares)
+        add_remote_layer(
+            group,
+            frame,
+            remote=to,
+            key="demand",
+            styles={
+                str(k): {
+                    "color": _COLORS["demand"],
+                    "weight": 0.5,
+                    "fillColor": _COLORS["demand"],
+                    "fillOpacity": 0.05 + 0.05 * k,
+                }
+                for k in range(11)
+            },
+            style="s",
+            popup=popup,
+        )
+    group.add_to(m)
+
+
+def _add_reach(
+    m: folium.Map, result: SitingResult, lang: Language, remote: RemoteLayers | None
+) -> None:
+    """The roads within the standard of a facility, before (wide, grey) and after."""
+    for key in ("reach_before", "reach_after"):
+        edges: gpd.GeoDataFrame = getattr(result, key)
+        group = folium.FeatureGroup(name=_t(key, lang))
+        weight = 7 if key == "reach_before" else 4
+        if to := _by_url(remote, edges):
+            add_remote_layer(
+                group,
+                edges[[edges.geometry.name]],
+                remote=to,
+                key=key,
+                styles={"": {"color": _COLORS[key], "weight": weight, "opacity": 0.7}},
+            )
+        elif len(edges):
+            color = _COLORS[key]
+            folium.GeoJson(
+                edges[[edges.geometry.name]].to_crs(WGS84).to_json(),
+                style_function=lambda _f, c=color, wt=weight: {
+                    "color": c,
+                    "weight": wt,
+                    "opacity": 0.7,
+                },
+            ).add_to(group)
+        group.add_to(m)
+
+
+def _add_sites(
+    m: folium.Map, result: SitingResult, lang: Language, remote: RemoteLayers | None
+) -> None:
+    """The existing facilities and the candidates not chosen."""
+    group = folium.FeatureGroup(name=_t("existing", lang))
+    for _, row in result.existing.to_crs(WGS84).iterrows():
+        folium.CircleMarker(
+            [row.geometry.y, row.geometry.x],
+            radius=8,
+            color="white",
+            weight=2,
+            fill=True,
+            fill_color=_COLORS["existing"],
+            fill_opacity=1.0,
+            popup=popup_table({_t("name", lang): row.get("name", row.get("id", ""))}),
+        ).add_to(group)
+    group.add_to(m)
+
+    group = folium.FeatureGroup(name=_t("candidates", lang), show=True)
+    cands = result.candidates.loc[~result.candidates["chosen"]].to_crs(WGS84)
+    if to := _by_url(remote, cands):
+        add_remote_layer(
+            group,
+            cands[["geometry"]].assign(tip=cands["site_id"].astype(str)),
+            remote=to,
+            key="candidates",
+            styles={
+                "": {
+                    "radius": 3,
+                    "color": _COLORS["candidates"],
+                    "fill": True,
+                    "fillOpacity": 0.8,
+                }
+            },
+            tooltip="tip",
+        )
+    for _, row in [] if to else cands.iterrows():
+        folium.CircleMarker(
+            [row.geometry.y, row.geometry.x],
+            radius=3,
+            color=_COLORS["candidates"],
+            fill=True,
+            fill_opacity=0.8,
+            tooltip=str(row["site_id"]),
+        ).add_to(group)
+    group.add_to(m)
+
+
+def _add_chosen(m: folium.Map, result: SitingResult, lang: Language) -> None:
+    """The chosen sites numbered by rank, with what each gains."""
+    villages = result.villages.set_index("village_code")
+    group = folium.FeatureGroup(name=_t("chosen", lang))
+    for _, row in result.chosen.to_crs(WGS84).iterrows():
+        code = str(row["village_code"])
+        v = villages.loc[code] if code in villages.index else None
+        info: dict[str, object] = {
+            _t("rank", lang): int(row["rank"]),
+            _t("site", lang): row["site_id"],
+            _t("village", lang): row.get("village_name") or code,
+            _t("gain", lang): f"{float(row['gain']):.0f}",
+            _t("hh_gained", lang): int(row["households_gained"]),
+        }
+        if v is not None:
+            info[_t("cov_before", lang)] = _pct(float(v["share_before"]))
+            info[_t("cov_after", lang)] = _pct(float(v["share_after"]))
+        info[_t("all_before", lang)] = _pct(result.coverage_before)
+        info[_t("all_after", lang)] = _pct(result.coverage_after)
+        folium.Marker(
+            [row.geometry.y, row.geometry.x],
+            icon=plugins.BeautifyIcon(  # type: ignore[arg-type]
+                number=int(row["rank"]),
+                icon_shape="marker",
+                border_color=_COLORS["chosen"],
+                text_color=_COLORS["chosen"],
+            ),
+            popup=popup_table(info, title=f"#{int(row['rank'])} {row['site_id']}"),
+        ).add_to(group)
+    group.add_to(m)
+
+
+def _add_households(
+    m: folium.Map, result: SitingResult, lang: Language, remote: RemoteLayers | None
+) -> None:
+    """The households, coloured by whether they are covered after (authorised roles only)."""
+    if to := _by_url(remote, result.households):
+        group = folium.FeatureGroup(name=_t("households", lang), show=False)
+        hh = result.households
+        add_remote_layer(
+            group,
+            hh[[hh.geometry.name]].assign(
+                s=["after" if c else "not" for c in hh["covered_after"].astype(bool)]
+            ),
+            remote=to,
+            key="households",
+            styles={
+                "after": {"radius": 2, "color": _COLORS["reach_after"]},
+                "not": {"radius": 2, "color": "#000000"},
+            },
+            style="s",
+        )
+        group.add_to(m)
+    elif len(result.households):
+        group = folium.FeatureGroup(name=_t("households", lang), show=False)
+        cluster = plugins.MarkerCluster().add_to(group)
+        for _, row in result.households.to_crs(WGS84).iterrows():
+            folium.CircleMarker(
+                [row.geometry.y, row.geometry.x],
+                radius=2,
+                color=_COLORS["reach_after"] if row["covered_after"] else "#000000",
+            ).add_to(cluster)
+        group.add_to(m)
 
 
 def siting_map(
@@ -87,9 +266,6 @@ def siting_map(
         the results (:func:`maps.reference.add_reference`); ``None`` draws none.
     """
 
-    def by_url(frame: gpd.GeoDataFrame) -> RemoteLayers | None:
-        return remote if remote is not None and remote.by_url(frame) else None
-
     # the view of a role without household access fits the demand cells, never the households'
     # own extent (its edges would be four households' coordinates)
     cells_given = demand_cells is not None and len(demand_cells) > 0
@@ -100,187 +276,13 @@ def siting_map(
     m = base_map(bounds, lang=lang)
     if reference is not None:
         add_reference(m, reference, lang=lang, remote=remote)
-
     if demand_cells is not None and len(demand_cells):
-        cells = demand_cells.to_crs(WGS84)
-        group = folium.FeatureGroup(name=_t("demand", lang))
-        top = (
-            float(cells["weight"].max())
-            if "weight" in cells and cells["weight"].notna().any()
-            else 1.0
-        )
-        rows_by_url: list[dict[str, object]] = []
-        shares: list[str] = []
-        for _, row in cells.iterrows():
-            withheld = bool(row.get("suppressed", False))
-            share = 0.0 if withheld else float(row.get("weight", 0.0) or 0.0) / max(top, 1e-9)
-            rows: dict[str, object] = {
-                _t("hh", lang): _t("suppressed", lang) if withheld else int(row["households"]),
-                _t("weight", lang): "-" if withheld else f"{float(row['weight']):.0f}",
-            }
-            if by_url(cells):
-                rows_by_url.append(rows)
-                shares.append(f"{round(share * 10)}")  # opacity in tenths: few styles
-                continue
-            folium.GeoJson(
-                row.geometry.__geo_interface__,
-                style_function=lambda _f, s=share: {
-                    "color": _COLORS["demand"],
-                    "weight": 0.5,
-                    "fillColor": _COLORS["demand"],
-                    "fillOpacity": 0.05 + 0.5 * s,
-                },
-            ).add_child(popup_table(rows)).add_to(group)
-        if to := by_url(cells):
-            frame, popup = popup_frame(cells.geometry, rows_by_url, s=shares)
-            add_remote_layer(
-                group,
-                frame,
-                remote=to,
-                key="demand",
-                styles={
-                    str(k): {
-                        "color": _COLORS["demand"],
-                        "weight": 0.5,
-                        "fillColor": _COLORS["demand"],
-                        "fillOpacity": 0.05 + 0.05 * k,
-                    }
-                    for k in range(11)
-                },
-                style="s",
-                popup=popup,
-            )
-        group.add_to(m)
-
-    for key in ("reach_before", "reach_after"):
-        edges: gpd.GeoDataFrame = getattr(result, key)
-        group = folium.FeatureGroup(name=_t(key, lang))
-        if to := by_url(edges):
-            add_remote_layer(
-                group,
-                edges[[edges.geometry.name]],
-                remote=to,
-                key=key,
-                styles={
-                    "": {
-                        "color": _COLORS[key],
-                        "weight": 7 if key == "reach_before" else 4,
-                        "opacity": 0.7,
-                    }
-                },
-            )
-        elif len(edges):
-            color = _COLORS[key]
-            folium.GeoJson(
-                edges[[edges.geometry.name]].to_crs(WGS84).to_json(),
-                style_function=lambda _f, c=color, wt=(7 if key == "reach_before" else 4): {
-                    "color": c,
-                    "weight": wt,
-                    "opacity": 0.7,
-                },
-            ).add_to(group)
-        group.add_to(m)
-
-    group = folium.FeatureGroup(name=_t("existing", lang))
-    for _, row in result.existing.to_crs(WGS84).iterrows():
-        folium.CircleMarker(
-            [row.geometry.y, row.geometry.x],
-            radius=8,
-            color="white",
-            weight=2,
-            fill=True,
-            fill_color=_COLORS["existing"],
-            fill_opacity=1.0,
-            popup=popup_table({_t("name", lang): row.get("name", row.get("id", ""))}),
-        ).add_to(group)
-    group.add_to(m)
-
-    group = folium.FeatureGroup(name=_t("candidates", lang), show=True)
-    cands = result.candidates.loc[~result.candidates["chosen"]].to_crs(WGS84)
-    if to := by_url(cands):
-        add_remote_layer(
-            group,
-            cands[["geometry"]].assign(tip=cands["site_id"].astype(str)),
-            remote=to,
-            key="candidates",
-            styles={
-                "": {
-                    "radius": 3,
-                    "color": _COLORS["candidates"],
-                    "fill": True,
-                    "fillOpacity": 0.8,
-                }
-            },
-            tooltip="tip",
-        )
-    for _, row in [] if to else cands.iterrows():
-        folium.CircleMarker(
-            [row.geometry.y, row.geometry.x],
-            radius=3,
-            color=_COLORS["candidates"],
-            fill=True,
-            fill_opacity=0.8,
-            tooltip=str(row["site_id"]),
-        ).add_to(group)
-    group.add_to(m)
-
-    villages = result.villages.set_index("village_code")
-    group = folium.FeatureGroup(name=_t("chosen", lang))
-    for _, row in result.chosen.to_crs(WGS84).iterrows():
-        code = str(row["village_code"])
-        v = villages.loc[code] if code in villages.index else None
-        info: dict[str, object] = {
-            _t("rank", lang): int(row["rank"]),
-            _t("site", lang): row["site_id"],
-            _t("village", lang): row.get("village_name") or code,
-            _t("gain", lang): f"{float(row['gain']):.0f}",
-            _t("hh_gained", lang): int(row["households_gained"]),
-        }
-        if v is not None:
-            info[_t("cov_before", lang)] = _pct(float(v["share_before"]))
-            info[_t("cov_after", lang)] = _pct(float(v["share_after"]))
-        info[_t("all_before", lang)] = _pct(result.coverage_before)
-        info[_t("all_after", lang)] = _pct(result.coverage_after)
-        folium.Marker(
-            [row.geometry.y, row.geometry.x],
-            icon=plugins.BeautifyIcon(  # type: ignore[arg-type]
-                number=int(row["rank"]),
-                icon_shape="marker",
-                border_color=_COLORS["chosen"],
-                text_color=_COLORS["chosen"],
-            ),
-            popup=popup_table(info, title=f"#{int(row['rank'])} {row['site_id']}"),
-        ).add_to(group)
-    group.add_to(m)
-
-    if authorised and (to := by_url(result.households)):
-        group = folium.FeatureGroup(name=_t("households", lang), show=False)
-        hh = result.households
-        add_remote_layer(
-            group,
-            hh[[hh.geometry.name]].assign(
-                s=["after" if c else "not" for c in hh["covered_after"].astype(bool)]
-            ),
-            remote=to,
-            key="households",
-            styles={
-                "after": {"radius": 2, "color": _COLORS["reach_after"]},
-                "not": {"radius": 2, "color": "#000000"},
-            },
-            style="s",
-        )
-        group.add_to(m)
-    elif authorised and len(result.households):
-        group = folium.FeatureGroup(name=_t("households", lang), show=False)
-        cluster = plugins.MarkerCluster().add_to(group)
-        for _, row in result.households.to_crs(WGS84).iterrows():
-            folium.CircleMarker(
-                [row.geometry.y, row.geometry.x],
-                radius=2,
-                color=_COLORS["reach_after"] if row["covered_after"] else "#000000",
-            ).add_to(cluster)
-        group.add_to(m)
-
+        _add_demand(m, demand_cells, lang, remote)
+    _add_reach(m, result, lang, remote)
+    _add_sites(m, result, lang, remote)
+    _add_chosen(m, result, lang)
+    if authorised:
+        _add_households(m, result, lang, remote)
     add_legend(
         m,
         _t("legend", lang),

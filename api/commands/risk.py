@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -91,35 +90,6 @@ TEXT: dict[str, dict[str, str]] = {
 
 def _t(key: str, lang: Language, **values: object) -> str:
     return TEXT[key][lang].format(**values)
-
-
-#: Chinese versions of the analysis notes (English in RiskResult.notes).
-NOTES_ZH: tuple[tuple[str, str], ...] = (
-    (r"^equipment layer absent.*", "未提供救生设施图层:所有风险点均视为缺少四个一设施"),
-    (r"^incidents layer absent.*", "未提供溺水事件图层:危险度未计入既往溺水事件"),
-    (r"^known_spots layer absent.*", "未提供已知危险点图层:仅评估河段与岸线"),
-    (
-        r"^(\d+) spot\(s\) lie farther than (\d+) m from any road.*",
-        r"\1 个风险点距道路超过 \2 米:暴露度按 0 计",
-    ),
-    (
-        r"^(\d+) household\(s\)/school\(s\) could not be snapped.*",
-        r"\1 户家庭或学校无法接入路网(距离过远或隔水),未计入任何风险点",
-    ),
-    (r"^no water reach lies within (\d+) m.*", r"没有距家庭或学校 \1 米以内的水域河段"),
-    (
-        r"^(\d+) household\(s\) have estimated locations.*",
-        r"\1 户没有坐标,位置按所在村的道路估算,其附近的暴露度为估计值;入户采集坐标后会更准确",
-    ),
-)
-
-
-def _note(note: str, lang: Language) -> str:
-    if lang == "zh":
-        for pattern, repl in NOTES_ZH:
-            if re.match(pattern, note):
-                return re.sub(pattern, repl, note)
-    return note
 
 
 def _parse_date(value: str | None) -> dt.date:
@@ -239,7 +209,7 @@ def _print_summary(result: RiskResult, lang: Language, out_dir: Path) -> None:
         pt.add_row(value_label(item, lang), str(int(row["count"])), metres)
     out.print(pt)
     for note in result.notes:
-        out.print(f"[yellow]{_t('note', lang)}:[/] {_note(note, lang)}", highlight=False)
+        out.print(f"[yellow]{_t('note', lang)}:[/] {note.render(lang)}", highlight=False)
     out.print(f"[green]{_t('wrote', lang, path=out_dir)}[/]")
 
 

@@ -170,7 +170,9 @@ def test_tiny_hand_computed(tiny: dict[str, gpd.GeoDataFrame]) -> None:
     assert "3 children within walking distance (0 households near the water), 1 schools" in en
     assert "lacks " in en and not any("\u4e00" <= ch <= "\u9fff" for ch in en)
     assert zh.startswith(f"风险 {river['risk']:.0f}(黄)")
-    assert "incidents layer absent: no hazard is raised by past incidents" in result.notes
+    assert "incidents layer absent: no hazard is raised by past incidents" in [
+        n.render("en") for n in result.notes
+    ]
     assert result.reaches.geom_type.eq("LineString").all()
     assert result.reaches["length_m"].tolist() == pytest.approx([80.0, 80.0])
     proc = result.procurement.set_index("item")
@@ -354,7 +356,9 @@ def test_without_equipment_every_spot_lacks_all_four(tiny: dict[str, gpd.GeoData
     assert (result.spots["n_missing"] == 4).all()
     assert not result.spots["fenced"].any()
     assert result.spots["last_inspected"].isna().all()
-    assert "equipment layer absent: every spot lacks all four items" in result.notes
+    assert "equipment layer absent: every spot lacks all four items" in [
+        n.render("en") for n in result.notes
+    ]
 
 
 def test_unknown_water_kind_lists_allowed(tiny: dict[str, gpd.GeoDataFrame]) -> None:

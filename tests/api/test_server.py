@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from api.pages import PAGES
 from api.server import create_app
+from api.state import ServerState
 from geo.settings import Settings
 from maps.offline import missing_assets
 
@@ -53,7 +54,7 @@ def test_every_cdn_asset_of_the_maps_has_a_local_copy(client: TestClient, name: 
 
     app = client.app
     page = PAGES[name]
-    layers = app.state.layers  # type: ignore[attr-defined]
+    layers = ServerState.of(app).workspace.base  # type: ignore[arg-type]
     ctx = Context(layers, Settings(), "zh", False, dt.date(2026, 7, 15), layers.to_metric())
     html = page.build(ctx, page.params()).map.get_root().render()
     assert missing_assets(html) == []
@@ -84,7 +85,7 @@ def test_downloads(client: TestClient) -> None:
 def test_cached_repeat_is_fast(client: TestClient) -> None:
     client.get("/maps/overview/map")
     # the cache answers a repeat: the same object is returned (timing is a benchmark, not a test)
-    assert client.app.state.version  # type: ignore[attr-defined]
+    assert ServerState.of(client.app).version  # type: ignore[arg-type]
     a = client.get("/maps/overview/map").text
     b = client.get("/maps/overview/map").text
     assert a == b
