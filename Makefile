@@ -64,6 +64,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+## mypy with pyproject.toml's [tool.mypy]: the checks of --strict on geo/ and analysis/ (issue 17).
 typecheck: install
 	$(VENV)/bin/mypy
 

@@ -36,6 +36,23 @@ def _ends(
     return u, v, off, elen[safe] - off, conn, edge, snapped
 
 
+def _by_tile(
+    sxy: FloatArray, sok: NDArray[np.bool_], pair_spot: IntArray, tile_m: float
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Order of the pairs by the ``tile_m`` tile of their spot, and where each tile's run of
+    pairs starts and ends in that order."""
+    tile = np.floor(sxy / tile_m)
+    tile[~sok] = 0
+    tkey = np.unique(tile, axis=0, return_inverse=True)[1].reshape(-1)
+    # few tiles: a stable sort of small integers is a radix sort, linear in the pairs
+    small = np.uint16 if tkey.max(initial=0) < 2**16 else np.int64
+    order = np.argsort(tkey[pair_spot].astype(small), kind="stable")
+    bounds = np.flatnonzero(np.diff(tkey[pair_spot[order]])) + 1
+    starts = np.concatenate([[0], bounds])
+    ends = np.concatenate([bounds, [len(pair_spot)]])
+    return order, starts, ends
+
+
 def pair_walking_distances(
     network: RoadNetwork,
     spots: SnapResult,
@@ -66,16 +83,8 @@ def pair_walking_distances(
     if len(pos) == 0:
         return out
 
-    tile = np.floor(sxy / tile_m)
-    tile[~sok] = 0
-    tkey = np.unique(tile, axis=0, return_inverse=True)[1].reshape(-1)
-    # few tiles: a stable sort of small integers is a radix sort, linear in the pairs
-    small = np.uint16 if tkey.max(initial=0) < 2**16 else np.int64
-    order = np.argsort(tkey[pair_spot].astype(small), kind="stable")
+    order, starts, ends = _by_tile(sxy, sok, pair_spot, tile_m)
     pair_spot, pair_person, pos = pair_spot[order], pair_person[order], pos[order]
-    bounds = np.flatnonzero(np.diff(tkey[pair_spot])) + 1
-    starts = np.concatenate([[0], bounds])
-    ends = np.concatenate([bounds, [len(pair_spot)]])
 
     node_xy = network.node_xy
     by_x = np.argsort(node_xy[:, 0], kind="stable")

@@ -255,6 +255,31 @@ def _drop_refill(
     return False
 
 
+def _improve(
+    travel: FloatArray,
+    prize: FloatArray,
+    service: FloatArray,
+    seq: list[int],
+    budget: float,
+    alpha: float,
+    or_opt_len: int,
+    max_rounds: int,
+) -> None:
+    """One construction from ``seq`` (in place): insertion, then rounds of local search."""
+    visited = np.zeros(len(prize), dtype=bool)
+    visited[np.asarray(seq)] = True
+    _insert(travel, prize, service, seq, visited, budget, alpha)
+    for _ in range(max_rounds):
+        changed = _two_opt(travel, seq)
+        changed |= _or_opt(travel, seq, or_opt_len)
+        changed |= _insert(travel, prize, service, seq, visited, budget, alpha)
+        changed |= _swap(travel, prize, service, seq, visited, budget)
+        if not changed:
+            changed = _drop_refill(travel, prize, service, seq, visited, budget, alpha)
+        if not changed:
+            break
+
+
 def solve_orienteering(
     travel: FloatArray,
     prize: FloatArray,
@@ -318,18 +343,7 @@ def solve_orienteering(
     starts += [(alphas[0], int(c)) for c in seeds] if alphas else []
     for alpha, seed in starts:
         seq = [0, 0] if seed is None else [0, seed, 0]
-        visited = np.zeros(n, dtype=bool)
-        visited[np.asarray(seq)] = True
-        _insert(travel, prize, service, seq, visited, budget, alpha)
-        for _ in range(max_rounds):
-            changed = _two_opt(travel, seq)
-            changed |= _or_opt(travel, seq, or_opt_len)
-            changed |= _insert(travel, prize, service, seq, visited, budget, alpha)
-            changed |= _swap(travel, prize, service, seq, visited, budget)
-            if not changed:
-                changed = _drop_refill(travel, prize, service, seq, visited, budget, alpha)
-            if not changed:
-                break
+        _improve(travel, prize, service, seq, budget, alpha, or_opt_len, max_rounds)
         tour = _make(travel, prize, service, seq)
         if tour.prize > best.prize + _EPS or (
             abs(tour.prize - best.prize) <= _EPS and tour.total < best.total - _EPS

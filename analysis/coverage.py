@@ -48,9 +48,8 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components, dijkstra
+from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
-from shapely.ops import substring
 
 from analysis.privacy import lattice_gaps, public_table, round_count
 from geo.crs import require_metric
@@ -58,17 +57,16 @@ from geo.errors import InputError, LayerError
 from geo.i18n import Note
 from geo.layers import Layers
 from geo.network import (
-    _STUB_SHIFT,
     NearestSource,
     RoadNetwork,
     SnapResult,
-    _augment,
-    _NearestRuns,
     build_network,
+    nearest_by_group,
+    service_areas,
     snap_points,
 )
 from geo.schemas import FACILITY_KINDS, WATER_KINDS
-from geo.settings import Language, Settings
+from geo.settings import Language, Settings, get_settings
 
 __all__ = [
     "REACH",
@@ -299,95 +297,7 @@ def nearest_by_kind(
     :func:`geo.network.distances_from` on each group's facilities, without placing the points
     again for every group.
     """
-    runs = _NearestRuns.build(network, facilities, households)
-    return {name: runs.run(np.asarray(mask, dtype=bool), None) for name, mask in groups.items()}
-
-
-def service_areas(
-    network: RoadNetwork,
-    facilities: SnapResult,
-    *,
-    standard_m: float,
-    buffer_m: float,
-) -> list[tuple[int, float, shapely.Geometry | None]]:
-    """The road network within ``standard_m`` of each snapped facility, as a polygon.
-
-    Parameters
-    ----------
-    network
-        The road network.
-    facilities
-        Snapped facilities.
-    standard_m
-        Walking standard ``S`` (m), connector included.
-    buffer_m
-        Half-width of the band around the reached roads.
-
-    Returns
-    -------
-    list
-        ``(row position in facilities.table, reached road length m, polygon or None)`` per
-        snapped facility.
-
-    Notes
-    -----
-    One bounded Dijkstra per facility (``limit = S``) gives the walking distance ``d(n)`` to each
-    node. Of an edge ``(u, v)`` of length ``L`` the part within the standard is ``[0, S - d(u)]``
-    from ``u`` and ``[L - (S - d(v)), L]`` from ``v``; the whole edge when they overlap. The
-    facility's own edge adds ``[o - (S - c), o + (S - c)]`` around its snapped offset ``o``
-    (connector ``c``). The pieces and the connector are buffered by ``buffer_m``.
-    """
-    empty = _no_points(network)
-    aug = _augment(network, facilities, empty)
-    eu, ev, elen = network.arrays()
-    geoms = network.edges.geometry.to_numpy()
-    n = network.n_nodes
-    tab = facilities.table
-    out: list[tuple[int, float, shapely.Geometry | None]] = []
-    for stub, pos in zip(aug.source_stub, aug.source_pos, strict=True):
-        dist = dijkstra(aug.csr, directed=True, indices=int(stub), limit=standard_m + _STUB_SHIFT)
-        d = dist[:n] - _STUB_SHIFT
-        ru = standard_m - d[eu]  # reach left at u (negative or -inf: not reached)
-        rv = standard_m - d[ev]
-        ru = np.where(np.isfinite(ru), ru, -1.0)
-        rv = np.where(np.isfinite(rv), rv, -1.0)
-        whole = (ru >= elen) | (rv >= elen) | ((ru >= 0) & (rv >= 0) & (ru + rv >= elen))
-        pieces: list[shapely.Geometry] = list(geoms[whole])
-        length = float(elen[whole].sum())
-        for e in np.flatnonzero(~whole & ((ru > 0) | (rv > 0))):
-            if ru[e] > 0:
-                pieces.append(substring(geoms[e], 0.0, float(ru[e])))
-                length += float(ru[e])
-            if rv[e] > 0:
-                pieces.append(substring(geoms[e], float(elen[e] - rv[e]), float(elen[e])))
-                length += float(rv[e])
-        row = tab.iloc[int(pos)]
-        left = standard_m - float(row["connector_m"])
-        if left > 0:
-            own = int(row["edge"])
-            off = float(row["offset_m"])
-            lo, hi = max(0.0, off - left), min(float(elen[own]), off + left)
-            if not whole[own] and hi > lo:
-                pieces.append(substring(geoms[own], lo, hi))
-            pieces.append(
-                shapely.LineString([(row["x"], row["y"]), (row["snap_x"], row["snap_y"])])
-            )
-        lines = np.asarray([p for p in pieces if not p.is_empty], dtype=object)
-        # buffering each piece and dissolving the bands is 8x faster than buffering the union
-        # of the pieces (GEOS nodes the whole network first); the polygon is the same
-        poly = shapely.union_all(shapely.buffer(lines, buffer_m)) if len(lines) else None
-        out.append((int(pos), length, poly))
-    return out
-
-
-def _no_points(network: RoadNetwork) -> SnapResult:
-    """An empty :class:`SnapResult` on ``network`` (no target points)."""
-    cols = ["edge", "u", "v", "offset_m", "connector_m", "snapped", "reason"]
-    table = pd.DataFrame({c: pd.Series([], dtype=float) for c in cols})
-    table["snapped"] = table["snapped"].astype(bool)
-    table["edge"] = table["edge"].astype(np.int64)
-    table["reason"] = table["reason"].astype(object)
-    return SnapResult(table=table, limit_m=0.0, crs=network.crs, network_key=network.key)
+    return nearest_by_group(network, facilities, households, groups)
 
 
 # --------------------------------------------------------------------------------------------
@@ -685,7 +595,10 @@ def _check_kinds(kinds: Sequence[str], allowed: Sequence[str], what: str) -> Non
 def _counts(frame: pd.DataFrame, col: str) -> NDArray[np.int64]:
     if col not in frame:
         return np.zeros(len(frame), dtype=np.int64)
-    return pd.to_numeric(frame[col], errors="coerce").fillna(0).to_numpy(dtype=np.int64)
+    counts: NDArray[np.int64] = (
+        pd.to_numeric(frame[col], errors="coerce").fillna(0).to_numpy(dtype=np.int64)
+    )
+    return counts
 
 
 def _estimated(households: pd.DataFrame) -> int:
@@ -698,7 +611,7 @@ def _estimated(households: pd.DataFrame) -> int:
 def assess_coverage(
     layers: Layers,
     *,
-    settings: Settings,
+    settings: Settings | None = None,
     standard_m: float | None = None,
     network: RoadNetwork | None = None,
 ) -> CoverageResult:
@@ -711,7 +624,8 @@ def assess_coverage(
         longitude/latitude.
     settings
         ``walking_standard_m``, ``snap_limit_m``, ``min_children_home_area_m2``,
-        ``second_director_threshold`` and ``coverage`` (:class:`geo.settings.CoverageSettings`).
+        ``second_director_threshold`` and ``coverage`` (:class:`geo.settings.CoverageSettings`);
+        ``None`` for :func:`geo.settings.get_settings`.
     standard_m
         Walking standard ``S`` in metres (``settings.walking_standard_m`` when None); must be
         above 0. A household at exactly ``S`` is covered.
@@ -737,6 +651,7 @@ def assess_coverage(
     ``covered(h) = min_{k in K} d_k(h) <= S`` with ``K = settings.coverage.covering_kinds`` and
     ``d_k`` the walking distance along roads, connectors included (see the module docstring).
     """
+    settings = settings if settings is not None else get_settings()
     cs = settings.coverage
     standard = _check_standard(settings.walking_standard_m if standard_m is None else standard_m)
     _check_kinds(cs.covering_kinds, FACILITY_KINDS, "covering facility kinds")

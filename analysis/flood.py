@@ -58,7 +58,7 @@ from geo.layers import Layers
 from geo.network import RoadNetwork, build_network, snap_points
 from geo.raster import Dem
 from geo.schemas import WATER_KINDS
-from geo.settings import FloodSettings, Language, PrivacySettings, Region, Settings
+from geo.settings import FloodSettings, Language, PrivacySettings, Region, Settings, get_settings
 
 __all__ = [
     "CHECK_ITEMS",
@@ -651,7 +651,7 @@ def _grade(inst: gpd.GeoDataFrame, reasons: list[list[_Reason]], fs: FloodSettin
 def review_institutions(
     layers: Layers,
     *,
-    settings: Settings,
+    settings: Settings | None = None,
     date: dt.date,
     dem: Dem | None = None,
     network: RoadNetwork | None = None,
@@ -664,7 +664,8 @@ def review_institutions(
     layers
         Validated :class:`geo.layers.Layers` in a metric CRS (``layers.to_metric()``).
     settings
-        Settings; ``settings.flood`` drives the review (see the module docstring for the rules).
+        Settings; ``settings.flood`` drives the review (see the module docstring for the rules);
+        ``None`` for :func:`geo.settings.get_settings`.
     date
         Review date; the reviews due on it are attached (:func:`reviews_due`).
     dem
@@ -685,6 +686,7 @@ def review_institutions(
     CRSError
         The layers are not in a metric CRS.
     """
+    settings = settings if settings is not None else get_settings()
     require_metric(layers.areas, layer="areas")
     inst = _institutions(layers, settings)
     reasons: list[list[_Reason]] = [[] for _ in range(len(inst))]

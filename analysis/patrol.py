@@ -25,26 +25,35 @@ included) divided by the mode's speed (``speeds_kmh``); every stop costs ``stop_
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 from numpy.typing import NDArray
-from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import LineString, Point
-from shapely.ops import substring
 
-from analysis._routing import solve_orienteering
 from analysis.season import season_on
+from analysis.tours import (
+    TourDay,
+    clock,
+    concat,
+    minutes_of,
+    plan_day,
+    route_line,
+    snap_start,
+    speed_m_per_min,
+    subset,
+    travel_matrix,
+)
 from geo.crs import metric_crs_for, require_metric
-from geo.errors import InputError, NetworkError
+from geo.errors import InputError
 from geo.i18n import value_label
-from geo.network import RoadNetwork, SnapResult, distance_matrix, distance_pairs, snap_points
+from geo.network import RoadNetwork, SnapResult, distance_matrix, snap_points
 from geo.schemas import CONDITIONS, EQUIPMENT_KINDS
-from geo.settings import InspectionSettings, Settings
+from geo.settings import InspectionSettings, Settings, get_settings
 
 __all__ = [
     "FOUR_ITEMS",
@@ -113,16 +122,6 @@ class PatrolPlan:
 # --------------------------------------------------------------------------------------------
 
 
-def _minutes(hhmm: str) -> float:
-    h, m = (int(x) for x in hhmm.split(":"))
-    return 60.0 * h + m
-
-
-def _clock(start: str, minutes: float) -> str:
-    total = round(_minutes(start) + minutes)
-    return f"{total // 60:02d}:{total % 60:02d}"
-
-
 def patrol_windows(day: dt.date, hours: float, settings: Settings) -> tuple[str, ...]:
     """The patrol windows a day falls in: school holiday, weekend, or after school.
 
@@ -137,8 +136,8 @@ def patrol_windows(day: dt.date, hours: float, settings: Settings) -> tuple[str,
     if state.weekend:
         out.append("weekend")
     if not out:
-        start = _minutes(ins.day_start)
-        a, b = (_minutes(t) for t in ins.after_school)
+        start = minutes_of(ins.day_start)
+        a, b = (minutes_of(t) for t in ins.after_school)
         if start + 60.0 * hours > a and start < b:
             out.append("after_school")
     return tuple(out)
@@ -235,7 +234,7 @@ def _date_text(value: object) -> str:
     """ISO date, or "从未检查" (never inspected) for a missing date."""
     if value is None or pd.isna(value):
         return "从未检查"
-    return pd.Timestamp(value).date().isoformat()
+    return str(pd.Timestamp(value).date().isoformat())
 
 
 def _checklist_text(items: list[tuple[str, str, str, str]]) -> str:
@@ -243,215 +242,17 @@ def _checklist_text(items: list[tuple[str, str, str, str]]) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# network helpers (shared with analysis.visits)
-# --------------------------------------------------------------------------------------------
-
-
-def _speed_m_per_min(mode: str, ins: InspectionSettings) -> float:
-    if mode not in ins.speeds_kmh:
-        msg = f"unknown travel mode {mode!r}; expected one of {sorted(ins.speeds_kmh)}"
-        raise InputError(msg)
-    return ins.speeds_kmh[mode] * 1000.0 / 60.0
-
-
-def _snap_start(
-    network: RoadNetwork, start: Point, *, limit_m: float, what: str = "start point"
-) -> SnapResult:
-    snap = snap_points(network, gpd.GeoSeries([start], crs=network.crs), limit_m=limit_m)
-    if not snap.snapped[0]:
-        dist = float(snap.table["connector_m"].iloc[0])
-        msg = (
-            f"the {what} lies {dist:.0f} m from the nearest road, farther than the snap limit "
-            f"({limit_m:.0f} m, setting snap_limit_m); choose a point on or near a road"
-        )
-        raise NetworkError(msg)
-    return snap
-
-
-def _subset(snap: SnapResult, positions: NDArray[np.int64]) -> SnapResult:
-    return SnapResult(
-        table=snap.table.iloc[positions],
-        limit_m=snap.limit_m,
-        crs=snap.crs,
-        network_key=snap.network_key,
-    )
-
-
-def _concat(a: SnapResult, b: SnapResult) -> SnapResult:
-    table = pd.concat([a.table, b.table], ignore_index=True)
-    return SnapResult(table=table, limit_m=a.limit_m, crs=a.crs, network_key=a.network_key)
-
-
-def _travel_matrix(
-    network: RoadNetwork, points: SnapResult, *, limit_m: float | None, chunk: int
-) -> FloatArray:
-    """Symmetric walking distances among ``points`` (row 0 unlimited, the rest within ``limit_m``).
-
-    The rows come from :func:`geo.network.distance_pairs` (no point inserted into the graph,
-    each Dijkstra stopped at the limit), in blocks of ``chunk`` sources.
-    """
-    n = len(points)
-    out = np.full((n, n), np.inf)
-    out[0, :] = distance_pairs(
-        network, _subset(points, np.array([0])), points, limit_m=None
-    ).to_dense()[0]
-    for lo in range(1, n, chunk):
-        rows = np.arange(lo, min(lo + chunk, n))
-        out[rows, :] = distance_pairs(
-            network, _subset(points, rows), points, limit_m=limit_m, chunk=len(rows)
-        ).to_dense()
-    out[:, 0] = out[0, :]
-    out = np.minimum(out, out.T)  # walking is symmetric; guard float noise
-    np.fill_diagonal(out, 0.0)
-    return out
-
-
-def _edge_lookup(network: RoadNetwork) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Sorted keys ``min(u,v) * n + max(u,v)`` of the routable edges and their edge rows."""
-    u, v, _ = network.arrays()
-    rows = np.flatnonzero(network.routable)
-    keys = np.minimum(u[rows], v[rows]) * network.n_nodes + np.maximum(u[rows], v[rows])
-    order = np.argsort(keys)
-    return keys[order], rows[order]
-
-
-def _piece(geom: LineString, a: float, b: float) -> list[tuple[float, float]]:
-    """Coordinates along ``geom`` from offset ``a`` to offset ``b`` (reversed when b < a)."""
-    if abs(a - b) < 1e-9:
-        p = geom.interpolate(a)
-        return [(p.x, p.y)]
-    part = substring(geom, min(a, b), max(a, b))
-    coords = list(part.coords) if part.geom_type == "LineString" else [(part.x, part.y)]
-    return coords if a <= b else coords[::-1]
-
-
-def _leg_coords(
-    network: RoadNetwork,
-    lookup: tuple[NDArray[np.int64], NDArray[np.int64]],
-    a: pd.Series,
-    b: pd.Series,
-    limit_m: float = np.inf,
-) -> list[tuple[float, float]]:
-    """Road coordinates of the shortest walk between two snapped positions.
-
-    One Dijkstra from both ends of A's edge (with predecessors); the walk leaves A's edge by
-    the cheaper end, follows the predecessor chain over network edges, and enters B's edge by
-    the cheaper end; when both lie on one edge, walking straight along it is also considered.
-    ``limit_m`` (the leg's known walking distance) bounds the search.
-    """
-    geoms = network.edges.geometry.to_numpy()
-    lengths = network.edges["length"].to_numpy(dtype=float)
-    ea, eb = int(a["edge"]), int(b["edge"])
-    oa, ob = float(a["offset_m"]), float(b["offset_m"])
-    ga, gb = geoms[ea], geoms[eb]
-    la, lb = lengths[ea], lengths[eb]
-    starts = [(int(a["u"]), oa, 0.0), (int(a["v"]), la - oa, la)]
-    ends = [(int(b["u"]), ob, 0.0), (int(b["v"]), lb - ob, lb)]
-    dist, pred = dijkstra(
-        network.csr,
-        directed=False,
-        indices=[s[0] for s in starts],
-        return_predecessors=True,
-        limit=limit_m,
-    )
-    best = (np.inf, -1, -1)
-    for i, (_, cost_a, _) in enumerate(starts):
-        for j, (node_b, cost_b, _) in enumerate(ends):
-            total = cost_a + dist[i, node_b] + cost_b
-            if total < best[0]:
-                best = (total, i, j)
-    if ea == eb and abs(oa - ob) <= best[0]:
-        return _piece(ga, oa, ob)
-    _, i, j = best
-    if i < 0:
-        msg = "two stops lie in parts of the road network that do not connect"
-        raise NetworkError(msg)
-    node_a, _, end_off_a = starts[i]
-    node_b, _, end_off_b = ends[j]
-    coords = _piece(ga, oa, end_off_a)
-    path = [node_b]
-    while path[-1] != node_a:
-        path.append(int(pred[i, path[-1]]))
-    path.reverse()
-    keys, rows = lookup
-    u_all = network.edges["u"].to_numpy()
-    for x, y in itertools.pairwise(path):
-        key = min(x, y) * network.n_nodes + max(x, y)
-        e = int(rows[np.searchsorted(keys, key)])
-        c = list(geoms[e].coords)
-        coords += c if u_all[e] == x else c[::-1]
-    coords += _piece(gb, end_off_b, ob)
-    return coords
-
-
-def _route_line(
-    network: RoadNetwork, table: pd.DataFrame, order: list[int], dist_m: FloatArray | None = None
-) -> LineString | None:
-    """The closed walk through the rows ``order`` of ``table`` (snapped positions), as one line."""
-    if len(order) < 2:
-        return None
-    lookup = _edge_lookup(network)
-    coords: list[tuple[float, float]] = []
-    for p, q in itertools.pairwise(order):
-        # the along-road part of a leg is at most its walking distance (connectors included)
-        limit = np.inf if dist_m is None else float(dist_m[p, q]) + 1.0
-        leg = _leg_coords(network, lookup, table.iloc[p], table.iloc[q], limit)
-        coords += leg if not coords else leg[1:] if coords[-1] == leg[0] else leg
-    arr = np.asarray(coords, dtype=float)
-    keep = np.ones(len(arr), dtype=bool)
-    keep[1:] = np.any(arr[1:] != arr[:-1], axis=1)
-    arr = arr[keep]
-    if len(arr) < 2:
-        return None
-    return LineString(arr)
-
-
-@dataclass(frozen=True)
-class _Day:
-    stops: list[int]  # rows of the matrix (1..n), in order
-    arrival: list[float]
-    leg_m: list[float]
-    distance_m: float
-    travel_min: float
-    stop_min: float
-
-
-def _plan_day(
-    dist_m: FloatArray,
-    prize: FloatArray,
-    stop_min: float,
-    budget_min: float,
-    speed: float,
-) -> _Day:
-    n = dist_m.shape[0]
-    travel = dist_m / speed
-    service = np.full(n, stop_min)
-    tour = solve_orienteering(travel, prize, service, budget_min)
-    seq = [0, *tour.stops, 0]
-    legs = [float(dist_m[a, b]) for a, b in itertools.pairwise(seq)]
-    arrival: list[float] = []
-    t = 0.0
-    for k, s in enumerate(tour.stops):
-        t += legs[k] / speed
-        arrival.append(t)
-        t += stop_min
-        del s
-    return _Day(
-        stops=list(tour.stops),
-        arrival=arrival,
-        leg_m=legs,
-        distance_m=float(sum(legs)) if tour.stops else 0.0,
-        travel_min=tour.travel,
-        stop_min=tour.service,
-    )
-
-
-# --------------------------------------------------------------------------------------------
 # planning
 # --------------------------------------------------------------------------------------------
 
 
-def _check_spots(spots: gpd.GeoDataFrame) -> None:
+def _check_inputs(spots: gpd.GeoDataFrame, hours: float, days: int) -> None:
+    if not hours >= 0:
+        msg = f"the time budget must be zero or more hours, got {hours}"
+        raise InputError(msg)
+    if days < 1:
+        msg = f"days must be at least 1, got {days}"
+        raise InputError(msg)
     missing = [c for c in _REQUIRED if c != "geometry" and c not in spots]
     if missing:
         msg = f"the spots table lacks the column(s) {missing}; pass the spots of analysis.risk"
@@ -464,7 +265,7 @@ def plan_patrols(
     network: RoadNetwork,
     *,
     start: Point,
-    settings: Settings,
+    settings: Settings | None = None,
     date: dt.date,
     hours: float,
     mode: str,
@@ -482,7 +283,8 @@ def plan_patrols(
     start
         Where each day starts and ends (metric CRS); must lie within ``snap_limit_m`` of a road.
     settings
-        ``settings.inspection`` (speeds, stop time, windows, revisit intervals), ``snap_limit_m``.
+        ``settings.inspection`` (speeds, stop time, windows, revisit intervals), ``snap_limit_m``;
+        ``None`` for :func:`geo.settings.get_settings`.
     date
         The first day; day ``d`` is ``date + d - 1`` (priorities follow each day's windows).
     hours
@@ -511,68 +313,146 @@ def plan_patrols(
     distances come from chunked many-to-many Dijkstra runs (:func:`geo.network.distance_pairs`),
     legs longer than ``max_leg_minutes`` left out.
     """
+    settings = settings if settings is not None else get_settings()
     ins = settings.inspection
-    speed = _speed_m_per_min(mode, ins)
-    if not hours >= 0:
-        msg = f"the time budget must be zero or more hours, got {hours}"
-        raise InputError(msg)
-    if days < 1:
-        msg = f"days must be at least 1, got {days}"
-        raise InputError(msg)
-    _check_spots(spots)
+    speed = speed_m_per_min(mode, ins)
+    _check_inputs(spots, hours, days)
     budget = 60.0 * hours
     messages: list[str] = []
     spots = spots.reset_index(drop=True)
-    start_snap = _snap_start(network, start, limit_m=settings.snap_limit_m)
+    start_snap = snap_start(network, start, limit_m=settings.snap_limit_m)
     snap = snap_points(network, spots.geometry, limit_m=settings.snap_limit_m)
     ok = snap.snapped
     if (~ok).any():
         messages.append(
             f"{int((~ok).sum())} 个风险点距道路超过 {settings.snap_limit_m:.0f} 米，未纳入路线"
         )
-
     dates = [date + dt.timedelta(days=d) for d in range(days)]
     prios = [spot_priority(spots, settings=settings, date=d, hours=hours) for d in dates]
     best_prio = np.max(np.column_stack([p["priority"].to_numpy() for p in prios]), axis=1)
-
-    pos = np.flatnonzero(ok)
-    from_start = distance_matrix(network, start_snap, _subset(snap, pos))[0]
-    fits = 2 * from_start / speed + ins.stop_minutes_spot <= budget
-    pos, from_start = pos[fits], from_start[fits]
-    order = np.argsort(-best_prio[pos], kind="stable")[: ins.max_candidates]
-    cand = pos[order]
-    points = _concat(start_snap, _subset(snap, cand))
-    leg_limit = min(speed * ins.max_leg_minutes, speed * budget)
-    dist_m = _travel_matrix(network, points, limit_m=leg_limit, chunk=ins.matrix_chunk)
-
+    tours = _candidates(network, snap, start_snap, best_prio, speed, budget, ins)
     red = (spots["risk_class"].astype("string") == ins.must_visit_class).fillna(False).to_numpy()
+    rows, visited = _plan_days(tours, spots, prios, red, dates, hours, settings, messages)
+    left = np.flatnonzero(red & ~visited)
+    if len(left):
+        messages.append(f"{len(left)} 个红色风险点未能排入 {days} 天的巡查")
+    return rows.plan(network.crs, spots, left, ok, mode, hours, messages)
+
+
+@dataclass(frozen=True)
+class _Tours:
+    """What every day's tour is chosen from: the candidate spots (rows of the spots), the
+    start and them snapped (row 0 the start), their walking distances, the speed and budget."""
+
+    network: RoadNetwork
+    snap: SnapResult
+    cand: NDArray[np.int64]
+    points: SnapResult
+    dist_m: FloatArray
+    speed: float
+    budget: float
+
+
+def _plan_days(
+    tours: _Tours,
+    spots: gpd.GeoDataFrame,
+    prios: list[pd.DataFrame],
+    red: NDArray[np.bool_],
+    dates: list[dt.date],
+    hours: float,
+    settings: Settings,
+    messages: list[str],
+) -> tuple[_Rows, NDArray[np.bool_]]:
+    """The days one after the other (until every red spot is visited): their rows, and which
+    spots were visited; a day without a stop says why in ``messages``."""
+    ins = settings.inspection
+    cand = tours.cand
     visited = np.zeros(len(spots), dtype=bool)
-    stop_rows: list[dict[str, object]] = []
-    check_rows: list[dict[str, object]] = []
-    route_rows: list[dict[str, object]] = []
-    geoms_stop: list[Point] = []
-    geoms_route: list[LineString | None] = []
+    rows = _Rows()
     for d, day in enumerate(dates, start=1):
         if d > 1 and not (red & ~visited).any():
             break
         prio = prios[d - 1]
         prize = np.concatenate([[0.0], prio["priority"].to_numpy()[cand]])
         prize[1:][visited[cand]] = 0.0
-        plan = _plan_day(dist_m, prize, ins.stop_minutes_spot, budget, speed)
-        windows = patrol_windows(day, hours, settings)
+        plan = plan_day(tours.dist_m, prize, ins.stop_minutes_spot, tours.budget, tours.speed)
         message = ""
-        if not plan.stops and not ok.any():
+        if not plan.stops and not tours.snap.snapped.any():
             message = "没有可巡查的风险点(无风险点，或均距道路过远)"
             messages.append(f"第 {d} 天：{message}")
         elif not plan.stops:
             message = f"预算 {hours:g} 小时内无法往返任何风险点(含每点 {ins.stop_minutes_spot:g} 分钟检查)"
             messages.append(f"第 {d} 天：{message}")
+        visited[cand[np.asarray(plan.stops, dtype=np.int64) - 1]] = True
+        rows.add_stops(d, day, plan, spots.iloc[cand], prio.iloc[cand], ins)
+        line = (
+            route_line(tours.network, tours.points.table, [0, *plan.stops, 0], tours.dist_m)
+            if plan.stops
+            else None
+        )
+        windows = patrol_windows(day, hours, settings)
+        rows.add_route(d, day, plan, line, tours.budget, windows, message)
+    return rows, visited
+
+
+def _candidates(
+    network: RoadNetwork,
+    snap: SnapResult,
+    start_snap: SnapResult,
+    best_prio: FloatArray,
+    speed: float,
+    budget: float,
+    ins: InspectionSettings,
+) -> _Tours:
+    """The spots worth planning (a round trip from the start alone fits the budget; at most
+    ``max_candidates`` of highest priority), the start and them as one snap result, and their
+    walking distances (legs longer than ``max_leg_minutes`` left out)."""
+    pos = np.flatnonzero(snap.snapped)
+    from_start = distance_matrix(network, start_snap, subset(snap, pos))[0]
+    fits = 2 * from_start / speed + ins.stop_minutes_spot <= budget
+    pos, from_start = pos[fits], from_start[fits]
+    order = np.argsort(-best_prio[pos], kind="stable")[: ins.max_candidates]
+    cand = pos[order]
+    points = concat(start_snap, subset(snap, cand))
+    leg_limit = min(speed * ins.max_leg_minutes, speed * budget)
+    dist_m = travel_matrix(network, points, limit_m=leg_limit, chunk=ins.matrix_chunk)
+    return _Tours(network, snap, cand, points, dist_m, speed, budget)
+
+
+_STOP_COLUMNS = [
+    "day", "date", "order", "spot_id", "water_name", "village_code", "risk", "risk_class",
+    "priority", "overdue", "child_use", "arrival", "arrival_min", "leg_m", "last_inspected",
+    "checklist",
+]  # fmt: skip
+_CHECK_COLUMNS = ["day", "order", "spot_id", "item", "item_zh", "state_zh", "action_zh"]
+
+
+@dataclass
+class _Rows:
+    """The rows of the plan's tables, day after day."""
+
+    stops: list[dict[str, object]] = field(default_factory=list)
+    checks: list[dict[str, object]] = field(default_factory=list)
+    routes: list[dict[str, object]] = field(default_factory=list)
+    stop_geoms: list[Point] = field(default_factory=list)
+    route_geoms: list[LineString | None] = field(default_factory=list)
+
+    def add_stops(
+        self,
+        d: int,
+        day: dt.date,
+        plan: TourDay,
+        spots: gpd.GeoDataFrame,
+        prio: pd.DataFrame,
+        ins: InspectionSettings,
+    ) -> None:
+        """The stops of day ``d`` and their checklists; ``spots`` and ``prio`` are the rows of
+        the candidates (row ``m - 1`` for the stop ``m`` of the travel matrix)."""
         for k, (m, arr) in enumerate(zip(plan.stops, plan.arrival, strict=True), start=1):
-            i = int(cand[m - 1])
-            visited[i] = True
-            row = spots.iloc[i]
+            row = spots.iloc[m - 1]
+            p = prio.iloc[m - 1]
             items = spot_checklist(row)
-            stop_rows.append(
+            self.stops.append(
                 {
                     "day": d,
                     "date": day.isoformat(),
@@ -583,19 +463,19 @@ def plan_patrols(
                     "village_code": row.get("village_code"),
                     "risk": float(row["risk"]),
                     "risk_class": row["risk_class"],
-                    "priority": round(float(prio["priority"].iloc[i]), 2),
-                    "overdue": bool(prio["overdue"].iloc[i]),
-                    "child_use": bool(prio["child_use"].iloc[i]),
-                    "arrival": _clock(ins.day_start, arr),
+                    "priority": round(float(p["priority"]), 2),
+                    "overdue": bool(p["overdue"]),
+                    "child_use": bool(p["child_use"]),
+                    "arrival": clock(ins.day_start, arr),
                     "arrival_min": round(arr, 1),
                     "leg_m": round(plan.leg_m[k - 1], 1),
                     "last_inspected": _date_text(row.get("last_inspected")),
                     "checklist": _checklist_text(items),
                 }
             )
-            geoms_stop.append(spots.geometry.iloc[i])
+            self.stop_geoms.append(spots.geometry.iloc[m - 1])
             for item, label, state, action in items:
-                check_rows.append(
+                self.checks.append(
                     {
                         "day": d,
                         "order": k,
@@ -606,11 +486,20 @@ def plan_patrols(
                         "action_zh": action,
                     }
                 )
-        line = (
-            _route_line(network, points.table, [0, *plan.stops, 0], dist_m) if plan.stops else None
-        )
-        geoms_route.append(line)
-        route_rows.append(
+
+    def add_route(
+        self,
+        d: int,
+        day: dt.date,
+        plan: TourDay,
+        line: LineString | None,
+        budget: float,
+        windows: tuple[str, ...],
+        message: str,
+    ) -> None:
+        """The route of day ``d``."""
+        self.route_geoms.append(line)
+        self.routes.append(
             {
                 "day": d,
                 "date": day.isoformat(),
@@ -625,39 +514,39 @@ def plan_patrols(
             }
         )
 
-    left = np.flatnonzero(red & ~visited)
-    reasons = np.where(~ok[left], "too_far_from_road", "not_in_budget")
-    unvisited = pd.DataFrame(
-        {
-            "spot_id": spots["spot_id"].to_numpy()[left],
-            "risk": spots["risk"].to_numpy()[left],
-            "reason": reasons,
-        }
-    )
-    if len(left):
-        messages.append(f"{len(left)} 个红色风险点未能排入 {days} 天的巡查")
-    crs = network.crs
-    stop_cols = [
-        "day", "date", "order", "spot_id", "water_name", "village_code", "risk", "risk_class",
-        "priority", "overdue", "child_use", "arrival", "arrival_min", "leg_m", "last_inspected",
-        "checklist",
-    ]  # fmt: skip
-    stops_gdf = gpd.GeoDataFrame(
-        pd.DataFrame(stop_rows, columns=stop_cols), geometry=gpd.GeoSeries(geoms_stop, crs=crs)
-    )
-    routes_gdf = gpd.GeoDataFrame(
-        pd.DataFrame(route_rows), geometry=gpd.GeoSeries(geoms_route, crs=crs), crs=crs
-    )
-    check_cols = ["day", "order", "spot_id", "item", "item_zh", "state_zh", "action_zh"]
-    return PatrolPlan(
-        stops=stops_gdf,
-        routes=routes_gdf,
-        checklist=pd.DataFrame(check_rows, columns=check_cols),
-        unvisited_red=unvisited,
-        mode=mode,
-        hours=hours,
-        messages=tuple(messages),
-    )
+    def plan(
+        self,
+        crs: pyproj.CRS,
+        spots: gpd.GeoDataFrame,
+        left: NDArray[np.int64],
+        snapped: NDArray[np.bool_],
+        mode: str,
+        hours: float,
+        messages: list[str],
+    ) -> PatrolPlan:
+        """The :class:`PatrolPlan` of the rows; ``left`` are the red spots not visited."""
+        stops = gpd.GeoDataFrame(
+            pd.DataFrame(self.stops, columns=_STOP_COLUMNS),
+            geometry=gpd.GeoSeries(self.stop_geoms, crs=crs),
+        )
+        routes = gpd.GeoDataFrame(
+            pd.DataFrame(self.routes), geometry=gpd.GeoSeries(self.route_geoms, crs=crs), crs=crs
+        )
+        return PatrolPlan(
+            stops=stops,
+            routes=routes,
+            checklist=pd.DataFrame(self.checks, columns=_CHECK_COLUMNS),
+            unvisited_red=pd.DataFrame(
+                {
+                    "spot_id": spots["spot_id"].to_numpy()[left],
+                    "risk": spots["risk"].to_numpy()[left],
+                    "reason": np.where(~snapped[left], "too_far_from_road", "not_in_budget"),
+                }
+            ),
+            mode=mode,
+            hours=hours,
+            messages=tuple(messages),
+        )
 
 
 # --------------------------------------------------------------------------------------------

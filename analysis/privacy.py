@@ -337,25 +337,7 @@ def lattice_gaps(
     require_metric(households, layer="households")
     cols = ["gap_id", "households", *_GAP_COUNTS, "village_code", "village_name", "small", "cells"]
     size = (cell_m or settings.cell_m) / _SQRT3
-    q, r = _hex_ids(households.geometry.x.to_numpy(), households.geometry.y.to_numpy(), size)
-    frame = pd.DataFrame(
-        {
-            "q": q,
-            "r": r,
-            "village_code": households["village_code"].astype(str).to_numpy(),
-            **{
-                c: pd.to_numeric(households[c], errors="coerce").fillna(0).to_numpy(np.int64)
-                for c in _GAP_COUNTS
-            },
-        }
-    )
-    cells = frame.groupby(["q", "r"], sort=True)[list(_GAP_COUNTS)].sum()
-    cells.insert(0, "households", frame.groupby(["q", "r"], sort=True).size())
-    kids = cells["children"]
-    shown = (cells["households"] >= settings.min_households) & (
-        (kids == 0) | (kids >= settings.min_children)
-    )
-    cells = cells.loc[shown]
+    frame, cells = _shown_cells(households, size, settings)
     if len(cells) == 0:
         empty: dict[str, list[object]] = {c: [] for c in cols}
         return gpd.GeoDataFrame(empty, geometry=gpd.GeoSeries([], crs=households.crs))
@@ -363,11 +345,7 @@ def lattice_gaps(
     rounded = cells.apply(lambda s: _rounded(s, settings.round_base))
     rounded["label"] = label
     sums = rounded.groupby("label", sort=True)[["households", *_GAP_COUNTS]].sum()
-    in_gap = frame.join(
-        pd.Series(label, index=cells.index, name="label"), on=["q", "r"], how="inner"
-    )
-    per_village = in_gap.groupby(["label", "village_code"], sort=True)["children"].sum()
-    code = per_village.groupby(level="label").idxmax().map(lambda key: str(key[1]))
+    code = _gap_villages(frame, cells, label)
     raw = cells.assign(label=label).groupby("label", sort=True)["households"].sum()
     hexes = [_hexagon(int(a), int(b), size) for a, b in cells.index]
     geoms = [
@@ -393,6 +371,41 @@ def lattice_gaps(
     out = out.sort_values(["children", "households", "label"], ascending=[False, False, True])
     out.insert(0, "gap_id", [f"G{i + 1:03d}" for i in range(len(out))])
     return out.drop(columns=["label"]).reset_index(drop=True)
+
+
+def _shown_cells(
+    households: gpd.GeoDataFrame, size: float, settings: PrivacySettings
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The households with their hexagon (``q``, ``r``) and counts, and the cells shown: at
+    least ``min_households`` households and 0 or at least ``min_children`` children."""
+    q, r = _hex_ids(households.geometry.x.to_numpy(), households.geometry.y.to_numpy(), size)
+    frame = pd.DataFrame(
+        {
+            "q": q,
+            "r": r,
+            "village_code": households["village_code"].astype(str).to_numpy(),
+            **{
+                c: pd.to_numeric(households[c], errors="coerce").fillna(0).to_numpy(np.int64)
+                for c in _GAP_COUNTS
+            },
+        }
+    )
+    cells = frame.groupby(["q", "r"], sort=True)[list(_GAP_COUNTS)].sum()
+    cells.insert(0, "households", frame.groupby(["q", "r"], sort=True).size())
+    kids = cells["children"]
+    shown = (cells["households"] >= settings.min_households) & (
+        (kids == 0) | (kids >= settings.min_children)
+    )
+    return frame, cells.loc[shown]
+
+
+def _gap_villages(frame: pd.DataFrame, cells: pd.DataFrame, label: np.ndarray) -> pd.Series:
+    """Village code of every gap: the village holding most of its children (first on a tie)."""
+    in_gap = frame.join(
+        pd.Series(label, index=cells.index, name="label"), on=["q", "r"], how="inner"
+    )
+    per_village = in_gap.groupby(["label", "village_code"], sort=True)["children"].sum()
+    return per_village.groupby(level="label").idxmax().map(lambda key: str(key[1]))
 
 
 def _adjacent_groups(index: pd.MultiIndex) -> np.ndarray:

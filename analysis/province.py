@@ -336,7 +336,10 @@ class ProvinceResult:
     @property
     def failed(self) -> list[str]:
         """Codes of the counties that did not complete (skipped or failed)."""
-        return self.counties.loc[self.counties["status"] != "ok", "county_code"].tolist()
+        codes: list[str] = self.counties.loc[
+            self.counties["status"] != "ok", "county_code"
+        ].tolist()
+        return codes
 
 
 @contextmanager

@@ -35,7 +35,7 @@ from geo.schemas import (
     SPOT_KINDS,
     WATER_KINDS,
 )
-from geo.settings import Language, PrivacySettings, RiskSettings, Settings
+from geo.settings import Language, PrivacySettings, RiskSettings, Settings, get_settings
 
 __all__ = ["CLASSES", "PROCURED", "RiskResult", "assess_risk"]
 
@@ -139,17 +139,19 @@ def _text(frame: pd.DataFrame, column: str, default: str = "") -> NDArray[np.obj
     if column not in frame:
         return np.full(len(frame), default, dtype=object)
     s = frame[column].astype(object)
-    return s.where(s.notna(), default).to_numpy(dtype=object)
+    text: NDArray[np.object_] = s.where(s.notna(), default).to_numpy(dtype=object)
+    return text
 
 
 def _number(frame: pd.DataFrame, column: str, default: float = 0.0) -> FloatArray:
     if column not in frame:
         return np.full(len(frame), default)
-    return (
+    values: FloatArray = (
         pd.to_numeric(frame[column].astype(object), errors="coerce")
         .fillna(default)
         .to_numpy(dtype=float)
     )
+    return values
 
 
 def _check_allowed(
@@ -704,7 +706,7 @@ def _add_texts(
 def assess_risk(
     layers: Layers,
     *,
-    settings: Settings,
+    settings: Settings | None = None,
     date: dt.date,
     network: RoadNetwork | None = None,
 ) -> RiskResult:
@@ -718,7 +720,7 @@ def assess_risk(
     settings
         ``equipment_radius_m``, ``exposure_distance_m`` (D), ``near_water_m``,
         ``incident_radius_m``, ``spot_length_m``, ``snap_limit_m`` and ``settings.risk``
-        (:class:`geo.settings.RiskSettings`).
+        (:class:`geo.settings.RiskSettings`); ``None`` for :func:`geo.settings.get_settings`.
     date
         The day assessed: flood season and summer holidays raise the hazard
         (:func:`analysis.season.season_on`).
@@ -769,6 +771,7 @@ def assess_risk(
         The waters layer is empty, or a water, equipment or known-spot kind or a condition is
         not an allowed value (the message lists the allowed ones).
     """
+    settings = settings if settings is not None else get_settings()
     m = layers.to_metric()
     _check_layers(m)
     return _assess(m, settings=settings, date=date, network=network)

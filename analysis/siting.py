@@ -50,7 +50,7 @@ from geo.network import (
     distances_from,
     snap_points,
 )
-from geo.settings import PrivacySettings, Settings
+from geo.settings import PrivacySettings, Settings, get_settings
 
 __all__ = ["MODELS", "WEIGHTS", "SitingResult", "demand_weights", "site_facilities"]
 
@@ -574,7 +574,7 @@ def _checked(
 def site_facilities(
     layers: Layers,
     *,
-    settings: Settings,
+    settings: Settings | None = None,
     model: Model = "mclp",
     k: int = 3,
     candidates: gpd.GeoDataFrame | None = None,
@@ -593,7 +593,8 @@ def site_facilities(
     layers
         Validated layers in a metric CRS (``layers.to_metric()``).
     settings
-        ``walking_standard_m``, ``snap_limit_m`` and ``settings.siting``.
+        ``walking_standard_m``, ``snap_limit_m`` and ``settings.siting``;
+        ``None`` for :func:`geo.settings.get_settings`.
     model
         ``"mclp"`` (cover the most weighted demand with ``k`` new sites), ``"lscp"`` (fewest new
         sites covering every reachable household; ``k`` unused) or ``"pmedian"`` (``k`` new
@@ -634,6 +635,7 @@ def site_facilities(
         candidate, a p-median model with more than ``settings.siting.pmedian_max_pairs``
         (site, household) pairs within its search limit, a solver the model has not.
     """
+    settings = settings if settings is not None else get_settings()
     standard, w = _checked(layers, model, standard_m, weights, settings)
     net = network if network is not None else build_network(layers.roads)
     villages = _villages(layers)

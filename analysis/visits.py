@@ -30,25 +30,30 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
+from numpy.typing import NDArray
 from shapely.geometry import LineString, Point
 
-from analysis.patrol import (
-    _clock,
-    _concat,
-    _plan_day,
-    _route_line,
-    _snap_start,
-    _speed_m_per_min,
-    _subset,
-    _travel_matrix,
+from analysis.tours import (
+    TourDay,
+    clock,
+    concat,
+    plan_day,
+    route_line,
+    snap_start,
+    speed_m_per_min,
+    subset,
+    travel_matrix,
 )
 from geo.errors import InputError
 from geo.layers import Layers
-from geo.network import RoadNetwork, snap_points
-from geo.settings import Settings
+from geo.network import RoadNetwork, SnapResult, snap_points
+from geo.settings import Settings, get_settings
 
 __all__ = ["HOME_CHECKS", "VisitPlan", "plan_visits", "visit_schedule"]
+
+FloatArray = NDArray[np.float64]
 
 #: Living-environment checks of every home visit (the plans: electricity, gas, water, fire, food).
 HOME_CHECKS: tuple[tuple[str, str], ...] = (
@@ -98,10 +103,11 @@ class VisitPlan:
     messages: tuple[str, ...]
 
 
-def _bool(frame: pd.DataFrame, col: str) -> np.ndarray:
+def _bool(frame: pd.DataFrame, col: str) -> NDArray[np.bool_]:
     if col not in frame:
         return np.zeros(len(frame), dtype=bool)
-    return frame[col].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    out: NDArray[np.bool_] = frame[col].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    return out
 
 
 def _dates(frame: pd.DataFrame, col: str) -> pd.Series:
@@ -132,7 +138,57 @@ def _holiday_due(last: pd.Series, date: dt.date, settings: Settings) -> pd.Serie
     return out
 
 
-def visit_schedule(households: pd.DataFrame, *, settings: Settings, date: dt.date) -> pd.DataFrame:
+def _flags(
+    no_care: NDArray[np.bool_],
+    high: NDArray[np.bool_],
+    risk: pd.Series,
+    pdis: NDArray[np.bool_],
+    cdis: NDArray[np.bool_],
+    psych: NDArray[np.bool_],
+) -> list[str]:
+    """The reasons for attention of every household, as one text each."""
+    flags: list[str] = []
+    for k in range(len(no_care)):
+        f = []
+        if no_care[k]:
+            f.append("留守儿童未签委托照护协议")
+        if high[k]:
+            f.append(f"监护风险{'高' if risk.iloc[k] == 'high' else '中'}")
+        if pdis[k]:
+            f.append("父母重度残疾")
+        if cdis[k]:
+            f.append("儿童残疾")
+        if psych[k]:
+            f.append("心理行为问题")
+        flags.append("；".join(f))
+    return flags
+
+
+def _next_dates(
+    last_contact: pd.Series,
+    last_visit: pd.Series,
+    interval: NDArray[np.int64],
+    date: dt.date,
+    settings: Settings,
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Next contact, next home visit (the interval's or the holiday visit's, the earlier) and
+    the holiday visit's due date; today for a household never contacted or visited."""
+    today = pd.Timestamp(date)
+    contact_base = pd.concat([last_contact, last_visit], axis=1).max(axis=1)
+    next_contact = (contact_base + pd.Timedelta(days=settings.contact_interval_days)).fillna(today)
+    next_visit = (last_visit + pd.to_timedelta(interval, unit="D")).fillna(today)
+    holiday = (
+        _holiday_due(last_visit, date, settings)
+        if settings.inspection.holiday_visits
+        else pd.Series(pd.NaT, index=last_visit.index, dtype="datetime64[ns]")
+    )
+    next_visit = pd.concat([next_visit, holiday], axis=1).min(axis=1)
+    return next_contact, next_visit, holiday
+
+
+def visit_schedule(
+    households: pd.DataFrame, *, settings: Settings | None = None, date: dt.date
+) -> pd.DataFrame:
     """Next contact and home-visit dates of every household in scope (module docstring).
 
     Parameters
@@ -140,7 +196,8 @@ def visit_schedule(households: pd.DataFrame, *, settings: Settings, date: dt.dat
     households
         The households layer (any CRS, or a plain DataFrame).
     settings
-        ``contact_interval_days``, ``home_visit_interval_days`` and ``settings.inspection``.
+        ``contact_interval_days``, ``home_visit_interval_days`` and ``settings.inspection``;
+        ``None`` for :func:`geo.settings.get_settings`.
     date
         The plan date.
 
@@ -149,6 +206,7 @@ def visit_schedule(households: pd.DataFrame, *, settings: Settings, date: dt.dat
     pandas.DataFrame
         The households with left-behind or in-difficulty children, indexed as given.
     """
+    settings = settings if settings is not None else get_settings()
     ins = settings.inspection
     lb = pd.to_numeric(households["left_behind"], errors="coerce").fillna(0).astype(int)
     idf = pd.to_numeric(households["in_difficulty"], errors="coerce").fillna(0).astype(int)
@@ -171,15 +229,9 @@ def visit_schedule(households: pd.DataFrame, *, settings: Settings, date: dt.dat
     today = pd.Timestamp(date)
     last_visit = _dates(h, "last_home_visit")
     last_contact = _dates(h, "last_contact")
-    contact_base = pd.concat([last_contact, last_visit], axis=1).max(axis=1)
-    next_contact = (contact_base + pd.Timedelta(days=settings.contact_interval_days)).fillna(today)
-    next_visit = (last_visit + pd.to_timedelta(interval, unit="D")).fillna(today)
-    holiday = (
-        _holiday_due(last_visit, date, settings)
-        if ins.holiday_visits
-        else pd.Series(pd.NaT, index=h.index, dtype="datetime64[ns]")
+    next_contact, next_visit, holiday = _next_dates(
+        last_contact, last_visit, interval, date, settings
     )
-    next_visit = pd.concat([next_visit, holiday], axis=1).min(axis=1)
     soon = today + pd.Timedelta(days=ins.due_soon_days - 1)
 
     def status(due: pd.Series) -> np.ndarray:
@@ -187,20 +239,7 @@ def visit_schedule(households: pd.DataFrame, *, settings: Settings, date: dt.dat
 
     care = _bool(h, "care_agreement")
     no_care = (lb.to_numpy() > 0) & ~care
-    flags: list[str] = []
-    for k in range(len(h)):
-        f = []
-        if no_care[k]:
-            f.append("留守儿童未签委托照护协议")
-        if high[k]:
-            f.append(f"监护风险{'高' if risk.iloc[k] == 'high' else '中'}")
-        if pdis[k]:
-            f.append("父母重度残疾")
-        if cdis[k]:
-            f.append("儿童残疾")
-        if psych[k]:
-            f.append("心理行为问题")
-        flags.append("；".join(f))
+    flags = _flags(no_care, high, risk, pdis, cdis, psych)
     checks = "；".join(text for _, text in HOME_CHECKS)
     out = pd.DataFrame(
         {
@@ -257,7 +296,7 @@ def plan_visits(
     network: RoadNetwork,
     *,
     village: str,
-    settings: Settings,
+    settings: Settings | None = None,
     date: dt.date,
 ) -> VisitPlan:
     """Due lists and a day's walking route of home visits in one village.
@@ -271,7 +310,8 @@ def plan_visits(
     village
         Village code (``areas.code`` of level ``village``).
     settings
-        Intervals, stop minutes, visit hours and mode.
+        Intervals, stop minutes, visit hours and mode; ``None`` for
+        :func:`geo.settings.get_settings`.
     date
         Plan date.
 
@@ -286,7 +326,116 @@ def plan_visits(
     ``visit_hours`` of walking plus ``stop_minutes_visit`` per home, by
     :func:`analysis._routing.solve_orienteering` on walking distances along the roads.
     """
+    settings = settings if settings is not None else get_settings()
     ins = settings.inspection
+    polygon = _village_polygon(layers, village)
+    speed = speed_m_per_min(ins.visit_mode, ins)
+    hh = layers.households[layers.households["village_code"].astype(str) == village]
+    sched = visit_schedule(hh, settings=settings, date=date)
+    schedule = gpd.GeoDataFrame(sched, geometry=hh.geometry.loc[sched.index], crs=hh.crs)
+    messages: list[str] = []
+    depot_pt, depot_text = _depot(layers, network, village, polygon, settings.snap_limit_m)
+    due = schedule[schedule["visit_status"] != "later"].reset_index(drop=True)
+    points, pos = _stops_snapped(network, depot_pt, due, settings.snap_limit_m, messages)
+    budget = 60.0 * ins.visit_hours
+    # a round trip using a leg a -> b walks at least twice its length (d(depot, a) + d(b,
+    # depot) >= d(a, b)): legs longer than half the day's walk are never used, so the searches
+    # stop there (exact, and a village's searches no longer cross the whole county)
+    dist = travel_matrix(network, points, limit_m=budget * speed / 2, chunk=ins.matrix_chunk)
+    sub = due.iloc[pos]
+    day = plan_day(dist, _urgency(sub), ins.stop_minutes_visit, budget, speed)
+    message = "" if day.stops else "今日无可步行往返的到期家访" if len(pos) else "今日无到期家访"
+    if message:
+        messages.append(message)
+    stops, checks = _stop_tables(day, sub, ins.day_start, network.crs)
+    line: LineString | None = (
+        route_line(network, points.table, [0, *day.stops, 0], dist) if day.stops else None
+    )
+    route = gpd.GeoDataFrame(
+        {"village_code": [village], "date": [date.isoformat()], "start": [depot_text]}
+        | _route_figures(day, budget, message),
+        geometry=gpd.GeoSeries([line], crs=network.crs),
+        crs=network.crs,
+    )
+    overdue, due_week = _due_lists(sched)
+    return VisitPlan(
+        village_code=village,
+        date=date,
+        schedule=schedule,
+        overdue=overdue,
+        due_week=due_week,
+        stops=stops,
+        route=route,
+        checklist=checks,
+        depot=depot_text,
+        messages=tuple(messages),
+    )
+
+
+def _stops_snapped(
+    network: RoadNetwork,
+    depot: Point,
+    due: gpd.GeoDataFrame,
+    limit_m: float,
+    messages: list[str],
+) -> tuple[SnapResult, NDArray[np.int64]]:
+    """The depot and the due households snapped (row 0 the depot), and the rows of ``due``
+    that joined the network; the others are counted in ``messages``.
+
+    Raises
+    ------
+    NetworkError
+        The depot is farther than the snap limit from every road.
+    """
+    depot_snap = snap_start(network, depot, limit_m=limit_m, what="visit start")
+    snap = snap_points(network, due.geometry, limit_m=limit_m)
+    if (~snap.snapped).any():
+        messages.append(f"{int((~snap.snapped).sum())} 户距道路超过 {limit_m:.0f} 米，未排入路线")
+    pos = np.flatnonzero(snap.snapped)
+    return concat(depot_snap, subset(snap, pos)), pos
+
+
+def _route_figures(day: TourDay, budget: float, message: str) -> dict[str, list[object]]:
+    """The columns of the day's route row after ``village_code``, ``date`` and ``start``."""
+    return {
+        "stops": [len(day.stops)],
+        "distance_m": [round(day.distance_m, 1)],
+        "travel_min": [round(day.travel_min, 1)],
+        "stop_min": [round(day.stop_min, 1)],
+        "budget_min": [budget],
+        "message": [message],
+    }
+
+
+def _due_lists(sched: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The households whose contact or visit is overdue, and the others due this week."""
+    overdue = sched[(sched["visit_status"] == "overdue") | (sched["contact_status"] == "overdue")]
+    due_week = sched[
+        ((sched["visit_status"] == "due_week") | (sched["contact_status"] == "due_week"))
+        & ~sched.index.isin(overdue.index)
+    ]
+    return pd.DataFrame(overdue), pd.DataFrame(due_week)
+
+
+def _urgency(due: pd.DataFrame) -> FloatArray:
+    """Prize of the depot (0) and of each due household: ``1 + days_overdue / interval +
+    [frequent]``."""
+    prize = (
+        1.0
+        + due["days_overdue"].to_numpy(float) / due["interval_days"].to_numpy(float)
+        + due["frequent"].to_numpy(float)
+    )
+    return np.concatenate([[0.0], prize])
+
+
+def _village_polygon(layers: Layers, village: str) -> shapely.Geometry:
+    """The polygon of the village ``village`` (an ``areas.code`` of level ``village``).
+
+    Raises
+    ------
+    InputError
+        No village has that code.
+    """
     areas = layers.areas
     villages = areas[areas["level"].astype("string") == "village"]
     match = villages[villages["code"].astype(str) == village]
@@ -294,47 +443,18 @@ def plan_visits(
         examples = ", ".join(sorted(villages["code"].astype(str))[:5])
         msg = f"unknown village code {village!r}; the areas layer has villages such as {examples}"
         raise InputError(msg)
-    speed = _speed_m_per_min(ins.visit_mode, ins)
-    hh = layers.households[layers.households["village_code"].astype(str) == village]
-    sched = visit_schedule(hh, settings=settings, date=date)
-    schedule = gpd.GeoDataFrame(sched, geometry=hh.geometry.loc[sched.index], crs=hh.crs)
-    overdue = sched[(sched["visit_status"] == "overdue") | (sched["contact_status"] == "overdue")]
-    due_week = sched[
-        ((sched["visit_status"] == "due_week") | (sched["contact_status"] == "due_week"))
-        & ~sched.index.isin(overdue.index)
-    ]
-    messages: list[str] = []
+    return match.geometry.iloc[0]
 
-    depot_pt, depot_text = _depot(
-        layers, network, village, match.geometry.iloc[0], settings.snap_limit_m
-    )
-    depot_snap = _snap_start(network, depot_pt, limit_m=settings.snap_limit_m, what="visit start")
-    due = schedule[schedule["visit_status"] != "later"].reset_index(drop=True)
-    snap = snap_points(network, due.geometry, limit_m=settings.snap_limit_m)
-    if (~snap.snapped).any():
-        messages.append(
-            f"{int((~snap.snapped).sum())} 户距道路超过 {settings.snap_limit_m:.0f} 米，未排入路线"
-        )
-    pos = np.flatnonzero(snap.snapped)
-    points = _concat(depot_snap, _subset(snap, pos))
-    budget = 60.0 * ins.visit_hours
-    # a round trip using a leg a -> b walks at least twice its length (d(depot, a) + d(b,
-    # depot) >= d(a, b)): legs longer than half the day's walk are never used, so the searches
-    # stop there (exact, and a village's searches no longer cross the whole county)
-    dist = _travel_matrix(network, points, limit_m=budget * speed / 2, chunk=ins.matrix_chunk)
-    sub = due.iloc[pos]
-    prize = np.concatenate(
-        [
-            [0.0],
-            1.0
-            + sub["days_overdue"].to_numpy(float) / sub["interval_days"].to_numpy(float)
-            + sub["frequent"].to_numpy(float),
-        ]
-    )
-    day = _plan_day(dist, prize, ins.stop_minutes_visit, budget, speed)
-    message = "" if day.stops else "今日无可步行往返的到期家访" if len(pos) else "今日无到期家访"
-    if message:
-        messages.append(message)
+
+_STOP_COLUMNS = ["order", "household_id", "left_behind", "in_difficulty", "visit_status",
+                 "next_home_visit", "arrival", "leg_m", "flags"]  # fmt: skip
+
+
+def _stop_tables(
+    day: TourDay, sub: pd.DataFrame, day_start: str, crs: pyproj.CRS
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """The stops of the day's route (``sub`` row ``m - 1`` for stop ``m``) and their checklist:
+    the living-environment checks of every visit, then the household's flags."""
     rows, geoms, checks = [], [], []
     for k, (m, arr) in enumerate(zip(day.stops, day.arrival, strict=True), start=1):
         r = sub.iloc[m - 1]
@@ -346,7 +466,7 @@ def plan_visits(
                 "in_difficulty": int(r["in_difficulty"]),
                 "visit_status": r["visit_status"],
                 "next_home_visit": r["next_home_visit"],
-                "arrival": _clock(ins.day_start, arr),
+                "arrival": clock(day_start, arr),
                 "leg_m": round(day.leg_m[k - 1], 1),
                 "flags": r["flags"],
             }
@@ -361,42 +481,10 @@ def plan_visits(
                 checks.append(
                     {"order": k, "household_id": r["household_id"], "item": "flag", "check_zh": f}
                 )
-    crs = network.crs
-    stop_cols = ["order", "household_id", "left_behind", "in_difficulty", "visit_status",
-                 "next_home_visit", "arrival", "leg_m", "flags"]  # fmt: skip
     stops = gpd.GeoDataFrame(
-        pd.DataFrame(rows, columns=stop_cols), geometry=gpd.GeoSeries(geoms, crs=crs)
+        pd.DataFrame(rows, columns=_STOP_COLUMNS), geometry=gpd.GeoSeries(geoms, crs=crs)
     )
-    line: LineString | None = (
-        _route_line(network, points.table, [0, *day.stops, 0], dist) if day.stops else None
-    )
-    route = gpd.GeoDataFrame(
-        {
-            "village_code": [village],
-            "date": [date.isoformat()],
-            "start": [depot_text],
-            "stops": [len(day.stops)],
-            "distance_m": [round(day.distance_m, 1)],
-            "travel_min": [round(day.travel_min, 1)],
-            "stop_min": [round(day.stop_min, 1)],
-            "budget_min": [budget],
-            "message": [message],
-        },
-        geometry=gpd.GeoSeries([line], crs=crs),
-        crs=crs,
-    )
-    return VisitPlan(
-        village_code=village,
-        date=date,
-        schedule=schedule,
-        overdue=pd.DataFrame(overdue),
-        due_week=pd.DataFrame(due_week),
-        stops=stops,
-        route=route,
-        checklist=pd.DataFrame(checks, columns=["order", "household_id", "item", "check_zh"]),
-        depot=depot_text,
-        messages=tuple(messages),
-    )
+    return stops, pd.DataFrame(checks, columns=["order", "household_id", "item", "check_zh"])
 
 
 # --------------------------------------------------------------------------------------------

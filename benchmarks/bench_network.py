@@ -29,7 +29,8 @@ import numpy as np
 from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import LineString
 
-from geo.network import _STUB_SHIFT, _augment, build_network, distances_from, snap_points
+from geo.network import build_network, distances_from, snap_points
+from geo.network.placement import STUB_SHIFT, augment
 
 CRS = "EPSG:32649"
 X0, Y0 = 500_000.0, 3_300_000.0
@@ -98,7 +99,7 @@ def main() -> None:
     # --- ours: one multi-source Dijkstra ------------------------------------------------------
     t_ours, res = median_time(lambda: distances_from(net, facilities, households))
     ours = res.distance_m
-    t_aug, aug = median_time(lambda: _augment(net, facilities, households))
+    t_aug, aug = median_time(lambda: augment(net, facilities, households))
 
     # the augmented graph without the source stubs, undirected, for the peers
     n_aug = aug.source_stub[0]
@@ -106,7 +107,7 @@ def main() -> None:
     f_node = aug.csr[aug.source_stub].tocoo()  # stub -> node rows give each facility's node
     f_order = np.argsort(f_node.row)
     fac_node = f_node.col[f_order]
-    fac_conn = f_node.data[f_order] - _STUB_SHIFT
+    fac_conn = f_node.data[f_order] - STUB_SHIFT
     h_node, h_conn = aug.target_node, aug.target_connector
 
     # --- peer: one scipy Dijkstra per facility, then the minimum -----------------------------

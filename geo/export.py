@@ -179,7 +179,8 @@ def gpx_bytes(routes: gpd.GeoDataFrame, stops: gpd.GeoDataFrame, *, name: str) -
         if r.geometry is not None and not r.geometry.is_empty:
             for x, y in r.geometry.coords:
                 ET.SubElement(seg, f"{{{_GPX_NS}}}trkpt", lat=f"{y:.7f}", lon=f"{x:.7f}")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    gpx: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return gpx
 
 
 def write_gpx(routes: gpd.GeoDataFrame, stops: gpd.GeoDataFrame, path: Path, *, name: str) -> Path:

@@ -440,7 +440,7 @@ def _without_personal(
 
 
 def read_layers(
-    source: Path,
+    source: str | Path,
     *,
     crs: str | None = None,
     column_map: ColumnMap | None = None,
@@ -449,6 +449,9 @@ def read_layers(
     notes: list[CrsIgnored] | None = None,
 ) -> dict[str, gpd.GeoDataFrame]:
     """Read every layer of a source, renamed to the schema and in WGS84; not yet validated.
+
+    ``source`` is a GeoPackage or a folder of layer files, as a path or a string
+    (``read_layers("sample_layers/township.gpkg")``).
 
     ``crs`` applies to the files that state no CRS (:func:`states_crs`); each file that states
     another one keeps its own and adds a :class:`CrsIgnored` to ``notes``.
@@ -462,6 +465,7 @@ def read_layers(
         Layer name -> GeoDataFrame, for the layers the source holds. A roster's report is in
         ``frames["households"].attrs["roster"]`` (see :class:`geo.roster.RosterReport`).
     """
+    source = Path(source)
     column_map = column_map or ColumnMap()
     frames: dict[str, gpd.GeoDataFrame] = {}
     personal_reports: list[object] = []

@@ -20,7 +20,7 @@ and phone numbers. :func:`roster_households` turns it into a ``households`` laye
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -308,39 +308,16 @@ def roster_households(
         The matched rows with a point each (``location_estimated`` where placed on roads) and
         what was dropped, unmatched and estimated.
     """
-    personal: list[tuple[str, str]] = []
-    safe = pd.DataFrame(index=table.index)
-    for col in table.columns:  # personal columns go first, before any other reading
-        kind = personal_kind(str(col), table[col])
-        if kind is None:
-            safe[col] = table[col]
-        else:
-            personal.append((str(col), kind))
-    mapping = (column_map or ColumnMap()).columns_for("households")
-    schema_names = set(HOUSEHOLDS.column_names)
-    keep: dict[str, str] = {}
-    for col in safe.columns:
-        key = str(col).strip()
-        target = mapping.get(key) or (key if key in schema_names else None)
-        if target and target not in keep.values():
-            keep[str(col)] = target
-    village_col = next((c for c, t in keep.items() if t == "village_code"), None) or _find(
-        safe.columns, VILLAGE_HEADERS
-    )
+    safe, personal = _without_personal(table)
+    keep = _schema_columns(safe, column_map)
+    village_col, category_col, lon_col, lat_col = _found_columns(safe, keep)
     address_col = next((c for c, k in personal if k == "address"), None)
-    category_col = _find(safe.columns, _CATEGORY_HEADERS)
-    lon_col, lat_col = _find(safe.columns, _LON), _find(safe.columns, _LAT)
     used = {village_col, category_col, lon_col, lat_col, *keep}
     other = tuple(str(c) for c in safe.columns if c not in used)
-
     numbers = list(rows) if rows is not None else list(range(2, len(table) + 2))
     row_numbers = pd.Series(numbers, index=table.index)
     frame = safe[list(keep)].rename(columns=keep)
-    example = (
-        frame["id"].astype("string").str.strip().eq(EXAMPLE_ID).fillna(False)
-        if "id" in frame
-        else pd.Series(False, index=frame.index)
-    )
+    example = _is_example(frame)
     per_child = category_col is not None and not ({"children", "left_behind"} & set(frame))
     if per_child:
         frame = frame.join(_per_child_counts(safe[category_col]))
@@ -348,44 +325,18 @@ def roster_households(
     if village_source is None and address_col is not None:
         village_source = table[address_col]  # read for the village only, then dropped
     villages = areas[areas["level"].astype("string") == "village"] if areas is not None else None
-    if village_source is not None and villages is not None and len(villages):
-        matched = _match_villages(village_source, villages)
-    else:
-        matched = pd.Series("", index=table.index)
+    matched = _village_codes(village_source, villages, table.index)
     bad = ~example & matched.isin(["", "?"])
     unmatched = tuple(
-        (int(row_numbers[i]), "ambiguous" if matched[i] == "?" else "unknown")
-        for i in table.index[bad]
+        (int(n), "ambiguous" if m == "?" else "unknown")
+        for n, m in zip(row_numbers[bad], matched[bad], strict=True)
     )
     ok = ~example & ~bad
     frame = frame[ok].copy()
     frame["village_code"] = matched[ok]
-    if "id" not in frame or frame["id"].isna().any():
-        generated = [f"{file.rsplit('.', 1)[0]}-{r}" for r in row_numbers[ok]]
-        frame["id"] = (
-            pd.Series(generated, index=frame.index)
-            if "id" not in frame
-            else frame["id"].astype("string").fillna(pd.Series(generated, index=frame.index))
-        )
-    lon = pd.to_numeric(safe.loc[ok, lon_col], errors="coerce") if lon_col else None
-    lat = pd.to_numeric(safe.loc[ok, lat_col], errors="coerce") if lat_col else None
-    has_xy = (
-        (lon.notna() & lat.notna())
-        if lon is not None and lat is not None
-        else pd.Series(False, index=frame.index)
-    )
-    geoms = pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    if has_xy.any():
-        assert lon is not None and lat is not None
-        given = gpd.GeoSeries(shapely.points(lon[has_xy], lat[has_xy]), index=lon.index[has_xy])
-        geoms[has_xy] = list(locate(given) if locate is not None else given)
-    estimated = ~has_xy
-    without_roads: tuple[str, ...] = ()
-    if estimated.any() and villages is not None:
-        placed, without_roads = place_on_roads(
-            frame.loc[estimated, "village_code"], villages, roads
-        )
-        geoms[estimated] = placed
+    frame["id"] = _ids(frame, file, row_numbers[ok])
+    xy = (safe.loc[ok, lon_col], safe.loc[ok, lat_col]) if lon_col and lat_col else None
+    geoms, estimated, without_roads = _points(frame, xy, locate, villages, roads)
     frame["location_estimated"] = estimated
     points = gpd.GeoSeries(list(geoms), index=frame.index, crs=WGS84)
     out = gpd.GeoDataFrame(frame, geometry=points, crs=WGS84)
@@ -403,6 +354,100 @@ def roster_households(
         + ((("village_code", str(village_col)),) if village_col else ()),
     )
     return out.reset_index(drop=True), report
+
+
+def _found_columns(
+    safe: pd.DataFrame, keep: Mapping[str, str]
+) -> tuple[str | None, str | None, str | None, str | None]:
+    """The roster's village, child category, longitude and latitude headers (None: absent)."""
+    village_col = next((c for c, t in keep.items() if t == "village_code"), None) or _find(
+        safe.columns, VILLAGE_HEADERS
+    )
+    category_col = _find(safe.columns, _CATEGORY_HEADERS)
+    return village_col, category_col, _find(safe.columns, _LON), _find(safe.columns, _LAT)
+
+
+def _is_example(frame: pd.DataFrame) -> pd.Series:
+    """The template's example rows (id :data:`EXAMPLE_ID`), never imported."""
+    if "id" not in frame:
+        return pd.Series(False, index=frame.index)
+    return frame["id"].astype("string").str.strip().eq(EXAMPLE_ID).fillna(False)
+
+
+def _ids(frame: pd.DataFrame, file: str, row_numbers: pd.Series) -> pd.Series:
+    """The households' ids: as given, else ``<file stem>-<row number>``."""
+    if "id" in frame and not frame["id"].isna().any():
+        return frame["id"]
+    generated = pd.Series([f"{file.rsplit('.', 1)[0]}-{r}" for r in row_numbers], index=frame.index)
+    return generated if "id" not in frame else frame["id"].astype("string").fillna(generated)
+
+
+def _without_personal(table: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """The roster without its personal columns (read first, before anything else), and the
+    personal columns with their kind."""
+    personal: list[tuple[str, str]] = []
+    safe = pd.DataFrame(index=table.index)
+    for col in table.columns:
+        kind = personal_kind(str(col), table[col])
+        if kind is None:
+            safe[col] = table[col]
+        else:
+            personal.append((str(col), kind))
+    return safe, personal
+
+
+def _schema_columns(safe: pd.DataFrame, column_map: ColumnMap | None) -> dict[str, str]:
+    """Roster header -> schema column, for the headers the user mapped or already named so
+    (the first header of each schema column wins)."""
+    mapping = (column_map or ColumnMap()).columns_for("households")
+    schema_names = set(HOUSEHOLDS.column_names)
+    keep: dict[str, str] = {}
+    for col in safe.columns:
+        key = str(col).strip()
+        target = mapping.get(key) or (key if key in schema_names else None)
+        if target and target not in keep.values():
+            keep[str(col)] = target
+    return keep
+
+
+def _village_codes(
+    source: pd.Series | None, villages: gpd.GeoDataFrame | None, index: pd.Index
+) -> pd.Series:
+    """Village code of every row ("" unknown, "?" ambiguous; all "" without villages)."""
+    if source is not None and villages is not None and len(villages):
+        return _match_villages(source, villages)
+    return pd.Series("", index=index)
+
+
+def _points(
+    frame: pd.DataFrame,
+    xy: tuple[pd.Series, pd.Series] | None,
+    locate: Callable[[gpd.GeoSeries], gpd.GeoSeries] | None,
+    villages: gpd.GeoDataFrame | None,
+    roads: gpd.GeoDataFrame | None,
+) -> tuple[pd.Series, pd.Series, tuple[str, ...]]:
+    """The point of every household: its given longitude/latitude (through ``locate``), else
+    placed on its village's roads. Returns the points, which are estimated, and the villages
+    without roads."""
+    lon, lat = (pd.to_numeric(v, errors="coerce") for v in xy) if xy else (None, None)
+    has_xy = (
+        (lon.notna() & lat.notna())
+        if lon is not None and lat is not None
+        else pd.Series(False, index=frame.index)
+    )
+    geoms = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    if has_xy.any():
+        assert lon is not None and lat is not None
+        given = gpd.GeoSeries(shapely.points(lon[has_xy], lat[has_xy]), index=lon.index[has_xy])
+        geoms[has_xy] = list(locate(given) if locate is not None else given)
+    estimated = ~has_xy
+    without_roads: tuple[str, ...] = ()
+    if estimated.any() and villages is not None:
+        placed, without_roads = place_on_roads(
+            frame.loc[estimated, "village_code"], villages, roads
+        )
+        geoms[estimated] = placed
+    return geoms, estimated, without_roads
 
 
 def place_on_roads(

@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 import shapely
 import sqlalchemy as sa
+from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql
@@ -318,9 +319,8 @@ def _tables(backend: Backend) -> _Tables:
     """Core tables for queries (the DDL is in ``geo/migrations``)."""
     md = sa.MetaData()
     ident = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-    js = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
     stamp = sa.DateTime(timezone=True)
-    geom: Any = _PostGISGeometry() if backend == "postgresql" else sa.LargeBinary()
+    layers, features = _layer_tables(md, ident, stamp, backend)
     return _Tables(
         revision=sa.Table(
             "store_revision",
@@ -375,30 +375,102 @@ def _tables(backend: Backend) -> _Tables:
             sa.Column("lon", sa.Float),
             sa.Column("lat", sa.Float),
         ),
-        layers=sa.Table(
-            "layers",
-            md,
-            sa.Column("name", sa.String, primary_key=True),
-            sa.Column("version", sa.Integer, primary_key=True),
-            sa.Column("imported_at", stamp),
-            sa.Column("imported_by", sa.String),
-            sa.Column("n_features", sa.Integer),
-            sa.Column("columns", js),
-        ),
-        features=sa.Table(
-            "layer_features",
-            md,
-            sa.Column("id", ident, primary_key=True),
-            sa.Column("layer", sa.String),
-            sa.Column("version", sa.Integer),
-            sa.Column("fid", sa.Integer),
-            sa.Column("properties", js),
-            sa.Column("geom", geom),
-        ),
+        layers=layers,
+        features=features,
     )
 
 
+def _layer_tables(
+    md: sa.MetaData, ident: Any, stamp: sa.DateTime, backend: Backend
+) -> tuple[sa.Table, sa.Table]:
+    """The imported layers' versions and their features."""
+    js = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+    geom: Any = _PostGISGeometry() if backend == "postgresql" else sa.LargeBinary()
+    layers = sa.Table(
+        "layers",
+        md,
+        sa.Column("name", sa.String, primary_key=True),
+        sa.Column("version", sa.Integer, primary_key=True),
+        sa.Column("imported_at", stamp),
+        sa.Column("imported_by", sa.String),
+        sa.Column("n_features", sa.Integer),
+        sa.Column("columns", js),
+    )
+    features = sa.Table(
+        "layer_features",
+        md,
+        sa.Column("id", ident, primary_key=True),
+        sa.Column("layer", sa.String),
+        sa.Column("version", sa.Integer),
+        sa.Column("fid", sa.Integer),
+        sa.Column("properties", js),
+        sa.Column("geom", geom),
+    )
+    return layers, features
+
+
 # --- helpers ------------------------------------------------------------------------------------
+
+
+def _storable_layer(name: str, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The layer in WGS84, once its name, CRS and columns are checked (:class:`InputError`)."""
+    if not _LAYER_NAME.match(name):
+        msg = f"layer name {name!r}: use letters, digits and _ (at most 63, not starting with a digit)"
+        raise InputError(msg)
+    if frame.crs is None:
+        msg = f"layer {name!r} has no CRS; give it one (EPSG:4326 for WGS84) before storing it"
+        raise InputError(msg)
+    if not frame.columns.is_unique:
+        msg = f"layer {name!r} has duplicate column names"
+        raise InputError(msg)
+    if frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs("EPSG:4326")
+    return frame
+
+
+def _column_specs(frame: gpd.GeoDataFrame) -> list[dict[str, str]]:
+    """``name``, ``kind`` and ``dtype`` of every column, as stored in ``layers.columns``."""
+    geometry_name = frame.geometry.name
+    specs: list[dict[str, str]] = []
+    for col in frame.columns:
+        if col == geometry_name:
+            specs.append({"name": str(col), "kind": "geometry", "dtype": "geometry"})
+        else:
+            series = frame[col]
+            specs.append(
+                {"name": str(col), "kind": _column_kind(series), "dtype": str(series.dtype)}
+            )
+    return specs
+
+
+def _feature_rows(
+    name: str,
+    version: int,
+    attributes: list[tuple[str, list[Any], str]],
+    wkb: NDArray[np.object_],
+    rows: range,
+) -> list[dict[str, object]]:
+    """The ``layer_features`` rows of the features ``rows``; a value JSON cannot hold raises
+    :class:`InputError` naming the column and row."""
+    out = []
+    for i in rows:
+        props: dict[str, object] = {}
+        for col, values, kind in attributes:
+            try:
+                props[col] = _cell(values[i], kind)
+            except ValueError as exc:
+                msg = f"layer {name!r}, column {col!r}, row {i + 1}: {exc}"
+                raise InputError(msg) from None
+        out.append(
+            {
+                "layer": name,
+                "version": version,
+                "fid": i,
+                "properties": props,
+                "geom": None if wkb[i] is None else bytes(wkb[i]),
+            }
+        )
+    return out
 
 
 def _now() -> dt.datetime:
@@ -1196,27 +1268,8 @@ class Store:
             A bad name, a frame without CRS, duplicate column names, or a value JSON cannot hold
             (the error names the column and row).
         """
-        if not _LAYER_NAME.match(name):
-            msg = f"layer name {name!r}: use letters, digits and _ (at most 63, not starting with a digit)"
-            raise InputError(msg)
-        if frame.crs is None:
-            msg = f"layer {name!r} has no CRS; give it one (EPSG:4326 for WGS84) before storing it"
-            raise InputError(msg)
-        if not frame.columns.is_unique:
-            msg = f"layer {name!r} has duplicate column names"
-            raise InputError(msg)
-        if frame.crs.to_epsg() != 4326:
-            frame = frame.to_crs("EPSG:4326")
-        geometry_name = frame.geometry.name
-        specs: list[dict[str, str]] = []
-        for col in frame.columns:
-            if col == geometry_name:
-                specs.append({"name": str(col), "kind": "geometry", "dtype": "geometry"})
-            else:
-                series = frame[col]
-                specs.append(
-                    {"name": str(col), "kind": _column_kind(series), "dtype": str(series.dtype)}
-                )
+        frame = _storable_layer(name, frame)
+        specs = _column_specs(frame)
         attributes = [
             (str(c), frame[c].tolist(), s["kind"])
             for c, s in zip(frame.columns, specs, strict=True)
@@ -1243,24 +1296,8 @@ class Store:
             # Rows are converted chunk by chunk inside the transaction: a bad value anywhere
             # rolls back every chunk already inserted.
             for start in range(0, len(frame), _CHUNK):
-                rows = []
-                for i in range(start, min(start + _CHUNK, len(frame))):
-                    props: dict[str, object] = {}
-                    for col, values, kind in attributes:
-                        try:
-                            props[col] = _cell(values[i], kind)
-                        except ValueError as exc:
-                            msg = f"layer {name!r}, column {col!r}, row {i + 1}: {exc}"
-                            raise InputError(msg) from None
-                    rows.append(
-                        {
-                            "layer": name,
-                            "version": version,
-                            "fid": i,
-                            "properties": props,
-                            "geom": None if wkb[i] is None else bytes(wkb[i]),
-                        }
-                    )
+                stop = min(start + _CHUNK, len(frame))
+                rows = _feature_rows(name, version, attributes, wkb, range(start, stop))
                 conn.execute(sa.insert(t.features), rows)
             conn.execute(
                 sa.delete(t.features).where(

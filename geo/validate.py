@@ -462,51 +462,68 @@ def _check_water_geometry(waters: gpd.GeoDataFrame, checker: _Checker) -> None:
 def _cross_checks(
     layers: dict[str, gpd.GeoDataFrame], settings: Settings, today: dt.date
 ) -> list[Problem]:
-    problems: list[Problem] = []
     areas = layers.get("areas")
     codes = set(areas["code"].dropna()) if areas is not None else set()
     villages = (
         set(areas.loc[areas["level"] == "village", "code"].dropna()) if areas is not None else set()
     )
-
-    def add(
-        layer: str, code: str, fatal: bool, column: str = "", count: int = 0, **params: object
-    ) -> None:
-        problems.append(Problem(layer, code, fatal, column, count, params))
-
+    problems: list[Problem] = []
     if areas is not None and len(areas):
         parents = areas["parent_code"].dropna()
         unknown = parents[~parents.isin(codes)]
         if len(unknown):
-            add(
-                "areas",
-                "unknown_reference",
-                False,
-                "parent_code",
-                len(unknown),
-                target="areas.code",
-                values=_examples(unknown.unique()),
+            problems.append(
+                _problem(
+                    "areas",
+                    "unknown_reference",
+                    False,
+                    "parent_code",
+                    len(unknown),
+                    target="areas.code",
+                    values=_examples(unknown.unique()),
+                )
             )
-
     households = layers.get("households")
     if households is not None and areas is not None and len(areas):
         vc = households["village_code"]
         unknown = vc.notna() & ~vc.isin(villages)
         if unknown.any():
-            add(
-                "households",
-                "unknown_village",
-                True,
-                "village_code",
-                int(unknown.sum()),
-                values=_examples(vc[unknown].unique()),
+            problems.append(
+                _problem(
+                    "households",
+                    "unknown_village",
+                    True,
+                    "village_code",
+                    int(unknown.sum()),
+                    values=_examples(vc[unknown].unique()),
+                )
             )
     if households is not None:
-        ids = households["id"]
-        for part, whole in (("left_behind", "children"), ("in_difficulty", "children")):
-            over = (households[part] > households[whole]).fillna(False).astype(bool)
-            if over.any():
-                add(
+        problems += _household_counts(households)
+    problems += _references(layers, areas, codes)
+    problems += _future_dates(layers, today)
+    if areas is not None and len(areas) and _present(areas.geometry).any():
+        problems += _check_study_area(layers, settings)
+    return problems
+
+
+def _problem(
+    layer: str, code: str, fatal: bool, column: str = "", count: int = 0, **params: object
+) -> Problem:
+    return Problem(layer, code, fatal, column, count, params)
+
+
+def _household_counts(households: gpd.GeoDataFrame) -> list[Problem]:
+    """Counts of a household above the count they are part of; difficulty without category."""
+    problems: list[Problem] = []
+    ids = households["id"]
+    pairs = [("left_behind", "children"), ("in_difficulty", "children")]
+    pairs += [(cat, "in_difficulty") for cat in DIFFICULTY_CATEGORIES]
+    for part, whole in pairs:
+        over = (households[part] > households[whole]).fillna(False).astype(bool)
+        if over.any():
+            problems.append(
+                _problem(
                     "households",
                     "count_exceeds",
                     True,
@@ -516,24 +533,13 @@ def _cross_checks(
                     whole=whole,
                     examples=_examples(ids[over]),
                 )
-        for cat in DIFFICULTY_CATEGORIES:
-            over = (households[cat] > households["in_difficulty"]).fillna(False).astype(bool)
-            if over.any():
-                add(
-                    "households",
-                    "count_exceeds",
-                    True,
-                    cat,
-                    int(over.sum()),
-                    part=cat,
-                    whole="in_difficulty",
-                    examples=_examples(ids[over]),
-                )
-        no_cat = (households["in_difficulty"] > 0).fillna(False) & households[
-            list(DIFFICULTY_CATEGORIES)
-        ].fillna(0).sum(axis=1).eq(0)
-        if no_cat.any():
-            add(
+            )
+    no_cat = (households["in_difficulty"] > 0).fillna(False) & households[
+        list(DIFFICULTY_CATEGORIES)
+    ].fillna(0).sum(axis=1).eq(0)
+    if no_cat.any():
+        problems.append(
+            _problem(
                 "households",
                 "difficulty_without_category",
                 False,
@@ -541,7 +547,15 @@ def _cross_checks(
                 int(no_cat.sum()),
                 examples=_examples(ids[no_cat]),
             )
+        )
+    return problems
 
+
+def _references(
+    layers: dict[str, gpd.GeoDataFrame], areas: gpd.GeoDataFrame | None, codes: set[object]
+) -> list[Problem]:
+    """Codes of schools, facilities and equipment that name no area or water."""
+    problems: list[Problem] = []
     for layer, column, target, target_codes in (
         ("schools", "village_code", "areas.code", codes),
         ("facilities", "area_code", "areas.code", codes),
@@ -558,16 +572,23 @@ def _cross_checks(
         values = frame[column].dropna()
         unknown = values[~values.isin(target_codes)]
         if len(unknown):
-            add(
-                layer,
-                "unknown_reference",
-                False,
-                column,
-                len(unknown),
-                target=target,
-                values=_examples(unknown.unique()),
+            problems.append(
+                _problem(
+                    layer,
+                    "unknown_reference",
+                    False,
+                    column,
+                    len(unknown),
+                    target=target,
+                    values=_examples(unknown.unique()),
+                )
             )
+    return problems
 
+
+def _future_dates(layers: dict[str, gpd.GeoDataFrame], today: dt.date) -> list[Problem]:
+    """Dates after ``today``, per layer and column."""
+    problems: list[Problem] = []
     stamp = pd.Timestamp(today)
     for layer, frame in layers.items():
         for col in all_schemas()[layer].columns:
@@ -575,17 +596,16 @@ def _cross_checks(
                 continue
             future = (frame[col.name] > stamp).fillna(False).astype(bool)
             if future.any():
-                add(
-                    layer,
-                    "future_date",
-                    False,
-                    col.name,
-                    int(future.sum()),
-                    examples=_examples(frame.loc[future, all_schemas()[layer].id_column]),
+                problems.append(
+                    _problem(
+                        layer,
+                        "future_date",
+                        False,
+                        col.name,
+                        int(future.sum()),
+                        examples=_examples(frame.loc[future, all_schemas()[layer].id_column]),
+                    )
                 )
-
-    if areas is not None and len(areas) and _present(areas.geometry).any():
-        problems += _check_study_area(layers, settings)
     return problems
 
 

@@ -23,23 +23,11 @@ MAX_LONG = 15
 #: file -> language ternaries (``"..." if zh else "..."``) still in it; the catalogue replaces them.
 KNOWN_TERNARIES: dict[str, int] = {}
 #: "importer: module.name" of private names still imported across modules.
-KNOWN_PRIVATE_IMPORTS: set[str] = {
-    "analysis/coverage.py: geo.network._NearestRuns",
-    "analysis/coverage.py: geo.network._STUB_SHIFT",
-    "analysis/coverage.py: geo.network._augment",
-    "analysis/visits.py: analysis.patrol._clock",
-    "analysis/visits.py: analysis.patrol._concat",
-    "analysis/visits.py: analysis.patrol._plan_day",
-    "analysis/visits.py: analysis.patrol._route_line",
-    "analysis/visits.py: analysis.patrol._snap_start",
-    "analysis/visits.py: analysis.patrol._speed_m_per_min",
-    "analysis/visits.py: analysis.patrol._subset",
-    "analysis/visits.py: analysis.patrol._travel_matrix",
-}
+KNOWN_PRIVATE_IMPORTS: set[str] = set()
 #: "file:function" of api/ functions still longer than MAX_LINES.
 KNOWN_LONG_API: set[str] = set()
 #: How many functions of the project are still longer than MAX_LINES (down to MAX_LONG).
-KNOWN_LONG = 16
+KNOWN_LONG = 0
 
 
 def _modules() -> dict[str, ast.Module]:

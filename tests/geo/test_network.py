@@ -467,7 +467,7 @@ def test_fast_snap_equals_brute_force_nearest_edge(
     tiers: tuple[int, ...] | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if tiers is not None:  # few samples per point: most points take the STRtree fallback
-        monkeypatch.setattr("geo.network._SNAP_K", tiers)
+        monkeypatch.setattr("geo.network.edge_index._SNAP_K", tiers)
     rng = np.random.default_rng(20260701)
     net = _random_network(rng)
     edges = net.edges.geometry.to_numpy()
@@ -587,7 +587,7 @@ def test_fast_snap_any_sample_spacing(spacing: float, monkeypatch: pytest.Monkey
     """Dense samples (most points settled at once) and one piece per segment (long pieces: the
     bound sqrt(d**2 + half**2) is loose, many points go to a larger k or the STRtree): both give
     GEOS' nearest edge."""
-    monkeypatch.setattr("geo.network._SNAP_SPACING", spacing)
+    monkeypatch.setattr("geo.network.edge_index._SNAP_SPACING", spacing)
     rng = np.random.default_rng(7)
     net = _random_network(rng)
     edges = net.edges.geometry.to_numpy()
@@ -614,9 +614,9 @@ def test_snap_blocks_and_threads_do_not_change_the_result(
     xy = rng.uniform(-300, 3300, size=(2000, 2))
     pts = points(*(pt(x, y) for x, y in xy))
     whole = snap_points(net, pts, limit_m=100).table
-    monkeypatch.setattr("geo.network._SNAP_CHUNK", 97)
+    monkeypatch.setattr("geo.network.edge_index._SNAP_CHUNK", 97)
     for cores in (1, 2, 3):
-        monkeypatch.setattr("geo.network._cores", lambda cores=cores: cores)
+        monkeypatch.setattr("geo.network.edge_index._cores", lambda cores=cores: cores)
         pd.testing.assert_frame_equal(snap_points(net, pts, limit_m=100).table, whole)
 
 
@@ -693,7 +693,9 @@ def test_barriers_prefilter_and_retry_equal_brute_force() -> None:
             assert d[0] == d[1]
     # the prefilter only skips work: testing every connector exactly changes nothing
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("geo.network._Barriers.near", lambda self, s, e: np.ones(len(s), dtype=bool))
+        mp.setattr(
+            "geo.network.barriers.Barriers.near", lambda self, s, e: np.ones(len(s), dtype=bool)
+        )
         every = snap_points(
             net, gpd.GeoSeries(pts, crs=CRS), limit_m=60, barriers=gpd.GeoSeries(barriers, crs=CRS)
         )
@@ -715,7 +717,7 @@ def _sub_empty(net: RoadNetwork) -> SnapResult:
 
 
 def test_snapping_threads_follow_omp_num_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-    from geo.network import _cores
+    from geo.network.edge_index import _cores
 
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     every = _cores()
