@@ -58,10 +58,12 @@ class AuthError(TonganError):
 
 @dataclass(frozen=True)
 class Principal:
-    """The user behind a request (``anonymous`` without a token)."""
+    """The user behind a request (``anonymous`` without a token or session); ``area`` is the
+    user's area code (None: the whole study area; see :data:`geo.access.ROLE_TABLE`)."""
 
     name: str
     role: Role
+    area: str | None = None
 
     @property
     def sees_households(self) -> bool:

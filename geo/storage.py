@@ -69,6 +69,7 @@ __all__ = [
     "Session",
     "Store",
     "User",
+    "csrf_of",
     "default_workspace",
 ]
 
@@ -456,6 +457,12 @@ def _utc(value: dt.datetime) -> dt.datetime:
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def csrf_of(session_id: str) -> str:
+    """The CSRF token of a session: derived from its secret id, so a page signed in by the
+    session cookie can be given it again, and a site without the cookie cannot make it."""
+    return hashlib.sha256(b"tongan-csrf:" + session_id.encode("utf-8")).hexdigest()
 
 
 def _password_hash(password: str | None) -> str | None:
@@ -985,12 +992,12 @@ class Store:
         return Login(None, values.get("locked_until"))
 
     def create_session(self, name: str, *, lifetime: dt.timedelta) -> tuple[str, str]:
-        """Open a browser session for ``name``: its id and its CSRF token, both returned once.
+        """Open a browser session for ``name``: its id and its CSRF token (:func:`csrf_of` the id).
 
         Only their SHA-256 is stored; expired sessions of every user are deleted here.
         """
         session_id = secrets.token_urlsafe(32)
-        csrf = secrets.token_urlsafe(32)
+        csrf = csrf_of(session_id)
         now = _now()
         sessions = self._t.sessions
         with self._write("opening a session in") as conn:

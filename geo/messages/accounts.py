@@ -87,4 +87,49 @@ MESSAGES: Catalogue = {
         "zh": "{path} 中没有区划图层(areas),无法核对 --area;请给出含区划图层的 GeoPackage 或文件夹",
         "en": "{path} holds no areas layer to check --area against; give a GeoPackage or folder that has one",
     },
+    # the sign-in page (api/login.py)
+    "login_title": {"zh": "登录", "en": "Sign in"},
+    "login_app": {
+        "zh": "童安 · 农村儿童安全规划",
+        "en": "Tongan · rural children's safety planning",
+    },
+    "login_name": {"zh": "用户名", "en": "User name"},
+    "login_password": {"zh": "密码", "en": "Password"},
+    "login_submit": {"zh": "登录", "en": "Sign in"},
+    "login_switch": {"zh": "English", "en": "中文"},
+    "login_intro": {
+        "zh": "请用管理员为您创建的账户登录;未登录时只能看到汇总数据。",
+        "en": "Sign in with the account an administrator made for you; without it you see aggregates only.",
+    },
+    "login_failed": {
+        "zh": "用户名或密码错误。连续错误 {n} 次后账户将锁定 {minutes} 分钟。",
+        "en": "Wrong user name or password. After {n} wrong passwords in a row the account is locked for {minutes} minutes.",
+    },
+    "login_locked": {
+        "zh": "该账户因多次密码错误已暂时锁定,请于 {until} (UTC) 后再试,或请管理员用 tongan user password 重设密码。",
+        "en": "This account is locked after repeated wrong passwords; try again after {until} (UTC), or ask an admin to reset it with tongan user password.",
+    },
+    "login_csrf": {
+        "zh": "表单已过期或来自其他网站,未作任何更改;请刷新页面后重试。",
+        "en": "The form expired or came from another site; nothing was changed. Reload the page and try again.",
+    },
+    "login_no_store": {
+        "zh": "本服务器没有工作区数据库,无法登录(只读模式)。",
+        "en": "This server has no workspace database, so nobody can sign in (read-only).",
+    },
+    "login_signed_in": {
+        "zh": "已登录:{name}({role},区域:{area})",
+        "en": "Signed in: {name} ({role}, area: {area})",
+    },
+    "login_signed_out": {"zh": "未登录(只读:汇总数据)", "en": "Not signed in (viewer: aggregates)"},
+    "login_logout": {"zh": "退出登录", "en": "Sign out"},
+    "login_continue": {"zh": "继续", "en": "Continue"},
+    "login_session_hours": {
+        "zh": "登录 {hours} 小时后自动退出。",
+        "en": "You are signed out {hours} hours after signing in.",
+    },
+    "login_csrf_missing": {
+        "zh": "用登录会话写入时须在请求头 X-CSRF-Token 中附上页面给出的令牌(或改用 Authorization: Bearer 令牌)",
+        "en": "a write signed in by the session cookie needs the page's token in the X-CSRF-Token header (or use Authorization: Bearer TOKEN)",
+    },
 }
