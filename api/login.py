@@ -27,6 +27,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -46,6 +47,7 @@ __all__ = [
     "identify",
     "login_router",
     "require_csrf",
+    "who_markup",
 ]
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
@@ -158,6 +160,29 @@ def csrf_field(identity: Identity) -> Markup:
     return Markup('<input type="hidden" name="csrf" value="{}">').format(
         csrf_of(identity.session_id)
     )
+
+
+def who_markup(identity: Identity, lang: Language, *, area_name: str, path: str) -> Markup:
+    """The header's "who is signed in": name, role and the area in view, and a sign-out
+    button (a form with the session's CSRF token); or a sign-in link."""
+    principal = identity.principal
+    if identity.via == "anonymous":
+        return Markup('<a class="who" id="who" href="/login?lang={}&amp;next={}">{}</a>').format(
+            lang, quote(path, safe="/"), tr("who_sign_in", lang)
+        )
+    text = tr(
+        "who_signed_in",
+        lang,
+        name=principal.name,
+        role=tr(f"role_{principal.role}", lang),
+        area=area_name or tr("user_whole_area", lang),
+    )
+    if identity.via != "session":
+        return Markup('<span class="who" id="who">{}</span>').format(text)
+    return Markup(
+        '<span class="who" id="who">{}</span><form class="logout" method="post" '
+        'action="/logout?lang={}">{}<button type="submit" id="logout">{}</button></form>'
+    ).format(text, lang, csrf_field(identity), tr("who_sign_out", lang))
 
 
 # --- the router ---------------------------------------------------------------------------------

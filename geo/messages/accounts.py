@@ -132,4 +132,11 @@ MESSAGES: Catalogue = {
         "zh": "用登录会话写入时须在请求头 X-CSRF-Token 中附上页面给出的令牌(或改用 Authorization: Bearer 令牌)",
         "en": "a write signed in by the session cookie needs the page's token in the X-CSRF-Token header (or use Authorization: Bearer TOKEN)",
     },
+    "serve_authorised_host": {
+        "zh": "--authorised 让未登录者看到所有家庭位置,只能用于本机单人桌面:去掉 --host {host}(默认 127.0.0.1),或去掉 --authorised,为每位用户 tongan user add 后在 /login 登录",
+        "en": "--authorised shows every household to whoever is not signed in, so it is for a single desktop on 127.0.0.1 only: leave out --host {host}, or leave out --authorised and give each user an account (tongan user add, then /login)",
+    },
+    "who_signed_in": {"zh": "{name}({role} · {area})", "en": "{name} ({role} · {area})"},
+    "who_sign_in": {"zh": "登录", "en": "Sign in"},
+    "who_sign_out": {"zh": "退出", "en": "Sign out"},
 }
