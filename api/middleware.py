@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request
@@ -17,6 +18,7 @@ from api.state import ServerState
 from api.workspace import Snapshot
 from geo.access import scope_of
 from geo.errors import TonganError
+from geo.layers import Layers
 from geo.settings import Settings
 
 
@@ -34,6 +36,8 @@ async def identify(
         if request.url.path not in FORM_CHECKED:
             require_csrf(request, who)
         refuse_out_of_scope(request, who.principal)
+        if request.method == "POST" and request.url.path == "/api/inspections":
+            refuse_other_waters(await request.body(), who.principal, state)
     except TonganError as exc:
         return await domain_error(request, exc)
     principal = who.principal
@@ -58,6 +62,45 @@ async def identify(
             else str(response.status_code),
         )
     return response
+
+
+def refuse_other_waters(body: bytes, principal: Principal, state: ServerState) -> None:
+    """(403) An inspection of a water the user does not answer for (a river chief's waters are
+    those named for them or crossing their area). A body that is not an inspection passes, for
+    the route to refuse it with its own message."""
+    scope = principal.scope
+    if scope is None or scope.waters is None or scope.rule.inspections != "waters":
+        return
+    try:
+        record = json.loads(body or b"{}")
+    except ValueError:
+        return
+    if not isinstance(record, dict):
+        return
+    water = water_of(record, state.workspace.snapshot().layers)
+    if water is not None and scope.may_inspect(water):
+        return
+    waters = ", ".join(sorted(scope.waters)) or "none"
+    msg = (
+        f"the user {principal.name!r} ({principal.role}) records inspections of the waters it "
+        f"answers for only: {waters}; this inspection is of "
+        f"{water or 'a water that cannot be told (give water_id)'}"
+    )
+    raise AuthError(msg, status=403)
+
+
+def water_of(record: dict[str, object], layers: Layers) -> str | None:
+    """The water an inspection is of: its ``water_id``, its equipment's water, or the water of
+    the spot's reach (``W001-r3`` is a reach of ``W001``)."""
+    if record.get("water_id"):
+        return str(record["water_id"])
+    target_id = str(record.get("target_id") or "")
+    if record.get("target") == "equipment":
+        equipment = layers.equipment
+        found = equipment.loc[equipment["id"].astype(str) == target_id, "water_id"]
+        return str(found.iloc[0]) if len(found) and isinstance(found.iloc[0], str) else None
+    water = target_id.rsplit("-r", 1)[0]
+    return water if (layers.waters["id"].astype(str) == water).any() else None
 
 
 #: Paths whose forms check the CSRF token themselves (the sign-in and sign-out forms).

@@ -200,3 +200,29 @@ def test_authorised_only_on_this_machine(tmp_path: object) -> None:
     result = CliRunner().invoke(app, ["serve", "--authorised", "--host", "0.0.0.0"])
     assert result.exit_code == 2
     assert "127.0.0.1" in result.output and "--authorised" in result.output
+
+
+def test_a_river_chief_records_inspections_of_its_own_waters(
+    client: TestClient, store: Store, sample: Layers
+) -> None:
+    waters = sample.waters
+    own = str(waters.loc[waters["river_chief"] == "东湾村河长", "id"].iloc[0])
+    other = str(waters.loc[waters["river_chief"] == "柳塘乡河长", "id"].iloc[0])
+    chief = _bearer(store, "river_chief", None, "东湾村河长")
+
+    def inspect(water: str, **extra: object) -> dict[str, object]:
+        return {
+            "target": "spot", "target_id": f"{water}-r1", "date": DAY, "inspector": "东湾村河长",
+            "items": [], "note": "巡查", **extra,
+        }  # fmt: skip
+
+    refused = client.post("/api/inspections", json=inspect(other), headers=chief)
+    assert refused.status_code == 403, refused.text
+    assert own in refused.json()["description"] and other in refused.json()["description"]
+    assert client.post("/api/inspections", json=inspect(own), headers=chief).status_code == 201
+    sneaky = inspect(own, water_id=other)  # the stated water counts
+    assert client.post("/api/inspections", json=sneaky, headers=chief).status_code == 403
+    anyone = _bearer(store, "river_chief", None, "nobody")  # a chief of old: every water
+    assert client.post("/api/inspections", json=inspect(other), headers=anyone).status_code == 201
+    director = _bearer(store, "children_director", DONGWAN)
+    assert client.post("/api/inspections", json=inspect(own), headers=director).status_code == 403
