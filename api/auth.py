@@ -1,52 +1,44 @@
-"""Who is asking: roles, what each may do, and the token check (issue 9).
+"""Who is asking: roles, what each may do, and the token check (issues 9 and 18).
 
-Roles (``tongan user add NAME --role ROLE`` creates a token):
+What each role may read and write is :data:`geo.access.ROLE_TABLE` (the README's role table);
+the sets below are derived from it. A user with an area sees the households of the villages
+under it exactly (:attr:`Principal.scope`), everything else as a viewer does.
 
-============== =========================================================================
-admin          everything, the audit log included
-civil_affairs  households and children's data; imports the household, facility, school
-               and area layers; records inspections
-river_chief    waters, equipment, spots and inspections; imports the water, equipment,
-               spot and incident layers; households only as aggregates
-viewer         aggregates and public layers; no writes
-============== =========================================================================
-
-A request without a token gets ``settings.api.anonymous_role`` (viewer by default;
-``tongan serve --authorised`` makes it civil_affairs for a single-user desktop). A wrong token is
-refused (401), never downgraded silently; so is a malformed ``Authorization`` header (``Bearer``
-without a token, ``Basic ...``, garbage).
+A request without a token or session gets ``settings.api.anonymous_role`` (viewer by default;
+``tongan serve --authorised`` makes it civil_affairs for a single-user desktop on 127.0.0.1). A
+wrong token is refused (401), never downgraded silently; so is a malformed ``Authorization``
+header (``Bearer`` without a token, ``Basic ...``, garbage).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from geo.access import ALL_LAYERS, ROLE_TABLE, Scope
 from geo.errors import TonganError
 from geo.settings import Role
 
-#: Roles that may see household-level locations and children's personal data.
-HOUSEHOLD_ROLES: frozenset[Role] = frozenset({"admin", "civil_affairs"})
+#: Roles that may see household-level locations and children's personal data (in their area).
+HOUSEHOLD_ROLES: frozenset[Role] = frozenset(
+    role for role, rule in ROLE_TABLE.items() if rule.households != "none"
+)
 
 #: Roles that may record inspections.
-INSPECTION_ROLES: frozenset[Role] = frozenset({"admin", "civil_affairs", "river_chief"})
+INSPECTION_ROLES: frozenset[Role] = frozenset(
+    role for role, rule in ROLE_TABLE.items() if rule.inspections != "none"
+)
 
 #: Which roles may import each layer (admin may import every layer).
 IMPORT_ROLES: dict[str, frozenset[Role]] = {
-    "households": frozenset({"civil_affairs"}),
-    "facilities": frozenset({"civil_affairs"}),
-    "schools": frozenset({"civil_affairs"}),
-    "areas": frozenset({"civil_affairs"}),
-    "waters": frozenset({"river_chief"}),
-    "equipment": frozenset({"river_chief"}),
-    "known_spots": frozenset({"river_chief"}),
-    "incidents": frozenset({"river_chief", "civil_affairs"}),
-    "hazards": frozenset({"river_chief", "civil_affairs"}),
-    "roads": frozenset(),
+    layer: frozenset(
+        role for role, rule in ROLE_TABLE.items() if role != "admin" and layer in rule.imports
+    )
+    for layer in sorted(ALL_LAYERS)
 }
 
 
@@ -58,15 +50,32 @@ class AuthError(TonganError):
 
 @dataclass(frozen=True)
 class Principal:
-    """The user behind a request (``anonymous`` without a token)."""
+    """The user behind a request (``anonymous`` without a token or session); ``area`` is the
+    user's area code (None: the whole study area; see :data:`geo.access.ROLE_TABLE`)."""
 
     name: str
     role: Role
+    area: str | None = None
+    scope: Scope | None = field(default=None, compare=False, repr=False)
 
     @property
     def sees_households(self) -> bool:
-        """Whether household-level locations may be shown to this user."""
-        return self.role in HOUSEHOLD_ROLES
+        """Whether every household-level location may be shown to this user (a household role
+        for the whole study area). A user with an area but no resolved scope sees none."""
+        if self.role not in HOUSEHOLD_ROLES:
+            return False
+        if self.scope is not None:
+            return self.scope.sees_all_households
+        return self.area is None
+
+    @property
+    def villages(self) -> frozenset[str] | None:
+        """The villages whose households this user sees exactly: None every one, empty none."""
+        if self.sees_households:
+            return None
+        if self.scope is None or self.role not in HOUSEHOLD_ROLES:
+            return frozenset()
+        return self.scope.villages or frozenset()
 
     def require(self, allowed: frozenset[Role], action: str) -> None:
         """Raise :class:`AuthError` (403) unless the role is admin or in ``allowed``."""

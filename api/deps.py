@@ -127,9 +127,15 @@ def get_rendered(
     basemap: BasemapDep,
     principal: PrincipalDep,
 ) -> Rendered:
-    """The page's result for the request's parameters, language, basemap and role."""
+    """The page's result for the request's parameters, language, basemap and role (a user
+    with an area: its own households exactly, nobody else's)."""
     return state.page_result(
-        page, params, lang=lang, basemap=basemap, sees=principal.sees_households
+        page,
+        params,
+        lang=lang,
+        basemap=basemap,
+        sees=principal.sees_households,
+        villages=principal.villages,
     )
 
 

@@ -17,6 +17,7 @@ from fastapi import FastAPI
 
 from api.data_api import api_router
 from api.errors import install_error_handlers, refuse_bad_input
+from api.login import Accounts, login_router
 from api.middleware import add_cors, identify
 from api.routes import assets, health, index, maps, ogc, quarantine, tiles
 from api.state import build_state
@@ -27,8 +28,9 @@ from geo.storage import Store
 API_DOC = """童安 Tongan data API: the analyses as JSON and GeoJSON, inspection records, layer
 imports, and OGC API - Features under `/ogc` for QGIS and GDAL.
 
-Send `Authorization: Bearer TOKEN` (a token from `tongan user add NAME --role ROLE`). Without a
-token a request has the anonymous role (viewer unless the server runs with `--authorised`):
+Send `Authorization: Bearer TOKEN` (a token from `tongan user add NAME --role ROLE`), or sign in
+at `/login` (a session cookie; writes then need the page's `X-CSRF-Token`). Without either a
+request has the anonymous role (viewer unless the server runs with `--authorised`):
 aggregates and public layers only. Errors are JSON: `{"code": ..., "description": ...}`.
 """
 
@@ -68,6 +70,7 @@ def create_app(
     app = FastAPI(title="Tongan 童安", docs_url="/docs", openapi_url="/openapi.json")
     app.state.tongan = state
     app.state.workspace = state.workspace  # read by api.data_api
+    Accounts(state.store, settings, state.anonymous).install(app)
     add_cors(app, settings)  # the innermost: refused requests below carry no CORS headers
     app.middleware("http")(identify)
     app.middleware("http")(refuse_bad_input)  # the outermost: before any token is looked at
@@ -76,6 +79,7 @@ def create_app(
     for router in (*routers, tiles.router):
         app.include_router(router)
     app.include_router(ogc.router())
+    app.include_router(login_router())
     app.include_router(api_router(state.api_result, state.workspace, settings))
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -53,6 +53,9 @@ class Collection:
     description: str
     load: Callable[[], gpd.GeoDataFrame]
     version: str = ""  # changes when the features change (the workspace revision)
+    #: Called with an id the collection does not hold: raises (403) when the id is one the
+    #: asker may not see (a household of another area), naming what it may see.
+    refuse: Callable[[str], None] | None = None
 
 
 def _json(data: Any, media_type: str = "application/json", status: int = 200) -> JSONResponse:
@@ -335,6 +338,9 @@ class Endpoints:
             else frame[frame.index.astype(str) == fid]
         )
         if not len(match):
+            refuse = self.cache.collections(request)[cid].refuse
+            if refuse is not None:
+                refuse(fid)
             msg = f"collection {cid!r} has no feature {fid!r}"
             raise NotFoundError(msg)
         feature = geojson_features(match.iloc[:1], id_col)[0]

@@ -108,13 +108,19 @@ class ServerState:
         seen: set[str] | None = None,
         url: Callable[[str], str] | None = None,
         network: bool = True,
+        villages: frozenset[str] | None = None,
     ) -> Context:
         """The page Context of ``snap``; with ``seen``, the layers read are noted in it.
+
+        With ``villages``, the households are those of these villages only (a user with an
+        area: its own households exactly, no other household enters the analysis).
 
         With ``network``, the Context gets the snapshot's road network (built on the first
         request that routes, then shared by every page and request of this roads version).
         """
         layers, metric = snap.layers, snap.metric
+        if villages is not None:
+            layers, metric = (in_villages(frame, villages) for frame in (layers, metric))
         if seen is not None:
             layers, metric = recording(layers, seen), recording(metric, seen)
         extra: dict[str, Any] = {}
@@ -137,19 +143,30 @@ class ServerState:
         )
 
     def page_result(
-        self, page: Page, params: BaseModel, *, lang: Language, basemap: Basemap, sees: bool
+        self,
+        page: Page,
+        params: BaseModel,
+        *,
+        lang: Language,
+        basemap: Basemap,
+        sees: bool,
+        villages: frozenset[str] | None = None,
     ) -> Rendered:
         """The page computed for these parameters, or its cached result while the layers it
-        read are unchanged. A role that does not see households gets the public tables."""
+        read are unchanged. A role that does not see households gets the public tables; a
+        user with an area (``villages``, not empty) the exact result of its own households."""
         snap = self.workspace.snapshot()
-        key = (page.name, lang, basemap, sees, params.model_dump_json())
+        own = None if sees or not villages else villages
+        sees = sees or own is not None
+        scoped = ",".join(sorted(own or ()))  # whose households the result holds ("" all)
+        key = (page.name, lang, basemap, sees, f"{params.model_dump_json()}|{scoped}")
         hit = self.results.get(key, snap)
         if hit is not None:
             return hit
         seen: set[str] = set()
         # large layers go by URL: see routes.maps.map_layer
         url = layer_url(params, lang, basemap)
-        ctx = self.context(snap, lang, sees, seen=seen, url=url, network=routes(page))
+        ctx = self.context(snap, lang, sees, seen=seen, url=url, network=routes(page), villages=own)
         result = page.build(ctx, params)
         depends = tuple((n, snap.layer_version(n)) for n in sorted(seen))
         if not sees:
@@ -172,8 +189,20 @@ class ServerState:
     ) -> PageResult:
         """The data API's result of a page: the map page's, on the default basemap."""
         return self.page_result(
-            page, params, lang=lang, basemap=self.settings.basemap, sees=who.sees_households
+            page,
+            params,
+            lang=lang,
+            basemap=self.settings.basemap,
+            sees=who.sees_households,
+            villages=who.villages,
         ).result
+
+
+def in_villages(layers: Layers, villages: frozenset[str]) -> Layers:
+    """``layers`` with the households of ``villages`` only."""
+    households = layers.households
+    keep = households["village_code"].astype(str).isin(villages)
+    return dataclasses.replace(layers, households=households.loc[keep])
 
 
 def routes(page: Page) -> bool:

@@ -9,7 +9,9 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
+from api.login import Identity, who_markup
 from api.state import ServerState
 from geo.i18n import tr
 from geo.settings import Language
@@ -69,6 +71,20 @@ def switch_url(request: Request, lang: Language) -> str:
     return f"{request.url.path}?{urlencode(query)}"
 
 
+def who(request: Request, lang: Language) -> Markup:
+    """Who is signed in and the area in view (the header's right side)."""
+    identity: Identity | None = getattr(request.state, "identity", None)
+    if identity is None:
+        return Markup("")
+    area = identity.principal.area
+    name = ""
+    if area:
+        areas = ServerState.of(request.app).workspace.snapshot().layers.areas
+        match = areas.loc[areas["code"].astype(str) == area, "name"]
+        name = f"{match.iloc[0]} {area}" if len(match) else area
+    return who_markup(identity, lang, area_name=name, path=request.url.path)
+
+
 def render(request: Request, template: str, code: int = 200, **values: Any) -> HTMLResponse:
     """A page of the server: ``template`` with the language, the page's words, the link to the
     other language and the quarantine warnings of the current layers."""
@@ -83,6 +99,7 @@ def render(request: Request, template: str, code: int = 200, **values: Any) -> H
             "t": words("server", CHROME, lang),
             "switch_url": switch_url(request, lang),
             "warnings": warnings,
+            "who": who(request, lang),
             **values,
         },
         status_code=code,

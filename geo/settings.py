@@ -523,7 +523,16 @@ class FloodSettings(BaseModel):
     )
 
 
-Role = Literal["admin", "civil_affairs", "river_chief", "viewer"]
+#: The roles of the users (what each may read and write: :data:`geo.access.ROLE_TABLE`).
+Role = Literal[
+    "admin",
+    "civil_affairs",
+    "children_director",
+    "supervisor",
+    "river_chief",
+    "education",
+    "viewer",
+]
 
 
 def _database_url_from_env() -> str | None:
@@ -602,6 +611,41 @@ class ActivitiesSettings(BaseModel):
 
     min_per_year: int = Field(1, ge=1, description="Activities each village needs per year.")
     window_days: int = Field(365, gt=0, description="Days looked back from the date.")
+
+
+class AccountSettings(BaseModel):
+    """Signing in from the browser (issue 18): sessions, the cookie and the failed-login lockout."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    session_hours: float = Field(
+        8.0,
+        gt=0,
+        description="A session ends this many hours after signing in (one working day; ours).",
+    )
+    cookie_name: str = Field(
+        "tongan_session",
+        pattern=r"^[A-Za-z0-9_]{1,64}$",
+        description="Name of the session cookie (HttpOnly, SameSite=Lax, Secure over https).",
+    )
+    max_failures: int = Field(
+        5,
+        ge=1,
+        description="After this many wrong passwords in a row a user is locked for lockout_minutes (ours, after OWASP).",
+    )
+    lockout_minutes: float = Field(
+        15.0,
+        ge=0,
+        description="How long a user stays locked after max_failures wrong passwords (ours).",
+    )
+    failure_delay_s: float = Field(
+        1.0,
+        ge=0,
+        description="Each wrong password or unknown user is answered after this delay, so guessing is slow (ours).",
+    )
+    min_password_length: int = Field(
+        10, ge=8, description="Shortest password `tongan user add --password-stdin` accepts (ours)."
+    )
 
 
 class ProvinceSettings(BaseModel):
@@ -832,6 +876,7 @@ class Settings(BaseSettings):
     flood: FloodSettings = Field(default_factory=FloodSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
+    accounts: AccountSettings = Field(default_factory=AccountSettings)
     province: ProvinceSettings = Field(default_factory=ProvinceSettings)
     activities: ActivitiesSettings = Field(default_factory=ActivitiesSettings)
 

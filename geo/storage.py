@@ -65,9 +65,12 @@ __all__ = [
     "Inspection",
     "InspectionIn",
     "ItemFound",
+    "Login",
     "Role",
+    "Session",
     "Store",
     "User",
+    "csrf_of",
     "default_workspace",
 ]
 
@@ -267,6 +270,29 @@ class User:
     name: str
     role: Role
     created_at: dt.datetime
+    area: str | None = None
+    has_password: bool = False
+
+
+@dataclass(frozen=True)
+class Login:
+    """The outcome of a password check (:meth:`Store.check_password`).
+
+    ``user`` is the user when the password was right; ``locked_until`` is set when the user is
+    locked (then even the right password is refused until that time, UTC).
+    """
+
+    user: User | None
+    locked_until: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Session:
+    """A browser session: its user, when it ends, and the SHA-256 of its CSRF token."""
+
+    user: User
+    expires_at: dt.datetime
+    csrf_sha256: str
 
 
 # --- tables -------------------------------------------------------------------------------------
@@ -291,6 +317,7 @@ class _PostGISGeometry(UserDefinedType[bytes]):
 class _Tables:
     revision: sa.Table
     users: sa.Table
+    sessions: sa.Table
     audit: sa.Table
     inspections: sa.Table
     items: sa.Table
@@ -336,7 +363,12 @@ def _tables(backend: Backend) -> _Tables:
             sa.Column("role", sa.String),
             sa.Column("token_sha256", sa.String),
             sa.Column("created_at", stamp),
+            sa.Column("area", sa.String),
+            sa.Column("password_hash", sa.String),
+            sa.Column("failed_logins", sa.Integer),
+            sa.Column("locked_until", stamp),
         ),
+        sessions=_sessions_table(md),
         audit=sa.Table(
             "audit",
             md,
@@ -407,6 +439,19 @@ def _layer_tables(
         sa.Column("geom", geom),
     )
     return layers, features
+
+
+def _sessions_table(md: sa.MetaData) -> sa.Table:
+    stamp = sa.DateTime(timezone=True)
+    return sa.Table(
+        "sessions",
+        md,
+        sa.Column("id_sha256", sa.String, primary_key=True),
+        sa.Column("user_name", sa.String),
+        sa.Column("created_at", stamp),
+        sa.Column("expires_at", stamp),
+        sa.Column("csrf_sha256", sa.String),
+    )
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -484,6 +529,31 @@ def _utc(value: dt.datetime) -> dt.datetime:
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def csrf_of(session_id: str) -> str:
+    """The CSRF token of a session: derived from its secret id, so a page signed in by the
+    session cookie can be given it again, and a site without the cookie cannot make it."""
+    return hashlib.sha256(b"tongan-csrf:" + session_id.encode("utf-8")).hexdigest()
+
+
+def _password_hash(password: str | None) -> str | None:
+    if password is None:
+        return None
+    from geo.passwords import hash_password
+
+    return hash_password(password)
+
+
+def _user(row: Any) -> User:
+    """A :class:`User` from a row of ``users``."""
+    return User(
+        name=row.name,
+        role=row.role,
+        created_at=_utc(row.created_at),
+        area=row.area,
+        has_password=row.password_hash is not None,
+    )
 
 
 def _dumps(value: object) -> str:
@@ -850,7 +920,9 @@ class Store:
 
     # --- users ----------------------------------------------------------------------------------
 
-    def add_user(self, name: str, role: Role) -> str:
+    def add_user(
+        self, name: str, role: Role, *, area: str | None = None, password: str | None = None
+    ) -> str:
         """Create a user and return its token; only the token's SHA-256 is stored.
 
         Parameters
@@ -858,7 +930,13 @@ class Store:
         name
             Unique user name (1-100 characters).
         role
-            One of admin, civil_affairs, river_chief, viewer.
+            One of :data:`geo.settings.Role` (what each may do: :data:`geo.access.ROLE_TABLE`).
+        area
+            The user's area code (checked against the areas layer by the caller,
+            :func:`geo.access.check_area`); None: the whole study area.
+        password
+            A password to sign in from the browser with (only its Argon2id hash is stored);
+            None: the user signs in with the token only.
 
         Returns
         -------
@@ -880,7 +958,13 @@ class Store:
             with self._write("adding a user to") as conn:
                 conn.execute(
                     sa.insert(users).values(
-                        name=name, role=role, token_sha256=_hash_token(token), created_at=_now()
+                        name=name,
+                        role=role,
+                        token_sha256=_hash_token(token),
+                        created_at=_now(),
+                        area=area,
+                        password_hash=_password_hash(password),
+                        failed_logins=0,
                     )
                 )
         except sa_exc.IntegrityError:
@@ -898,6 +982,7 @@ class Store:
         """
         users = self._t.users
         with self._write("removing a user from") as conn:
+            conn.execute(sa.delete(self._t.sessions).where(self._t.sessions.c.user_name == name))
             gone = conn.execute(sa.delete(users).where(users.c.name == name)).rowcount
         if not gone:
             msg = f"no user named {name!r}"
@@ -907,10 +992,8 @@ class Store:
         """Every user, by name."""
         users = self._t.users
         with self._read("listing the users of") as conn:
-            rows = conn.execute(
-                sa.select(users.c.name, users.c.role, users.c.created_at).order_by(users.c.name)
-            ).all()
-        return [User(name=r.name, role=r.role, created_at=_utc(r.created_at)) for r in rows]
+            rows = conn.execute(sa.select(users).order_by(users.c.name)).all()
+        return [_user(r) for r in rows]
 
     def authenticate(self, token: str) -> User | None:
         """The user a token belongs to, or None (unknown or removed user)."""
@@ -922,7 +1005,111 @@ class Store:
             row = conn.execute(sa.select(users).where(users.c.token_sha256 == digest)).first()
         if row is None or not hmac.compare_digest(row.token_sha256, digest):
             return None
-        return User(name=row.name, role=row.role, created_at=_utc(row.created_at))
+        return _user(row)
+
+    # --- passwords and sessions (issue 18) ------------------------------------------------------
+
+    def set_password(self, name: str, password: str) -> None:
+        """Set (or replace) a user's password and unlock it; its sessions end.
+
+        Raises
+        ------
+        InputError
+            No such user.
+        """
+        users = self._t.users
+        with self._write("setting a password in") as conn:
+            done = conn.execute(
+                sa.update(users)
+                .where(users.c.name == name)
+                .values(password_hash=_password_hash(password), failed_logins=0, locked_until=None)
+            ).rowcount
+            conn.execute(sa.delete(self._t.sessions).where(self._t.sessions.c.user_name == name))
+        if not done:
+            msg = f"no user named {name!r}"
+            raise InputError(msg)
+
+    def check_password(
+        self, name: str, password: str, *, max_failures: int, lockout: dt.timedelta
+    ) -> Login:
+        """Check a user's password, counting failures; lock the user after ``max_failures``.
+
+        An unknown user, a user without a password and a wrong password all give
+        ``Login(None)`` (after the same hashing work, so timing does not tell them apart); a
+        locked user gets ``Login(None, locked_until)`` whatever the password.
+        """
+        from geo.passwords import verify_nothing, verify_password
+
+        users = self._t.users
+        with self._read("checking a password against") as conn:
+            row = conn.execute(sa.select(users).where(users.c.name == name)).first()
+        if row is None or row.password_hash is None:
+            verify_nothing(password)
+            return Login(None)
+        now = _now()
+        if row.locked_until is not None and _utc(row.locked_until) > now:
+            verify_nothing(password)
+            return Login(None, _utc(row.locked_until))
+        right = verify_password(row.password_hash, password)
+        with self._write("counting a sign-in in") as conn:
+            if right:
+                values: dict[str, Any] = {"failed_logins": 0, "locked_until": None}
+            elif (row.failed_logins or 0) + 1 >= max_failures:
+                values = {"failed_logins": 0, "locked_until": now + lockout}
+            else:
+                values = {"failed_logins": users.c.failed_logins + 1}
+            conn.execute(sa.update(users).where(users.c.name == name).values(**values))
+        if right:
+            return Login(_user(row))
+        return Login(None, values.get("locked_until"))
+
+    def create_session(self, name: str, *, lifetime: dt.timedelta) -> tuple[str, str]:
+        """Open a browser session for ``name``: its id and its CSRF token (:func:`csrf_of` the id).
+
+        Only their SHA-256 is stored; expired sessions of every user are deleted here.
+        """
+        session_id = secrets.token_urlsafe(32)
+        csrf = csrf_of(session_id)
+        now = _now()
+        sessions = self._t.sessions
+        with self._write("opening a session in") as conn:
+            conn.execute(sa.delete(sessions).where(sessions.c.expires_at <= now))
+            conn.execute(
+                sa.insert(sessions).values(
+                    id_sha256=_hash_token(session_id),
+                    user_name=name,
+                    created_at=now,
+                    expires_at=now + lifetime,
+                    csrf_sha256=_hash_token(csrf),
+                )
+            )
+        return session_id, csrf
+
+    def session(self, session_id: str) -> Session | None:
+        """The open session ``session_id`` belongs to, or None (unknown, ended or expired)."""
+        if not session_id:
+            return None
+        digest = _hash_token(session_id)
+        sessions, users = self._t.sessions, self._t.users
+        query = (
+            sa.select(users, sessions.c.expires_at, sessions.c.csrf_sha256, sessions.c.id_sha256)
+            .join(users, users.c.name == sessions.c.user_name)
+            .where(sessions.c.id_sha256 == digest)
+        )
+        with self._read("reading a session from") as conn:
+            row = conn.execute(query).first()
+        if row is None or not hmac.compare_digest(row.id_sha256, digest):
+            return None
+        expires = _utc(row.expires_at)
+        if expires <= _now():
+            return None
+        return Session(_user(row), expires, row.csrf_sha256)
+
+    def end_session(self, session_id: str) -> None:
+        """End a session (signing out); an unknown id is no error."""
+        sessions = self._t.sessions
+        with self._write("ending a session in") as conn:
+            conn.execute(sa.delete(sessions).where(sessions.c.id_sha256 == _hash_token(session_id)))
 
     # --- audit ----------------------------------------------------------------------------------
 

@@ -16,6 +16,15 @@ if TYPE_CHECKING:
 
     from geo.tiles import TileSource
 
+#: The addresses ``--authorised`` may listen on: this machine only.
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def get_lang() -> Language:
+    from geo.settings import get_settings
+
+    return get_settings().language
+
 
 @handle_errors
 def serve(
@@ -26,7 +35,8 @@ def serve(
         bool,
         typer.Option(
             help="Requests without a token may see household-level locations (a single-user "
-            "desktop of a civil-affairs officer); otherwise they get aggregates only."
+            "desktop of a civil-affairs officer, on 127.0.0.1 only); otherwise they get "
+            "aggregates only. Everyone else signs in at /login."
         ),
     ] = False,
     workspace: Annotated[
@@ -49,6 +59,11 @@ def serve(
 ) -> None:
     """Start the map server and print its address (Ctrl+C stops it)."""
     import uvicorn
+
+    if authorised and host not in LOOPBACK:
+        from geo.errors import InputError
+
+        raise InputError(tr("serve_authorised_host", get_lang(), host=host))
 
     from api.server import create_app
     from api.state import ServerState

@@ -1,6 +1,11 @@
-"""``tongan user``: API users and their tokens (issue 9).
+"""``tongan user``: users, their roles and areas, tokens and passwords (issues 9 and 18).
 
-``tongan user add NAME --role ROLE`` prints the new token once; only its SHA-256 is stored.
+``tongan user add NAME --role ROLE [--area CODE] [--password-stdin]`` prints the new token once;
+only its SHA-256 is stored, and only the Argon2id hash of a password. What each role may read
+and write is :data:`geo.access.ROLE_TABLE`. The area code is checked against the areas layer:
+the workspace's imported one, or the one of ``--layers``. The first admin is made here:
+``tongan user add 管理员 --role admin --password-stdin``.
+
 The database is the workspace's (``--workspace``, ``TONGAN_WORKSPACE`` or ``./tongan-workspace``)
 or PostgreSQL when ``TONGAN_DATABASE_URL`` is set. Every change is written to the audit log.
 """
@@ -8,6 +13,7 @@ or PostgreSQL when ``TONGAN_DATABASE_URL`` is set. Every change is written to th
 from __future__ import annotations
 
 import getpass
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,30 +22,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from api._common import LangOption, handle_errors, out_console, resolve_lang
-from geo.settings import Language, Role
+from api._common import LangOption, err_console, handle_errors, out_console, resolve_lang
+from geo.errors import InputError
+from geo.i18n import tr
+from geo.settings import Language, Role, get_settings
 
 if TYPE_CHECKING:
+    import geopandas as gpd
+
     from geo.storage import Store
-
-TEXT: dict[str, dict[str, str]] = {
-    "added": {
-        "zh": "已添加用户 {name}(角色:{role})。令牌如下,只显示这一次,请妥善保存:",
-        "en": "Added user {name} (role: {role}). Its token, shown this once only; keep it safe:",
-    },
-    "usage": {
-        "zh": "调用接口时在请求头中携带:Authorization: Bearer <令牌>",
-        "en": "Send it with every API request: Authorization: Bearer <token>",
-    },
-    "removed": {"zh": "已删除用户 {name},其令牌立即失效", "en": "Removed user {name}; its token no longer works"},
-    "title": {"zh": "用户({db})", "en": "Users ({db})"},
-    "name": {"zh": "用户名", "en": "Name"},
-    "role": {"zh": "角色", "en": "Role"},
-    "created": {"zh": "创建时间(UTC)", "en": "Created (UTC)"},
-    "none": {"zh": "尚无用户;用 tongan user add 添加", "en": "No users yet; add one with tongan user add"},
-}  # fmt: skip
-
-ROLE_ZH = {"admin": "管理员", "civil_affairs": "民政", "river_chief": "河长", "viewer": "只读"}
 
 WorkspaceOption = Annotated[
     Path | None,
@@ -47,23 +38,29 @@ WorkspaceOption = Annotated[
         help="Workspace folder of the embedded database (default: TONGAN_WORKSPACE or ./tongan-workspace); ignored when TONGAN_DATABASE_URL is set."
     ),
 ]
+PasswordStdinOption = Annotated[
+    bool,
+    typer.Option(
+        "--password-stdin",
+        help="Read a password for the browser sign-in from standard input (one line).",
+    ),
+]
+PasswordPromptOption = Annotated[
+    bool,
+    typer.Option("--password", help="Ask for a password for the browser sign-in (typed twice)."),
+]
 
 user_app = typer.Typer(
-    help="API users: add (prints the token once), list, remove.", no_args_is_help=True
+    help="Users: add (prints the token once), password, list, remove.", no_args_is_help=True
 )
 
 
-def _t(key: str, lang: Language, **values: object) -> str:
-    return TEXT[key][lang].format(**values)
-
-
 def _role(role: str, lang: Language) -> str:
-    return {"zh": f"{ROLE_ZH.get(role, role)} ({role})", "en": role}[lang]
+    return tr("user_role_label", lang, role=role, label_zh=tr(f"role_{role}", "zh"))
 
 
 @contextmanager
 def _store(workspace: Path | None) -> Iterator[Store]:
-    from geo.settings import get_settings
     from geo.storage import Store, default_workspace
 
     store = Store.open(get_settings().database, workspace or default_workspace())
@@ -80,6 +77,52 @@ def _operator() -> str:
         return "cli"
 
 
+def _areas(store: Store, layers: Path | None, lang: Language) -> gpd.GeoDataFrame | None:
+    """The areas layer to check ``--area`` against: ``--layers``', else the workspace's imported
+    one; None when there is neither."""
+    if layers is not None:
+        import pandas as pd
+
+        from geo.aliases import ColumnMap
+        from geo.load import apply_column_map, find_sources, read_file
+
+        parts = find_sources(layers).get("areas", [])
+        if not parts:
+            raise InputError(tr("user_layers_unreadable", lang, path=layers))
+        frames = [
+            apply_column_map(read_file(path, layer=layer), "areas", ColumnMap())
+            for path, layer in parts
+        ]
+        return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    imported = store.read_layers().get("areas")
+    return imported
+
+
+def _read_password(stdin: bool, lang: Language) -> str:
+    """A password from standard input (one line) or typed twice, checked for length."""
+    if stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise InputError(tr("user_password_empty", lang))
+    else:
+        password = typer.prompt(
+            tr("user_password_prompt", lang), hide_input=True, confirmation_prompt=True
+        )
+    shortest = get_settings().accounts.min_password_length
+    if len(password) < shortest:
+        raise InputError(tr("user_password_short", lang, n=shortest))
+    return password
+
+
+def _password(stdin: bool, prompt: bool, lang: Language) -> str | None:
+    """The password of ``--password-stdin`` or ``--password``; None for neither."""
+    if stdin and prompt:
+        raise InputError(tr("user_password_both", lang))
+    if not stdin and not prompt:
+        return None
+    return _read_password(stdin, lang)
+
+
 @user_app.command("add")
 @handle_errors
 def add(
@@ -87,42 +130,91 @@ def add(
     role: Annotated[
         Role,
         typer.Option(
-            help="admin, civil_affairs (民政), river_chief (河长) or viewer (aggregates only)."
+            help=(
+                "admin, civil_affairs (民政, county or township), children_director (儿童主任, "
+                "village), supervisor (儿童督导员, township), river_chief (河长), education (教育) "
+                "or viewer (aggregates only); see the README's role table."
+            )
         ),
     ],
+    area: Annotated[
+        str | None,
+        typer.Option(help="Area code of the areas layer the user is responsible for."),
+    ] = None,
+    layers: Annotated[
+        Path | None,
+        typer.Option(help="GeoPackage or folder whose areas layer --area is checked against."),
+    ] = None,
+    password_stdin: PasswordStdinOption = False,
+    password_prompt: PasswordPromptOption = False,
     workspace: WorkspaceOption = None,
     lang: LangOption = None,
 ) -> None:
     """Add a user and print its token once (only a hash of it is stored)."""
+    from geo.access import check_area
+
     language = resolve_lang(lang)
+    password = _password(password_stdin, password_prompt, language)
     with _store(workspace) as store:
-        token = store.add_user(name, role)
-        store.audit(user=_operator(), role="admin", action="user.add", resource=f"user:{name.strip()}", detail=f"role={role}")  # fmt: skip
+        areas = _areas(store, layers, language) if area else None
+        code = check_area(areas, role, area, lang=language)
+        token = store.add_user(name, role, area=code, password=password)
+        detail = f"role={role}" + (f" area={code}" if code else "")
+        store.audit(user=_operator(), role="admin", action="user.add", resource=f"user:{name.strip()}", detail=detail)  # fmt: skip
+    if code and areas is None:
+        err_console().print(tr("user_area_unchecked", language, code=code), highlight=False)
     out = out_console()
-    out.print(_t("added", language, name=name.strip(), role=_role(role, language)), highlight=False)
+    shown = code or tr("user_whole_area", language)
+    out.print(
+        tr("user_added", language, name=name.strip(), role=_role(role, language), area=shown),
+        highlight=False,
+    )
     # Plain print: no wrapping or markup may alter the token.
     print(token)
-    out.print(_t("usage", language), highlight=False)
+    out.print(tr("user_usage", language), highlight=False)
+    if password is not None:
+        out.print(tr("user_signin", language, name=name.strip()), highlight=False)
+
+
+@user_app.command("password")
+@handle_errors
+def password(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    password_stdin: PasswordStdinOption = False,
+    workspace: WorkspaceOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Set a user's password (asked twice, or --password-stdin); ends its sessions, unlocks it."""
+    language = resolve_lang(lang)
+    new = _read_password(password_stdin, language)
+    with _store(workspace) as store:
+        store.set_password(name, new)
+        store.audit(user=_operator(), role="admin", action="user.password", resource=f"user:{name}")
+    out_console().print(tr("user_password_set", language, name=name), highlight=False)
 
 
 @user_app.command("list")
 @handle_errors
 def list_users(workspace: WorkspaceOption = None, lang: LangOption = None) -> None:
-    """List the users and their roles (tokens cannot be shown: only their hashes are stored)."""
+    """List the users, their roles and areas (tokens and passwords cannot be shown)."""
     language = resolve_lang(lang)
     with _store(workspace) as store:
         users = store.users()
         where = store.describe()
     out = out_console()
     if not users:
-        out.print(_t("none", language), highlight=False)
+        out.print(tr("user_none", language), highlight=False)
         return
-    table = Table(title=_t("title", language, db=where))
-    for key in ("name", "role", "created"):
-        table.add_column(_t(key, language))
+    table = Table(title=tr("user_title", language, db=where))
+    for key in ("name", "role", "area", "password", "created"):
+        table.add_column(tr(f"user_col_{key}", language))
     for user in users:
         table.add_row(
-            user.name, _role(user.role, language), user.created_at.strftime("%Y-%m-%d %H:%M")
+            user.name,
+            _role(user.role, language),
+            user.area or tr("user_whole_area", language),
+            tr("user_yes" if user.has_password else "user_no", language),
+            user.created_at.strftime("%Y-%m-%d %H:%M"),
         )
     out.print(table)
 
@@ -134,14 +226,14 @@ def remove(
     workspace: WorkspaceOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Remove a user; its token stops working at once."""
+    """Remove a user; its token and its sessions stop working at once."""
     language = resolve_lang(lang)
     with _store(workspace) as store:
         store.remove_user(name)
         store.audit(user=_operator(), role="admin", action="user.remove", resource=f"user:{name}")
-    out_console().print(_t("removed", language, name=name), highlight=False)
+    out_console().print(tr("user_removed", language, name=name), highlight=False)
 
 
 def register(app: typer.Typer) -> None:
-    """Register ``tongan user add|list|remove`` on the app."""
+    """Register ``tongan user add|password|list|remove`` on the app."""
     app.add_typer(user_app, name="user")

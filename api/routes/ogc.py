@@ -14,7 +14,7 @@ import geopandas as gpd
 from fastapi import APIRouter, Request
 
 from analysis.privacy import public_table
-from api.auth import Principal
+from api.auth import AuthError, Principal
 from api.ogc import Collection, ogc_router
 from api.pages import RESULT_COLLECTIONS
 from api.state import ServerState
@@ -34,15 +34,18 @@ def collections(request: Request) -> dict[str, Collection]:
     principal: Principal = request.state.principal
     snap = state.workspace.snapshot()
     out = layer_collections(snap, principal, state.settings)
-    ctx = state.context(snap, state.settings.language, principal.sees_households)
+    # result collections: exact for a county-wide household role, else the public view (a
+    # user with an area gets its own households exactly from the households collection)
+    sees = principal.sees_households
+    ctx = state.context(snap, state.settings.language, sees)
     for cid, collection in RESULT_COLLECTIONS.items():
         load = functools.partial(collection.load, ctx)
         out[cid] = Collection(
             cid,
             collection.title,
             collection.description,
-            load if principal.sees_households else functools.partial(_public, load, state.settings),
-            f"{snap.version}-{principal.sees_households}",
+            load if sees else functools.partial(_public, load, state.settings),
+            f"{snap.version}-{sees}",
         )
     return out
 
@@ -55,15 +58,23 @@ def layer_collections(
     from analysis.privacy import aggregate_households
 
     out: dict[str, Collection] = {}
+    villages = principal.villages
     for name, frame in snap.layers.items():
-        if (name == "households" and not principal.sees_households) or not len(frame):
+        if not len(frame) or (name == "households" and villages is not None and not villages):
             continue
+        version = snap.layer_version(name)
+        refuse = None
+        if name == "households" and villages is not None:  # a user with an area: its own
+            refuse = functools.partial(_refuse_household, frame, principal)
+            frame = frame.loc[frame["village_code"].astype(str).isin(villages)]
+            version = f"{version}-{','.join(sorted(villages))}"
         out[name] = Collection(
             name,
             f"{SCHEMAS[name].zh} {name}",
             SCHEMAS[name].meaning,
             functools.partial(_same, frame),
-            snap.layer_version(name),
+            version,
+            refuse,
         )
     out["household_cells"] = Collection(
         "household_cells",
@@ -78,6 +89,19 @@ def layer_collections(
         snap.layer_version("households"),
     )
     return out
+
+
+def _refuse_household(frame: gpd.GeoDataFrame, principal: Principal, fid: str) -> None:
+    """(403) ``fid`` is a household outside the principal's area: say which it may see."""
+    if not (frame["id"].astype(str) == fid).any():
+        return
+    msg = (
+        f"the household {fid!r} is outside the area of {principal.name!r} ({principal.role}, "
+        f"area {principal.area}); it may see the households of the villages "
+        f"{', '.join(sorted(principal.villages or ()))}, and every other household only as "
+        "the aggregates of household_cells"
+    )
+    raise AuthError(msg, status=403)
 
 
 def _same(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
