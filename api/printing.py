@@ -3,13 +3,17 @@
 The county's plan is read on paper and as a PDF: its maps are the same folium maps the pages
 show, photographed in a headless chromium from their offline copies (:func:`api.map_files.save_map`,
 every request off the machine refused), and the report's HTML is printed to A4 with page numbers.
-One :class:`Printer` keeps one browser open for all the images and the PDF of a plan.
+One :class:`Printer` keeps one browser open for all the images and the PDF of a plan, on a thread
+of its own: Playwright's synchronous API refuses to start on a thread whose asyncio loop runs (a
+server's, a notebook's, or another Playwright's), so the printer never shares one.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -85,15 +89,39 @@ class Printer:
         self.chromium = find_chromium(chromium)
         self._playwright: Any = None
         self._browser: Any = None
+        self._thread: ThreadPoolExecutor | None = None
 
     def __enter__(self) -> Printer:
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tongan-printer")
+        try:
+            self._run(self._start)
+        except BaseException:
+            self._thread.shutdown()
+            self._thread = None
+            raise
+        return self
+
+    def _run(self, job: Callable[..., Any], *args: Any) -> Any:
+        """Run ``job(*args)`` on the printer's own thread, where its browser lives."""
+        if self._thread is None:
+            msg = "use the Printer in a with-block: `with Printer() as p: ...`"
+            raise RuntimeError(msg)
+        return self._thread.submit(job, *args).result()
+
+    def _start(self) -> None:
         from playwright.sync_api import sync_playwright
 
         self._playwright = sync_playwright().start()
         self._browser = self._playwright.chromium.launch(
             executable_path=str(self.chromium), args=list(FLAGS)
         )
-        return self
+
+    def _stop(self) -> None:
+        if self._browser is not None:
+            self._browser.close()
+        if self._playwright is not None:
+            self._playwright.stop()
+        self._browser = self._playwright = None
 
     def __exit__(
         self,
@@ -101,16 +129,15 @@ class Printer:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        if self._browser is not None:
-            self._browser.close()
-        if self._playwright is not None:
-            self._playwright.stop()
-        self._browser = self._playwright = None
+        if self._thread is None:
+            return
+        try:
+            self._run(self._stop)
+        finally:
+            self._thread.shutdown()
+            self._thread = None
 
     def _page(self, width: int, height: int) -> Any:
-        if self._browser is None:
-            msg = "use the Printer in a with-block: `with Printer() as p: ...`"
-            raise RuntimeError(msg)
         context = self._browser.new_context(
             viewport={"width": width, "height": height}, device_scale_factor=1
         )
@@ -124,6 +151,9 @@ class Printer:
         with every other request refused, so only its offline background and the county's
         own layers are drawn.
         """
+        return self._run(self._photograph, m, path, width, height)
+
+    def _photograph(self, m: folium.Map, path: Path, width: int, height: int) -> Path:
         with tempfile.TemporaryDirectory(prefix="tongan-map-") as tmp:
             page_file = save_map(m, Path(tmp) / "map.html")
             page = self._page(width, height)
@@ -140,6 +170,9 @@ class Printer:
     def pdf(self, html: Path, path: Path, *, title: str = "") -> Path:
         """Print the HTML file ``html`` to the A4 PDF ``path`` with ``title · n / N`` below
         every page (links and the table of contents stay clickable)."""
+        return self._run(self._print, html, path, title)
+
+    def _print(self, html: Path, path: Path, title: str) -> Path:
         page = self._page(1240, 1754)
         try:
             page.goto(html.resolve().as_uri(), wait_until="load")

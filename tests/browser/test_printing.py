@@ -85,3 +85,16 @@ def test_a_report_prints_to_numbered_a4_pages_with_its_chinese_text(
 def test_a_missing_chromium_is_named_with_the_package_to_install(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"chromium not found at .*apt-get install chromium"):
         find_chromium(tmp_path / "no-chromium")
+
+
+def test_the_printer_works_beside_another_playwright(browser: object, tmp_path: Path) -> None:
+    """Playwright's sync API refuses a thread where an asyncio loop runs (the test session's own
+    browser here, a server or a notebook elsewhere): the printer keeps to a thread of its own."""
+    from playwright.sync_api import sync_playwright
+
+    with pytest.raises(Exception, match="asyncio loop"):  # the condition, as Playwright sees it
+        sync_playwright().start()
+    with Printer(CHROMIUM) as p:
+        path = p.map_png(_map(), tmp_path / "beside.png", width=320, height=240)
+    with Image.open(path) as image:
+        assert image.size == (320, 240)
