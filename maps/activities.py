@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import folium
 
 from analysis.activities import VillageActivities
@@ -40,7 +42,8 @@ def activities_map(
         folium.GeoJson(
             row.geometry.__geo_interface__,
             style_function=lambda _f, c=colour: {"color": c, "fillColor": c, "weight": 1},
-            tooltip=text,
+            tooltip=html.escape(str(row["village_name"])),
+            popup=folium.Popup(html.escape(text), max_width=300),
         ).add_to(group)
     group.add_to(m)
     add_legend(
