@@ -39,12 +39,13 @@ def activities_map(
             people=int(row["attendance"]),
             last=row["last_date"] or "-",
         )
-        folium.GeoJson(
+        shape = folium.GeoJson(
             row.geometry.__geo_interface__,
             style_function=lambda _f, c=colour: {"color": c, "fillColor": c, "weight": 1},
             tooltip=html.escape(str(row["village_name"])),
-            popup=folium.Popup(html.escape(text), max_width=300),
-        ).add_to(group)
+        )
+        folium.Popup(html.escape(text), max_width=300).add_to(shape)
+        shape.add_to(group)
     group.add_to(m)
     add_legend(
         m,
