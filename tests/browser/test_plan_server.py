@@ -1,59 +1,72 @@
 """The map server makes the plan in the background (issue 23.2): the index offers it, a progress
-page follows it, the files are served to the user who asked and to nobody else."""
+page follows it, the files are served to the user who asked and to nobody else.
+
+The plan is asked for once, in Debian's chromium, as a viewer would: from the index's card, the
+form, the progress bar; the files are then fetched over HTTP by the same (anonymous) owner and
+by others."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
-from fastapi.testclient import TestClient
 
 from api.server import create_app
 from geo.settings import DatabaseSettings, Settings
 from geo.storage import Store
 from geo.validate import validate_layers
+from tests.live_server import live_server
 from tests.tiny_area import TODAY, tiny_frames
+
+Server = tuple[httpx.Client, Store]
+SHOTS = Path(__file__).resolve().parents[2] / "maps" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Store]]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     settings = Settings(basemap="blank")
     layers, report = validate_layers(tiny_frames(), settings=settings, today=TODAY)
     assert report.ok
     store = Store.open(DatabaseSettings(), tmp_path_factory.mktemp("plan-server"))
     app = create_app(layers=layers, settings=settings, store=store, today=TODAY)
-    with TestClient(app) as client:
+    with live_server(app) as url, httpx.Client(base_url=url, timeout=60) as client:
         yield client, store
     store.close()
 
 
-def _wait(client: TestClient, url: str, headers: dict[str, str]) -> dict[str, object]:
-    deadline = time.monotonic() + 180
-    seen: list[int] = []
-    while time.monotonic() < deadline:
-        status = client.get(f"{url}.json", headers=headers).json()
-        seen.append(int(status["done"]))
-        if status["state"] != "running":
-            assert seen == sorted(seen), "the progress went back"
-            return dict(status)
-        time.sleep(0.3)
-    raise AssertionError("the plan did not finish in 3 minutes")
-
-
 @pytest.fixture(scope="module")
-def made(server: tuple[TestClient, Store]) -> tuple[str, dict[str, object]]:
-    """A viewer's plan (no token: the public edition), made once for the module."""
+def made(browser: Any, server: Server) -> tuple[str, dict[str, object]]:
+    """A viewer's plan (no token: the public edition), asked for once in chromium on a phone."""
     client, _ = server
-    r = client.post("/plan", data={"date": "2026-07-15"}, follow_redirects=False)
-    assert r.status_code == 303, r.text
-    url = r.headers["location"].split("?")[0]
-    assert url.startswith("/plan/jobs/")
-    return url, _wait(client, url, {})
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{client.base_url}/?lang=zh", wait_until="load")
+    page.click("#card-plan a.plan")
+    page.fill("#plan-date", "2026-07-15")
+    page.click("form.params button[type=submit]")
+    page.wait_for_url("**/plan/jobs/**")
+    bars: list[float] = []
+    deadline = time.monotonic() + 180
+    while page.locator("#plan-done").is_hidden() and time.monotonic() < deadline:
+        assert page.locator("#plan-failed").is_hidden(), page.locator("#plan-failed").inner_text()
+        if page.locator("#plan-progress").count():
+            bars.append(float(page.locator("#plan-progress").evaluate("b => b.value")))
+        page.wait_for_timeout(300)
+    assert page.locator("#plan-done").is_visible(), "the plan did not finish in 3 minutes"
+    assert bars == sorted(bars) and len(set(bars)) >= 2, bars  # the bar moved forward
+    links = page.locator("#plan-files a").evaluate_all("as => as.map(a => a.dataset.file)")
+    assert links[0] == "plan.pdf", links
+    url = page.url.split(f"{client.base_url}")[1].split("?")[0]
+    page.screenshot(path=str(SHOTS / "plan_server.png"))
+    page.close()
+    return url, client.get(f"{url}.json").json()
 
 
 def test_the_index_offers_the_plan_and_its_form_says_which_edition(
-    server: tuple[TestClient, Store],
+    server: Server,
 ) -> None:
     client, _ = server
     index = client.get("/").text
@@ -65,7 +78,7 @@ def test_the_index_offers_the_plan_and_its_form_says_which_edition(
 
 
 def test_the_plan_is_made_with_its_progress_and_files(
-    server: tuple[TestClient, Store], made: tuple[str, dict[str, object]]
+    server: Server, made: tuple[str, dict[str, object]]
 ) -> None:
     client, _ = server
     url, status = made
@@ -82,12 +95,12 @@ def test_the_plan_is_made_with_its_progress_and_files(
     image = html.split('src="maps/')[1].split('"')[0]
     assert client.get(f"{url}/files/maps/{image}").headers["content-type"] == "image/png"
     # asking again on the same layers and date gives the same job, at once
-    again = client.post("/plan", data={"date": "2026-07-15"}, follow_redirects=False)
+    again = client.post("/plan", data={"date": "2026-07-15"})
     assert again.headers["location"].split("?")[0] == url
 
 
 def test_a_plan_is_only_its_owners(
-    server: tuple[TestClient, Store], made: tuple[str, dict[str, object]]
+    server: Server, made: tuple[str, dict[str, object]]
 ) -> None:
     client, store = server
     url, _ = made
@@ -99,8 +112,8 @@ def test_a_plan_is_only_its_owners(
         assert client.get(f"{url}/files/{sneaky}").status_code == 404, sneaky
 
 
-def test_a_bad_date_is_refused_with_a_message(server: tuple[TestClient, Store]) -> None:
+def test_a_bad_date_is_refused_with_a_message(server: Server) -> None:
     client, _ = server
-    r = client.post("/plan", data={"date": "2026-13-40"}, follow_redirects=False)
+    r = client.post("/plan", data={"date": "2026-13-40"})
     assert r.status_code == 422
     assert "date" in r.text
