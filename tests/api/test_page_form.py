@@ -48,3 +48,21 @@ def test_the_walking_standard_in_effect_is_the_settings_unless_asked(client: Tes
 def test_the_region_in_effect_is_selected(client: TestClient) -> None:
     assert _selected(client.get("/maps/flood").text, "region") == ["north"]
     assert _selected(client.get("/maps/flood?region=south").text, "region") == ["south"]
+
+
+def _figure(html: str, label: str) -> str:
+    found = re.search(rf'<td>{re.escape(label)}</td><td class="v">([^<]*)</td>', html)
+    assert found, f"no figure {label}"
+    return found.group(1)
+
+
+def test_the_risk_summary_names_the_season_factor_applied(client: TestClient) -> None:
+    risk = Settings().risk
+    both = risk.flood_season_factor * risk.summer_holiday_factor
+    label = "季节系数(危险度)"
+    # 15 July: the flood season (north: June-September) and the summer holidays
+    assert _figure(client.get("/maps/risk").text, label) == f"×{both:g},汛期,暑假"
+    # 10 January: neither
+    assert _figure(client.get("/maps/risk?date=2026-01-10").text, label) == "×1,平时"
+    english = client.get("/maps/risk?date=2026-01-10&lang=en").text
+    assert _figure(english, "Season factor (hazard)") == "×1,outside the season"

@@ -99,9 +99,7 @@ def test_the_plan_is_made_with_its_progress_and_files(
     assert again.headers["location"].split("?")[0] == url
 
 
-def test_a_plan_is_only_its_owners(
-    server: Server, made: tuple[str, dict[str, object]]
-) -> None:
+def test_a_plan_is_only_its_owners(server: Server, made: tuple[str, dict[str, object]]) -> None:
     client, store = server
     url, _ = made
     other = {"Authorization": f"Bearer {store.add_user('li-plan', 'civil_affairs')}"}
