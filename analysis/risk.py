@@ -80,6 +80,9 @@ class RiskResult:
         :mod:`geo.messages.risk` and their numbers; ``note.render(lang)`` says them).
     date
         The date assessed; ``flood_season`` and ``summer_holiday`` what it meant.
+    season_factor
+        What the date multiplied every hazard by (``risk.flood_season_factor`` in the flood
+        season, times ``risk.summer_holiday_factor`` in the summer holidays; 1 otherwise).
     """
 
     spots: gpd.GeoDataFrame
@@ -92,6 +95,7 @@ class RiskResult:
     date: dt.date
     flood_season: bool
     summer_holiday: bool
+    season_factor: float = 1.0
 
     def public(self, settings: PrivacySettings) -> RiskResult:
         """The view of a role without household access (issue 15): the spots' counts of
@@ -841,6 +845,7 @@ def _assess(
         date=date,
         flood_season=season.flood_season,
         summer_holiday=season.summer_holiday,
+        season_factor=season_f,
     )
 
 
@@ -948,6 +953,7 @@ from analysis.registry import (  # noqa: E402
     Collection,
     Figure,
     Inputs,
+    Joined,
     PlanDate,
     View,
     register,
@@ -994,7 +1000,21 @@ def _figures(result: RiskResult, view: View) -> list[Figure]:
         value = row.metres if item == "fence" else row.count
         label = f"fig_buy_{item}" if item in PROCURED else "fig_buy_other"
         figures.append(Figure(label, float(value), ".0f"))
+    figures.append(Figure("fig_risk_season", _season_figure(result)))
     return figures
+
+
+def _season_figure(result: RiskResult) -> Joined:
+    """The season factor the date applied and why, e.g. ``×1.5,汛期`` (``×1,平时`` outside
+    the flood season and the summer holidays)."""
+    items = [Note("risk_season_times", {"factor": f"{result.season_factor:g}"})]
+    if result.flood_season:
+        items.append(Note("risk_factor_flood"))
+    if result.summer_holiday:
+        items.append(Note("risk_factor_summer"))
+    if len(items) == 1:
+        items.append(Note("risk_season_normal"))
+    return Joined(tuple(items), separator=",")
 
 
 def _notes(result: RiskResult) -> tuple[Note, ...]:

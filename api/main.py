@@ -19,7 +19,7 @@ from api.data_api import api_router
 from api.errors import install_error_handlers, refuse_bad_input
 from api.login import Accounts, login_router
 from api.middleware import add_cors, identify
-from api.routes import assets, health, index, maps, ogc, quarantine, tiles
+from api.routes import assets, health, index, maps, ogc, plan, quarantine, tiles
 from api.state import build_state
 from geo.layers import Layers
 from geo.settings import Settings, get_settings
@@ -76,7 +76,7 @@ def create_app(
     app.middleware("http")(refuse_bad_input)  # the outermost: before any token is looked at
     install_error_handlers(app)
     routers = (index.router, quarantine.router, health.router, maps.router, assets.router)
-    for router in (*routers, tiles.router):
+    for router in (*routers, tiles.router, plan.router):
         app.include_router(router)
     app.include_router(ogc.router())
     app.include_router(login_router())

@@ -23,6 +23,7 @@ from starlette.applications import Starlette
 
 from api.auth import Principal
 from api.pages import Context, Page, PageResult, layer_url
+from api.plan_jobs import PlanJobs
 from api.results import PageResults, Rendered, map_html, public_result, recording
 from api.workspace import Snapshot, Workspace
 from geo.errors import TonganError
@@ -66,6 +67,8 @@ class ServerState:
         The page results, cached per layer version (:class:`api.results.PageResults`).
     started
         When the server started (``time.time()``).
+    plans
+        The plans being made in the background (:mod:`api.routes.plan`).
     tiles
         The county's offline basemap (``settings.tiles``, :mod:`geo.tiles`), or None.
     """
@@ -77,6 +80,7 @@ class ServerState:
     results: PageResults = field(default_factory=PageResults)
     started: float = field(default_factory=time.time)
     tiles: TileSource | None = None
+    plans: PlanJobs = field(default_factory=PlanJobs)
 
     @staticmethod
     def of(app: Starlette) -> ServerState:
@@ -156,7 +160,7 @@ class ServerState:
         read are unchanged. A role that does not see households gets the public tables; a
         user with an area (``villages``, not empty) the exact result of its own households."""
         snap = self.workspace.snapshot()
-        own = None if sees or not villages else villages
+        own = own_villages(sees, villages)
         sees = sees or own is not None
         scoped = ",".join(sorted(own or ()))  # whose households the result holds ("" all)
         key = (page.name, lang, basemap, sees, f"{params.model_dump_json()}|{scoped}")
@@ -196,6 +200,14 @@ class ServerState:
             sees=who.sees_households,
             villages=who.villages,
         ).result
+
+
+def own_villages(sees: bool, villages: frozenset[str] | None) -> frozenset[str] | None:
+    """The villages whose households alone enter a user's results: None for a user who sees
+    every household (or none: the public view), else the user's own villages."""
+    if sees or not villages:
+        return None
+    return villages
 
 
 def in_villages(layers: Layers, villages: frozenset[str]) -> Layers:

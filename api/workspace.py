@@ -34,7 +34,7 @@ from geo.errors import InputError, LayerError
 from geo.i18n import tr
 from geo.layers import Layers
 from geo.record_checks import ITEM_COLUMNS, RecordProblem, check_records
-from geo.schemas import SCHEMAS
+from geo.schemas import all_schemas
 from geo.settings import Language, Settings
 from geo.storage import AuditEntry, Inspection, InspectionIn, Store, fence_input, patrol_input
 from geo.validate import StudyArea
@@ -44,9 +44,14 @@ if TYPE_CHECKING:
 
 
 def require_layer(name: str) -> None:
-    """Raise :class:`InputError` (404) unless ``name`` is a layer of the schema."""
-    if name not in SCHEMAS:
-        msg = f"unknown layer {name!r}; expected one of {', '.join(SCHEMAS)}"
+    """Raise :class:`InputError` (404) unless ``name`` is a built-in layer or one an analysis
+    declared (:func:`geo.schemas.register_layer`; the registry's analyses are loaded first)."""
+    from analysis.registry import analyses
+
+    analyses()
+    known = all_schemas()
+    if name not in known:
+        msg = f"unknown layer {name!r}; expected one of {', '.join(known)}"
         raise InputError(msg, status=404)
 
 
@@ -284,7 +289,8 @@ class Workspace:
         from geo.validate import validate_layers
 
         assert self.store is not None
-        frames: dict[str, gpd.GeoDataFrame] = dict(self.base.items())
+        # the files' layers, the declared ones (``extra``) included, then the imports over them
+        frames: dict[str, gpd.GeoDataFrame] = {**dict(self.base.items()), **self.base.extra}
         imported = self.store.read_layers()
         frames.update(imported)
         layers, report = validate_layers(frames, settings=self.settings)
@@ -299,7 +305,7 @@ class Workspace:
             layers, report = validate_layers(frames, settings=self.settings)
         report.raise_if_fatal(self.settings.language)
         before = self._snapshot.layer_counters if self._snapshot is not None else {}
-        counters = {name: before.get(name, -1) + 1 for name in SCHEMAS}
+        counters = {name: before.get(name, -1) + 1 for name in all_schemas()}
         empty = Snapshot(
             layers,
             layers.to_metric(),
@@ -447,7 +453,8 @@ class Workspace:
             crs_notes: list[CrsIgnored] = []
             frame = read_layer_file(path, name, crs=crs, notes=crs_notes)
         snap = self.snapshot()
-        frames = dict((snap.checked or snap.layers).items())
+        checked = snap.checked or snap.layers
+        frames = {**dict(checked.items()), **checked.extra}
         frames[name] = frame
         layers, report = validate_layers(frames, settings=self.settings)
         problems = report.for_layer(name)

@@ -41,6 +41,21 @@ def label(key: str, lang: Language) -> str:
     return tr(f"map_base_{key}", lang)
 
 
+#: The closest a map opens (one red spot is shown with its surroundings, not a single house).
+FIT_MAX_ZOOM = 16
+
+
+def focus(*candidates: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoDataFrame | gpd.GeoSeries:
+    """The first of ``candidates`` with a geometry to show: the features the map's question is
+    about first (the red and yellow spots, the gaps), the wider layers after, so that a map opens
+    on what matters rather than on the county's largest polygon."""
+    for frame in candidates:
+        shapes = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else frame
+        if len(shapes) and not (shapes.isna() | shapes.is_empty).all():
+            return frame
+    return candidates[-1]
+
+
 def base_map(
     bounds: gpd.GeoDataFrame | gpd.GeoSeries,
     *,
@@ -84,7 +99,7 @@ def base_map(
         position="topleft", primary_length_unit="meters", primary_area_unit="sqmeters"
     ).add_to(m)
     plugins.LocateControl(position="topleft").add_to(m)
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    m.fit_bounds([[miny, minx], [maxy, maxx]], max_zoom=FIT_MAX_ZOOM)
     return m
 
 

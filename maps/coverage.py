@@ -22,7 +22,7 @@ from geo.crs import WGS84
 from geo.i18n import tr, value_label
 from geo.layers import Layers
 from geo.settings import Language
-from maps.base import add_legend, base_map, column_in, finish, label, popup_table
+from maps.base import add_legend, base_map, column_in, finish, focus, label, popup_table
 from maps.reference import add_reference
 from maps.remote import RemoteLayers, add_popup_layer
 
@@ -282,6 +282,13 @@ _GAP_STYLE = {
 }
 
 
+def _shown_gaps(r: CoverageResult, authorised: bool) -> gpd.GeoDataFrame:
+    """The gap areas drawn: every one for a role that sees households, else the large ones."""
+    if authorised:
+        return r.gaps
+    return r.gaps.loc[~r.gaps["small"].astype(bool)]
+
+
 def _gaps(
     m: folium.Map,
     r: CoverageResult,
@@ -290,7 +297,7 @@ def _gaps(
     remote: RemoteLayers | None = None,
 ) -> None:
     group = folium.FeatureGroup(name=_t("gaps", lang), show=True)
-    gaps = r.gaps if authorised else r.gaps.loc[~r.gaps["small"].astype(bool)]
+    gaps = _shown_gaps(r, authorised)
     by_url = _by_url(remote, gaps)
     described: list[tuple[str, str, str, Mapping[str, object]]] = []
     for _, g in gaps.to_crs(WGS84).iterrows():
@@ -494,7 +501,7 @@ def coverage_map(
         Layers: village coverage (choropleth), service areas, facilities, gap areas, uncovered
         households (points or hexagons) and policy-check findings, with a layer control.
     """
-    m = base_map(result.areas, lang=lang)
+    m = base_map(focus(_shown_gaps(result, authorised), result.areas), lang=lang)
     if reference is not None:
         add_reference(m, reference, lang=lang, remote=remote)
     items = _villages(m, result, lang, remote)

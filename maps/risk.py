@@ -14,7 +14,7 @@ from geo.i18n import tr, value_label
 from geo.layers import Layers
 from geo.schemas import FOUR_ONES
 from geo.settings import Language
-from maps.base import add_legend, base_map, column_in, finish, popup_table
+from maps.base import add_legend, base_map, column_in, finish, focus, popup_table
 from maps.reference import add_reference
 from maps.remote import RemoteLayers, add_popup_layer, add_remote_layer
 
@@ -525,7 +525,9 @@ def risk_map(
         The zoom level from which single spots are drawn when ``spot_cells`` stand in for them.
     """
     waters = layers_metric.waters.to_crs(WGS84)
-    m = base_map(waters if len(waters) else result.spots, lang=lang)
+    spots = result.spots
+    pressing = spots.loc[spots["risk_class"].isin(("red", "yellow"))]
+    m = base_map(focus(pressing, spots, waters), lang=lang)
     add_reference(m, layers_metric, lang=lang, remote=remote, detail_zoom=detail_zoom, waters=False)
     legends: list[Legend] = []
     if child_cells is not None and len(child_cells):

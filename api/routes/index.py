@@ -6,11 +6,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.pages import PAGES
-from api.templating import render
+from api.templating import lang_of, render
+from geo.i18n import tr
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request) -> HTMLResponse:
-    return render(request, "index.html.j2", pages=list(PAGES.values()))
+    lang = lang_of(request)
+    plan_words = {
+        "title": tr("plan_page_title", lang),
+        "intro": tr("plan_page_intro", lang),
+        "open": tr("plan_card_open", lang),
+    }
+    return render(request, "index.html.j2", pages=list(PAGES.values()), plan_words=plan_words)

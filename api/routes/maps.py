@@ -6,7 +6,9 @@ Every route computes (or finds cached) the page's result for the query string
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlencode
@@ -15,11 +17,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
-from api.deps import BasemapDep, LangDep, PageDep, PageParamsDep, RenderedDep
+from api.deps import BasemapDep, LangDep, PageDep, PageParamsDep, RenderedDep, StateDep
 from api.errors import PageError
 from api.templating import render
 from geo.export import write_tables
 from geo.i18n import tr
+from geo.settings import Settings
 
 router = APIRouter(prefix="/maps/{name}", include_in_schema=False)
 
@@ -35,7 +38,12 @@ MEDIA_TYPES = {
 
 @router.get("", response_class=HTMLResponse)
 def map_page(
-    request: Request, page: PageDep, params: PageParamsDep, rendered: RenderedDep, lang: LangDep
+    request: Request,
+    page: PageDep,
+    params: PageParamsDep,
+    rendered: RenderedDep,
+    lang: LangDep,
+    state: StateDep,
 ) -> HTMLResponse:
     """The page: its question, figures, parameter form and downloads beside the map."""
     query = urlencode({**dict(request.query_params.items()), "lang": lang})
@@ -45,7 +53,7 @@ def map_page(
         "page.html.j2",
         page=page,
         figures=rendered.result.figures,
-        fields=form_fields(params),
+        fields=form_fields(params, in_effect(state.settings, state.today())),
         downloads=downloads if rendered.result.tables else [],
         query=query,
     )
@@ -89,18 +97,40 @@ def download(page: PageDep, fmt: str, rendered: RenderedDep, lang: LangDep) -> R
     return _attachment(data, f"{page.name}.{fmt}", fmt)
 
 
-def form_fields(params: BaseModel) -> list[dict[str, Any]]:
-    """The page's parameters as the fields of its form, with their current values."""
-    return [
-        {
-            "name": name,
-            "label": (info.description or name),
-            "value": "" if getattr(params, name) is None else getattr(params, name),
-            "type": "date" if "date" in name else "text",
-            "choices": _choices(info.annotation),
-        }
-        for name, info in type(params).model_fields.items()
-    ]
+def in_effect(settings: Settings, today: dt.date) -> dict[str, object]:
+    """What an analysis uses for a parameter left empty: today, the walking standard of the
+    settings, the settings' flood-season region."""
+    return {
+        "date": today.isoformat(),
+        "standard_m": settings.walking_standard_m,
+        "region": settings.season.region,
+    }
+
+
+def form_fields(
+    params: BaseModel, defaults: Mapping[str, object] | None = None
+) -> list[dict[str, Any]]:
+    """The page's parameters as the fields of its form, with the values in effect: those asked
+    for, else what the analysis uses when none is asked (``defaults``, :func:`in_effect`)."""
+    fallback = defaults or {}
+    fields = []
+    for name, info in type(params).model_fields.items():
+        value = getattr(params, name)
+        if value is None:
+            value = fallback.get(name, "")
+        kind = "text"
+        if "date" in name:
+            kind = "date"
+        fields.append(
+            {
+                "name": name,
+                "label": info.description or name,
+                "value": value,
+                "type": kind,
+                "choices": _choices(info.annotation),
+            }
+        )
+    return fields
 
 
 def _attachment(data: bytes, filename: str, fmt: str) -> Response:

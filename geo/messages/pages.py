@@ -61,6 +61,7 @@ MESSAGES: Catalogue = {
     "fig_risk_yellow": {"zh": "黄色风险点", "en": "Yellow spots"},
     "fig_risk_green": {"zh": "绿色风险点", "en": "Green spots"},
     "fig_risk_lacking": {"zh": "缺少设施的风险点", "en": "Spots lacking an item"},
+    "fig_risk_season": {"zh": "季节系数(危险度)", "en": "Season factor (hazard)"},
     "fig_buy_warning_sign": {"zh": "需购警示牌", "en": "Warning signs to buy"},
     "fig_buy_life_buoy": {"zh": "需购救生圈", "en": "Life buoys to buy"},
     "fig_buy_rescue_rope": {"zh": "需购救生绳", "en": "Rescue ropes to buy"},

@@ -47,4 +47,33 @@ MESSAGES: Catalogue = {
     "plan_running": {"zh": "生成方案", "en": "Making the plan"},
     "plan_wrote": {"zh": "已写出 {path}", "en": "wrote {path}"},
     "plan_part_seconds": {"zh": "{title}:{seconds:.1f} 秒", "en": "{title}: {seconds:.1f} s"},
+    "plan_page_title": {"zh": "汛期儿童安全工作方案", "en": "The flood-season plan"},
+    "plan_page_intro": {
+        "zh": "一次生成本辖区的完整方案:各项分析、地图、可打印的报告(PDF)、工作簿和 GeoPackage。县级数据约需一分钟。",
+        "en": "The whole plan of your area at once: every analysis, its maps, a printable report (PDF), a workbook and a GeoPackage. A county takes about a minute.",
+    },
+    "plan_page_scope_public": {
+        "zh": "您将得到公开版:人数取整,不含户位置。",
+        "en": "You get the public edition: counts rounded, no household locations.",
+    },
+    "plan_page_scope_own": {
+        "zh": "您将得到本辖区的授权版:本辖区户精确,其他村只有汇总。",
+        "en": "You get your area's edition: your own households exact, other villages as aggregates only.",
+    },
+    "plan_page_date": {"zh": "方案日期", "en": "Plan date"},
+    "plan_page_start": {"zh": "生成方案", "en": "Make the plan"},
+    "plan_page_running": {"zh": "正在生成方案", "en": "Making the plan"},
+    "plan_page_step": {"zh": "第 {done}/{total} 步", "en": "step {done} of {total}"},
+    "plan_page_done": {"zh": "方案已生成({seconds} 秒)", "en": "The plan is ready ({seconds} s)"},
+    "plan_page_files": {"zh": "下载", "en": "Files"},
+    "plan_page_again": {"zh": "换一个日期", "en": "Another date"},
+    "plan_job_failed": {
+        "zh": "方案未能生成:{reason}",
+        "en": "The plan could not be made: {reason}",
+    },
+    "plan_file_html": {"zh": "报告(网页)", "en": "Report (web page)"},
+    "plan_file_pdf": {"zh": "报告(PDF,A4 可打印)", "en": "Report (PDF, A4)"},
+    "plan_file_xlsx": {"zh": "工作簿(Excel,全部表格)", "en": "Workbook (Excel, every table)"},
+    "plan_file_gpkg": {"zh": "GeoPackage(GIS 图层)", "en": "GeoPackage (GIS layers)"},
+    "plan_card_open": {"zh": "生成方案", "en": "Make the plan"},
 }

@@ -49,6 +49,8 @@ MESSAGES: Catalogue = {
     "risk_factor_entries": {"zh": "下水点{n}处", "en": "{n} entry points"},
     "risk_factor_flood": {"zh": "汛期", "en": "flood season"},
     "risk_factor_summer": {"zh": "暑假", "en": "summer holidays"},
+    "risk_season_times": {"zh": "×{factor}", "en": "×{factor}"},
+    "risk_season_normal": {"zh": "平时", "en": "outside the season"},
     "risk_factor_unknown_water": {"zh": "未知水域", "en": "unknown water"},
     "risk_factor_known": {"zh": "已登记{kind}", "en": "registered {kind}"},
     "risk_factor_incidents": {

@@ -85,3 +85,20 @@ def test_english_labels(result: CoverageResult) -> None:
     html = _html(coverage_map(result, lang="en"))
     assert "Village coverage of children" in html and "Policy-check findings" in html
     assert "has no children home" in html
+
+
+def test_the_map_opens_on_the_gaps_a_viewer_is_shown(result: CoverageResult) -> None:
+    from folium.map import FitBounds
+
+    def fitted(m: folium.Map) -> list[float]:
+        fits = [c for c in m._children.values() if isinstance(c, FitBounds)]
+        return [float(v) for corner in fits[0].bounds for v in corner]
+
+    large = result.gaps.loc[~result.gaps["small"].astype(bool)]
+    assert len(large)
+    west, south, east, north = large.to_crs(4326).total_bounds
+    assert fitted(coverage_map(result)) == pytest.approx([south, west, north, east])
+    # without gaps, the whole area
+    closed = replace(result, gaps=result.gaps.iloc[:0])
+    west, south, east, north = closed.areas.to_crs(4326).total_bounds
+    assert fitted(coverage_map(closed)) == pytest.approx([south, west, north, east])

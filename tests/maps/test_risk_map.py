@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -79,3 +80,28 @@ def test_english_labels(sample: tuple[RiskResult, Layers]) -> None:
     result, layers = sample
     page = _render(result, layers, lang="en")
     assert "Drowning-risk spots" in page and _has(page, "Waters")
+
+
+def _fitted(m: object) -> list[float]:
+    """The bounds the map opens on (folium's FitBounds): south, west, north, east."""
+    from folium.map import FitBounds
+
+    fits = [c for c in m._children.values() if isinstance(c, FitBounds)]  # type: ignore[attr-defined]
+    assert len(fits) == 1
+    assert fits[0].options["maxZoom"] == 16  # one spot is shown with its surroundings
+    return [float(v) for corner in fits[0].bounds for v in corner]
+
+
+def test_the_map_opens_on_the_red_and_yellow_spots(sample: tuple[RiskResult, Layers]) -> None:
+    result, layers = sample
+    n = len(result.spots)
+    assert n >= 2
+    classes = ["red"] + ["green"] * (n - 1)
+    one_red = dataclasses.replace(result, spots=result.spots.assign(risk_class=classes))
+    red = one_red.spots.iloc[[0]].to_crs(4326).geometry.iloc[0]
+    assert _fitted(risk_map(one_red, layers)) == pytest.approx([red.y, red.x, red.y, red.x])
+    # no red or yellow spot: every spot
+    calm = result.spots.assign(risk_class="green")
+    west, south, east, north = calm.to_crs(4326).total_bounds
+    fitted = _fitted(risk_map(dataclasses.replace(result, spots=calm), layers))
+    assert fitted == pytest.approx([south, west, north, east])
