@@ -196,14 +196,16 @@ def schema(
         bool, typer.Option(help="Print Markdown tables (as in the README).")
     ] = False,
 ) -> None:
-    """Print the documented schema of every layer."""
-    from geo.schemas import SCHEMAS, schema_markdown
+    """Print the documented schema of every layer (those the analyses declare included)."""
+    from analysis.registry import analyses
+    from geo.schemas import all_schemas, schema_markdown
 
+    analyses()  # an analysis declares its layers when its module is loaded
     out = out_console()
     if markdown:
         print(schema_markdown(), end="")
         return
-    for s in SCHEMAS.values():
+    for s in all_schemas().values():
         table = Table(title=f"{s.name} ({s.zh}) — {' / '.join(s.geometries)}")
         for col in ("column", "中文列名", "type", "unit", "required", "allowed"):
             table.add_column(col)

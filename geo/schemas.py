@@ -7,6 +7,7 @@ the validation rules and the Chinese column aliases all come from these definiti
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -400,11 +401,16 @@ def all_schemas() -> dict[str, LayerSchema]:
     return SCHEMAS | EXTENSIONS
 
 
-def schema_markdown() -> str:
-    """Render every layer's schema as the Markdown tables the README carries."""
+def schema_markdown(schemas: Mapping[str, LayerSchema] | None = None) -> str:
+    """Render the layers' schemas (:func:`all_schemas` by default: the built-in layers, then
+    those the loaded analyses declared) as the Markdown tables the README carries."""
     lines: list[str] = []
-    for s in SCHEMAS.values():
-        need = "required" if s.required_layer else "optional"
+    for s in (schemas or all_schemas()).values():
+        need = "optional"
+        if s.required_layer:
+            need = "required"
+        if s.name in EXTENSIONS:
+            need += ", declared by an analysis"
         lines.append(f"#### `{s.name}` ({s.zh}; {need}; {' / '.join(s.geometries)})")
         lines.append("")
         lines.append(s.meaning)

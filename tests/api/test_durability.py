@@ -48,9 +48,7 @@ def _token(settings: DatabaseSettings, workspace: Path, role: str = "river_chief
         store.close()
 
 
-def test_concurrent_writers_all_land(
-    database_settings: DatabaseSettings, tmp_path: Path
-) -> None:
+def test_concurrent_writers_all_land(database_settings: DatabaseSettings, tmp_path: Path) -> None:
     token = _token(database_settings, tmp_path)
     headers = {"Authorization": f"Bearer {token}"}
     proc, url = start_server(workspace=tmp_path, env=_env(database_settings))
