@@ -66,7 +66,7 @@ from geo.network import (
     snap_points,
 )
 from geo.schemas import FACILITY_KINDS, WATER_KINDS
-from geo.settings import Language, Settings, get_settings
+from geo.settings import CoverageSettings, Language, Settings, get_settings
 
 __all__ = [
     "REACH",
@@ -428,25 +428,36 @@ def policy_checks(
         ``rule``, ``level``, ``place_code``, ``place_name``, ``facility_id``, ``finding``
         (Chinese), ``finding_en``, ``missing``.
     """
-    rows: list[dict[str, object]] = []
     names = dict(zip(areas["code"].astype(str), areas["name"].astype(str), strict=True))
+    rows = [
+        *_missing_facilities(facilities, areas, names),
+        *_homes_checked(facilities, settings.min_children_home_area_m2),
+        *_second_directors(villages, settings.second_director_threshold),
+    ]
+    for row in rows:
+        row["place_name"] = names.get(str(row["place_code"]), str(row["place_code"]))
+    return pd.DataFrame(rows, columns=list(_CHECK_COLUMNS))
 
-    def add(
-        rule: str, level: str, code: str, finding: str, en: str, missing: str, fid: object = None
-    ) -> None:
-        rows.append(
-            {
-                "rule": rule,
-                "level": level,
-                "place_code": code,
-                "place_name": names.get(code, code),
-                "facility_id": fid,
-                "finding": finding,
-                "finding_en": en,
-                "missing": missing,
-            }
-        )
 
+#: The columns of :func:`policy_checks`.
+_CHECK_COLUMNS = ("rule", "level", "place_code", "place_name", "facility_id", "finding",
+                  "finding_en", "missing")  # fmt: skip
+
+
+def _finding(
+    rule: str, level: str, code: str, finding: str, en: str, missing: str, fid: object = None
+) -> dict[str, object]:
+    """One policy finding (its ``place_name`` is filled in by :func:`policy_checks`)."""
+    return {"rule": rule, "level": level, "place_code": code, "place_name": "",
+            "facility_id": fid, "finding": finding, "finding_en": en, "missing": missing}  # fmt: skip
+
+
+def _missing_facilities(
+    facilities: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, names: Mapping[str, str]
+) -> list[dict[str, object]]:
+    """A county without an institution, a township without a workstation, a village without
+    a children's home."""
+    rows = []
     for level, kind, rule in (
         ("county", "county_institution", "county_without_institution"),
         ("township", "township_workstation", "township_without_workstation"),
@@ -456,66 +467,51 @@ def policy_checks(
         for code, k in counts.items():
             if k == 0:
                 nm = names.get(str(code), str(code))
-                add(
-                    rule,
-                    level,
-                    str(code),
-                    f"{nm}没有{_KIND_ZH[kind]}",
-                    f"{level} {nm} has no {kind.replace('_', ' ')}",
-                    _KIND_ZH[kind],
-                )
+                zh = f"{nm}没有{_KIND_ZH[kind]}"
+                en = f"{level} {nm} has no {kind.replace('_', ' ')}"
+                rows.append(_finding(rule, level, str(code), zh, en, _KIND_ZH[kind]))
+    return rows
 
-    min_area = settings.min_children_home_area_m2
+
+def _homes_checked(facilities: gpd.GeoDataFrame, min_area: float) -> list[dict[str, object]]:
+    """Children's homes below the minimum floor area, or without one recorded."""
+    rows = []
     homes = facilities.loc[facilities["kind"] == "children_home"]
     for _, f in homes.iterrows():
         area = f.get("floor_area_m2")
         code = f.get("area_code")
         code_s = "" if code is None or pd.isna(code) else str(code)
         if area is None or pd.isna(area):
-            add(
-                "home_area_unknown",
-                "village",
-                code_s,
-                f"{f['name']}未登记室内面积,无法核实是否达到 {min_area:g} 平方米",
-                f"{f['name']} has no floor area recorded; cannot check the {min_area:g} m² minimum",
-                "面积登记",
-                f["id"],
+            zh = f"{f['name']}未登记室内面积,无法核实是否达到 {min_area:g} 平方米"
+            en = f"{f['name']} has no floor area recorded; cannot check the {min_area:g} m² minimum"
+            rows.append(
+                _finding("home_area_unknown", "village", code_s, zh, en, "面积登记", f["id"])
             )
         elif float(area) < min_area:
-            add(
-                "home_too_small",
-                "village",
-                code_s,
-                f"{f['name']}室内面积 {float(area):g} 平方米,低于 {min_area:g} 平方米",
-                f"{f['name']} has {float(area):g} m², below the {min_area:g} m² minimum",
-                f"至少 {min_area:g} 平方米安全室内活动场所",
-                f["id"],
-            )
+            zh = f"{f['name']}室内面积 {float(area):g} 平方米,低于 {min_area:g} 平方米"
+            en = f"{f['name']} has {float(area):g} m², below the {min_area:g} m² minimum"
+            need = f"至少 {min_area:g} 平方米安全室内活动场所"
+            rows.append(_finding("home_too_small", "village", code_s, zh, en, need, f["id"]))
+    return rows
 
-    threshold = settings.second_director_threshold
+
+def _second_directors(villages: pd.DataFrame, threshold: int) -> list[dict[str, object]]:
+    """Villages over the threshold of priority children: they need a second director."""
+    rows = []
     for _, v in villages.iterrows():
         if int(v["directors_needed"]) > 1:
             n = int(v["priority_children"])
-            add(
-                "village_second_director",
-                "village",
-                str(v["code"]),
-                f"{v['name']}留守和困境儿童共 {n} 人(超过 {threshold} 人),需配备第二名儿童主任",
+            zh = f"{v['name']}留守和困境儿童共 {n} 人(超过 {threshold} 人),需配备第二名儿童主任"
+            en = (
                 f"{v['name']} has {n} left-behind plus in-difficulty children (over {threshold}); "
-                "it needs a second children's director",
-                "第二名儿童主任",
+                "it needs a second children's director"
             )
-    cols = [
-        "rule",
-        "level",
-        "place_code",
-        "place_name",
-        "facility_id",
-        "finding",
-        "finding_en",
-        "missing",
-    ]
-    return pd.DataFrame(rows, columns=cols)
+            rows.append(
+                _finding(
+                    "village_second_director", "village", str(v["code"]), zh, en, "第二名儿童主任"
+                )
+            )
+    return rows
 
 
 # --------------------------------------------------------------------------------------------
@@ -654,6 +650,62 @@ def assess_coverage(
     settings = settings if settings is not None else get_settings()
     cs = settings.coverage
     standard = _check_standard(settings.walking_standard_m if standard_m is None else standard_m)
+    layers = _checked_layers(layers, cs)
+    net = network if network is not None else build_network(layers.roads)
+    notes: list[CoverageNote] = []
+    h_snap, f_snap, groups, nearest = _nearest_facilities(layers, net, settings)
+    fac_layer = layers.facilities
+    fac_ids = fac_layer["id"].astype(str).to_numpy()
+    areas = layers.areas
+    codes = areas["code"].astype(str)
+    parent = dict(zip(codes, areas["parent_code"].astype("string"), strict=True))
+    h = _household_table(layers.households, parent, nearest, fac_ids, h_snap, standard, notes)
+    notes += _reach_notes(h, layers.households, f_snap, fac_ids, groups, settings)
+    snap = f_snap.table
+    fac = fac_layer.assign(snapped=f_snap.snapped, snap_reason=snap["reason"].to_numpy(),
+                           connector_m=snap["connector_m"].to_numpy())  # fmt: skip
+    sa = _service_area_table(net, f_snap, fac_layer, standard, cs.service_area_buffer_m)
+    h["county_code"] = h["township_code"].map(parent).astype("string")
+    villages, townships, county = _area_tables(h, fac, areas, settings)
+    checks = policy_checks(fac, areas, villages, settings=settings)
+    names = dict(zip(codes, areas["name"].astype(str), strict=True))
+    gaps = _gap_areas(h, names, radius_m=cs.gap_cluster_m, min_households=cs.min_gap_households)
+    return CoverageResult(
+        households=h.drop(columns=["_dist", "county_code"]),
+        facilities=fac,
+        service_areas=sa,
+        villages=villages,
+        townships=townships,
+        county=county,
+        gaps=gaps,
+        checks=checks,
+        areas=areas,
+        standard_m=standard,
+        covering_kinds=tuple(cs.covering_kinds),
+        notes=tuple(notes),
+    )
+
+
+def _nearest_facilities(
+    layers: Layers, net: RoadNetwork, settings: Settings
+) -> tuple[SnapResult, SnapResult, dict[str, BoolArray], dict[str, NearestSource]]:
+    """Households and facilities snapped once (barrier waters not crossed), then one
+    multi-source Dijkstra per facility kind and one for the covering kinds (``_covering``)."""
+    cs = settings.coverage
+    waters = layers.waters
+    barriers = waters.loc[waters["kind"].isin(cs.barrier_kinds)] if len(waters) else None
+    limit = settings.snap_limit_m
+    h_snap = snap_points(net, layers.households.geometry, limit_m=limit, barriers=barriers)
+    f_snap = snap_points(net, layers.facilities.geometry, limit_m=limit, barriers=barriers)
+    kinds = layers.facilities["kind"].astype(str).to_numpy()
+    present = [k for k in FACILITY_KINDS if (kinds == k).any()]
+    groups: dict[str, BoolArray] = {k: kinds == k for k in present}
+    groups["_covering"] = np.isin(kinds, cs.covering_kinds)
+    return h_snap, f_snap, groups, nearest_by_kind(net, f_snap, h_snap, groups)
+
+
+def _checked_layers(layers: Layers, cs: CoverageSettings) -> Layers:
+    """``layers`` in metres, once the settings' kinds and the needed columns are checked."""
     _check_kinds(cs.covering_kinds, FACILITY_KINDS, "covering facility kinds")
     _check_kinds(cs.barrier_kinds, WATER_KINDS, "barrier water kinds")
     if not layers.crs.is_projected:
@@ -663,27 +715,21 @@ def assess_coverage(
         if missing:
             msg = f"the {name} layer lacks column(s) {missing}; add them (see `tongan schema`)"
             raise LayerError(msg)
-    hh_layer = layers.households
-    fac_layer = layers.facilities
-    require_metric(hh_layer, layer="households")
-    net = network if network is not None else build_network(layers.roads)
-    notes: list[CoverageNote] = []
+    require_metric(layers.households, layer="households")
+    return layers
 
-    # --- snap once ---------------------------------------------------------------------------
-    waters = layers.waters
-    barriers = waters.loc[waters["kind"].isin(cs.barrier_kinds)] if len(waters) else None
-    limit = settings.snap_limit_m
-    h_snap = snap_points(net, hh_layer.geometry, limit_m=limit, barriers=barriers)
-    f_snap = snap_points(net, fac_layer.geometry, limit_m=limit, barriers=barriers)
 
-    # --- one multi-source Dijkstra per kind ------------------------------------------------
-    kinds = fac_layer["kind"].astype(str).to_numpy()
-    present = [k for k in FACILITY_KINDS if (kinds == k).any()]
-    groups: dict[str, BoolArray] = {k: kinds == k for k in present}
-    groups["_covering"] = np.isin(kinds, cs.covering_kinds)
-    nearest = nearest_by_kind(net, f_snap, h_snap, groups)
-    fac_ids = fac_layer["id"].astype(str).to_numpy()
-
+def _household_table(
+    hh_layer: gpd.GeoDataFrame,
+    parent: Mapping[str, object],
+    nearest: Mapping[str, NearestSource],
+    fac_ids: NDArray[np.object_],
+    h_snap: SnapResult,
+    standard: float,
+    notes: list[CoverageNote],
+) -> gpd.GeoDataFrame:
+    """Each household with its distance to the nearest facility of each kind, the covering
+    one, whether it is covered and how it reached the roads (a note per absent kind)."""
     h = gpd.GeoDataFrame(
         {
             "id": hh_layer["id"].astype(str).to_numpy(),
@@ -693,10 +739,6 @@ def assess_coverage(
         geometry=hh_layer.geometry.to_numpy(),
         crs=hh_layer.crs,
         index=hh_layer.index,
-    )
-    areas = layers.areas
-    parent = dict(
-        zip(areas["code"].astype(str), areas["parent_code"].astype("string"), strict=True)
     )
     h.insert(2, "township_code", h["village_code"].map(parent).astype("string"))
 
@@ -727,62 +769,77 @@ def assess_coverage(
     h["snap_reason"] = h_snap.table["reason"].to_numpy()
     h["connector_m"] = h_snap.table["connector_m"].to_numpy()
     h["_dist"] = d_cov
+    return h
 
+
+def _reach_notes(
+    h: gpd.GeoDataFrame,
+    hh_layer: gpd.GeoDataFrame,
+    f_snap: SnapResult,
+    fac_ids: NDArray[np.object_],
+    groups: Mapping[str, BoolArray],
+    settings: Settings,
+) -> list[CoverageNote]:
+    """What limits the result: no covering facility, estimated locations, households off the
+    roads or unreachable, facilities off the roads."""
+    cs = settings.coverage
+    notes: list[CoverageNote] = []
     if not groups["_covering"].any():
-        notes.append(
-            CoverageNote(
-                "no_covering",
-                {
-                    "kinds_zh": "、".join(_KIND_ZH[k] for k in cs.covering_kinds),
-                    "kinds_en": str(list(cs.covering_kinds)),
-                },
-            )
-        )
+        kinds = {
+            "kinds_zh": "、".join(_KIND_ZH[k] for k in cs.covering_kinds),
+            "kinds_en": str(list(cs.covering_kinds)),
+        }
+        notes.append(CoverageNote("no_covering", kinds))
     n_est = _estimated(hh_layer)
     if n_est:  # issue 22: roster rows placed along their village's roads
         notes.append(CoverageNote("estimated_locations", {"n": n_est}))
-    n_off = int((~snapped).sum())
+    n_off = int((h["reach"] == "too_far_from_road").sum())
     if n_off:
-        notes.append(CoverageNote("off_road", {"n": n_off, "limit_m": limit}))
+        notes.append(CoverageNote("off_road", {"n": n_off, "limit_m": settings.snap_limit_m}))
     n_unr = int((h["reach"] == "unreachable").sum())
     if n_unr:
         notes.append(CoverageNote("unreachable", {"n": n_unr}))
     f_off = ~f_snap.snapped
     if f_off.any():
-        notes.append(
-            CoverageNote(
-                "facility_off_road",
-                {
-                    "n": int(f_off.sum()),
-                    "ids_zh": "、".join(fac_ids[f_off]),
-                    "ids_en": ", ".join(fac_ids[f_off]),
-                },
-            )
-        )
+        ids = {
+            "n": int(f_off.sum()),
+            "ids_zh": "、".join(fac_ids[f_off]),
+            "ids_en": ", ".join(fac_ids[f_off]),
+        }
+        notes.append(CoverageNote("facility_off_road", ids))
+    return notes
 
-    # --- facilities and service areas ---------------------------------------------------------
-    fac = fac_layer.copy()
-    fac["snapped"] = f_snap.snapped
-    fac["snap_reason"] = f_snap.table["reason"].to_numpy()
-    fac["connector_m"] = f_snap.table["connector_m"].to_numpy()
-    sa_rows = service_areas(net, f_snap, standard_m=standard, buffer_m=cs.service_area_buffer_m)
-    sa = gpd.GeoDataFrame(
+
+def _service_area_table(
+    net: RoadNetwork,
+    f_snap: SnapResult,
+    fac_layer: gpd.GeoDataFrame,
+    standard: float,
+    buffer_m: float,
+) -> gpd.GeoDataFrame:
+    """Each facility's walking service area within ``standard`` metres."""
+    fac_ids = fac_layer["id"].astype(str).to_numpy()
+    kinds = fac_layer["kind"].astype(str).to_numpy()
+    names = fac_layer["name"].astype(str).to_numpy() if "name" in fac_layer else None
+    rows = service_areas(net, f_snap, standard_m=standard, buffer_m=buffer_m)
+    return gpd.GeoDataFrame(
         {
-            "facility_id": [fac_ids[p] for p, _, _ in sa_rows],
-            "name": [
-                str(fac_layer["name"].iloc[p]) if "name" in fac_layer else "" for p, _, _ in sa_rows
-            ],
-            "kind": [kinds[p] for p, _, _ in sa_rows],
-            "reached_road_m": [length for _, length, _ in sa_rows],
+            "facility_id": [fac_ids[p] for p, _, _ in rows],
+            "name": [str(names[p]) if names is not None else "" for p, _, _ in rows],
+            "kind": [kinds[p] for p, _, _ in rows],
+            "reached_road_m": [length for _, length, _ in rows],
         },
-        geometry=gpd.GeoSeries([g for _, _, g in sa_rows], crs=net.crs),
+        geometry=gpd.GeoSeries([g for _, _, g in rows], crs=net.crs),
         crs=net.crs,
     )
 
-    # --- tables ----------------------------------------------------------------------------
-    h["county_code"] = h["township_code"].map(parent).astype("string")
-    vt = _summarise(h, "village_code")
-    villages = _with_places(vt, areas, "village", "township_code")
+
+def _area_tables(
+    h: gpd.GeoDataFrame, fac: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, settings: Settings
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Villages (homes, priority children, directors needed), townships (workstations) and
+    the county (institutions), each with its coverage figures."""
+    villages = _with_places(_summarise(h, "village_code"), areas, "village", "township_code")
     homes = _facilities_in(fac, areas, "children_home", "village")
     villages["homes"] = villages["code"].map(homes).fillna(0).astype(np.int64)
     villages["priority_children"] = villages["left_behind"] + villages["in_difficulty"]
@@ -795,25 +852,7 @@ def assess_coverage(
     county = _with_places(_summarise(h, "county_code"), areas, "county", None)
     inst = _facilities_in(fac, areas, "county_institution", "county")
     county["institutions"] = county["code"].map(inst).fillna(0).astype(np.int64)
-    checks = policy_checks(fac, areas, villages, settings=settings)
-
-    names = dict(zip(areas["code"].astype(str), areas["name"].astype(str), strict=True))
-    gaps = _gap_areas(h, names, radius_m=cs.gap_cluster_m, min_households=cs.min_gap_households)
-    households = h.drop(columns=["_dist", "county_code"])
-    return CoverageResult(
-        households=households,
-        facilities=fac,
-        service_areas=sa,
-        villages=villages,
-        townships=townships,
-        county=county,
-        gaps=gaps,
-        checks=checks,
-        areas=areas,
-        standard_m=standard,
-        covering_kinds=tuple(cs.covering_kinds),
-        notes=tuple(notes),
-    )
+    return villages, townships, county
 
 
 # --------------------------------------------------------------------------------------------
