@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pytest
+from shapely.geometry import Point
 
+from analysis.verify import verify_track
 from geo.errors import InputError
 from geo.tracks import read_gpx_track
 
@@ -51,3 +54,15 @@ def test_not_gpx(tmp_path: Path) -> None:
     path.write_text("hello", encoding="utf-8")
     with pytest.raises(InputError, match=r"notes\.gpx: not a"):
         read_gpx_track(path)
+
+
+def test_a_gpx_track_verifies_a_stop(tmp_path: Path) -> None:
+    pts = "".join(
+        f'<trkpt lat="27.0" lon="104.0"><time>2026-07-01T08:0{m}:00Z</time></trkpt>'
+        for m in range(5)
+    )
+    track = read_gpx_track(_write(tmp_path, f"<trk><trkseg>{pts}</trkseg></trk>"))
+    stops = gpd.GeoDataFrame({"spot_id": ["A"]}, geometry=[Point(104.0, 27.0001)], crs=4326)
+    result = verify_track(track, stops, radius_m=50.0, min_minutes=3.0, max_gap_minutes=10.0)
+    assert result.stops["visited"].tolist() == [True]
+    assert result.stops["minutes"].iloc[0] == pytest.approx(4.0)
