@@ -380,6 +380,21 @@ class InspectionSettings(BaseModel):
         45.0, ge=0, description="Minutes of one home visit, checklist included (ours)."
     )
     day_start: str = Field("08:30", description="Time (HH:MM) a patrol or visit day starts (ours).")
+    verify_radius_m: float = Field(
+        50.0,
+        gt=0,
+        description="A GPS track within this many metres of a planned stop is at the stop (ours).",
+    )
+    verify_min_minutes: float = Field(
+        3.0,
+        ge=0,
+        description="Minutes a track must stay within the radius for the stop to count as visited (ours).",
+    )
+    verify_max_gap_minutes: float = Field(
+        10.0,
+        gt=0,
+        description="A longer gap between two track points splits the track; time in a gap is not counted (ours).",
+    )
     revisit_days_flood: int = Field(
         30,
         gt=0,
