@@ -21,6 +21,8 @@ from numpy.typing import NDArray
 
 from geo.crs import WGS84, metric_crs_for
 from geo.errors import InputError
+from geo.i18n import tr
+from geo.settings import Language
 
 __all__ = ["TrackVerification", "verify_track"]
 
@@ -48,33 +50,28 @@ class TrackVerification:
     minutes: float
 
 
-def _check_track(track: pd.DataFrame) -> pd.DataFrame:
+def _check_track(track: pd.DataFrame, lang: Language) -> pd.DataFrame:
     """Refuse a track without points, coordinates or ordered timestamps."""
     missing = [c for c in ("lon", "lat", "time") if c not in track.columns]
     if missing:
-        msg = f"track: missing column(s) {', '.join(missing)}; give each point lon, lat and time"
-        raise InputError(msg)
+        raise InputError(tr("track_missing_columns", lang, columns=", ".join(missing)))
     if len(track) == 0:
-        msg = "track: no points; record or upload a track with at least one point"
-        raise InputError(msg)
+        raise InputError(tr("track_empty", lang))
     out = track.reset_index(drop=True).copy()
     out["time"] = pd.to_datetime(out["time"], utc=True)
     if out["time"].isna().any():
         first = int(np.flatnonzero(out["time"].isna().to_numpy())[0])
-        msg = f"track: point {first} has no time; every point needs a timestamp"
-        raise InputError(msg)
+        raise InputError(tr("track_point_no_time", lang, point=first))
     if "segment" not in out.columns:
         out["segment"] = 0
     step = out["time"].diff().dt.total_seconds().to_numpy()[1:]
     same = out["segment"].to_numpy()[1:] == out["segment"].to_numpy()[:-1]
     bad = np.flatnonzero(same & (step < 0))
     if len(bad):
-        msg = (
-            f"track: timestamps out of order at point {int(bad[0]) + 1} "
-            f"({out['time'].iloc[bad[0] + 1]} before {out['time'].iloc[bad[0]]}); "
-            "sort the points by time"
+        later, earlier = out["time"].iloc[bad[0] + 1], out["time"].iloc[bad[0]]
+        raise InputError(
+            tr("track_out_of_order", lang, point=int(bad[0]) + 1, later=later, earlier=earlier)
         )
-        raise InputError(msg)
     return out
 
 
@@ -140,6 +137,7 @@ def verify_track(
     min_minutes: float,
     max_gap_minutes: float,
     candidates: gpd.GeoDataFrame | None = None,
+    lang: Language = "zh",
 ) -> TrackVerification:
     """Match a GPS track against planned stops.
 
@@ -153,6 +151,8 @@ def verify_track(
         Settings ``inspection.verify_radius_m``, ``verify_min_minutes``, ``verify_max_gap_minutes``.
     candidates : geopandas.GeoDataFrame, optional
         Spots (e.g. red spots of the risk analysis) to report as unplanned where the track lingered.
+    lang : {"zh", "en"}
+        Language of the error messages.
 
     Returns
     -------
@@ -163,7 +163,7 @@ def verify_track(
     InputError
         Missing columns, no points, a point without time, timestamps out of order in a segment.
     """
-    pts = _check_track(track)
+    pts = _check_track(track, lang)
     geo = gpd.GeoDataFrame(pts, geometry=gpd.points_from_xy(pts["lon"], pts["lat"]), crs=WGS84)
     metric = geo.to_crs(metric_crs_for(geo))
     xy = np.column_stack([metric.geometry.x.to_numpy(), metric.geometry.y.to_numpy()])

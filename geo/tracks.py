@@ -8,17 +8,21 @@ import pandas as pd
 import pyogrio
 
 from geo.errors import InputError
+from geo.i18n import tr
+from geo.settings import Language
 
 __all__ = ["read_gpx_track"]
 
 
-def read_gpx_track(path: Path) -> pd.DataFrame:
+def read_gpx_track(path: Path, lang: Language = "zh") -> pd.DataFrame:
     """Read a GPX file's track points.
 
     Parameters
     ----------
     path : pathlib.Path
         A GPX file with at least one ``<trk>`` whose points carry ``<time>``.
+    lang : {"zh", "en"}
+        Language of the error messages.
 
     Returns
     -------
@@ -34,18 +38,14 @@ def read_gpx_track(path: Path) -> pd.DataFrame:
     try:
         layers = {str(name) for name, _ in pyogrio.list_layers(path)}
     except Exception as exc:  # GDAL reports unreadable files with several exception types
-        msg = f"{path.name}: not a readable GPX file ({exc}); export the track as GPX 1.1"
-        raise InputError(msg) from exc
+        raise InputError(tr("track_unreadable", lang, file=path.name, reason=exc)) from exc
     if "track_points" not in layers:
-        msg = f"{path.name}: not a GPX file with tracks; export the track as GPX 1.1"
-        raise InputError(msg)
+        raise InputError(tr("track_no_tracks", lang, file=path.name))
     pts = pyogrio.read_dataframe(path, layer="track_points")
     if len(pts) == 0:
-        msg = f"{path.name}: the GPX file has no track points; record a track (<trk>), not only waypoints"
-        raise InputError(msg)
+        raise InputError(tr("track_no_points", lang, file=path.name))
     if "time" not in pts.columns or pts["time"].isna().any():
-        msg = f"{path.name}: track points without <time>; switch on timestamps in the GPS app and export again"
-        raise InputError(msg)
+        raise InputError(tr("track_no_times", lang, file=path.name))
     segment = pts["track_fid"].astype("int64") * 100_000 + pts["track_seg_id"].astype("int64")
     return pd.DataFrame(
         {

@@ -40,19 +40,19 @@ def test_reads_points_times_and_segments(tmp_path: Path) -> None:
 def test_no_timestamps(tmp_path: Path) -> None:
     body = '<trk><trkseg><trkpt lat="27.0" lon="104.0"></trkpt></trkseg></trk>'
     with pytest.raises(InputError, match=r"t\.gpx: track points without <time>"):
-        read_gpx_track(_write(tmp_path, body))
+        read_gpx_track(_write(tmp_path, body), lang="en")
 
 
 def test_waypoints_only(tmp_path: Path) -> None:
     body = '<wpt lat="27.0" lon="104.0"><time>2026-07-01T08:00:00Z</time></wpt>'
-    with pytest.raises(InputError, match=r"t\.gpx: .*track"):
+    with pytest.raises(InputError, match=r"t\.gpx:.*轨迹"):
         read_gpx_track(_write(tmp_path, body))
 
 
 def test_not_gpx(tmp_path: Path) -> None:
     path = tmp_path / "notes.gpx"
     path.write_text("hello", encoding="utf-8")
-    with pytest.raises(InputError, match=r"notes\.gpx: not a"):
+    with pytest.raises(InputError, match=r"notes\.gpx:不是可读的 GPX"):
         read_gpx_track(path)
 
 

@@ -80,13 +80,13 @@ def test_unplanned_red_spot_where_the_chief_lingered() -> None:
 def test_unordered_timestamps_rejected() -> None:
     track = _track([(0.0, 0), (100.0, 2), (200.0, 1)])
     with pytest.raises(InputError, match="out of order at point 2"):
-        verify_track(track, _spots({"A": (0.0, 0.0)}), **SETTINGS)
+        verify_track(track, _spots({"A": (0.0, 0.0)}), lang="en", **SETTINGS)
 
 
 def test_missing_time_rejected() -> None:
     track = _track([(0.0, 0), (100.0, 1)])
     track.loc[1, "time"] = None
-    with pytest.raises(InputError, match="point 1 has no time"):
+    with pytest.raises(InputError, match="第 1 个点没有时间"):
         verify_track(track, _spots({"A": (0.0, 0.0)}), **SETTINGS)
 
 
