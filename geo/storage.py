@@ -32,10 +32,12 @@ import hmac
 import json
 import math
 import os
+import random
 import re
 import secrets
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -773,39 +775,13 @@ class Store:
         return store
 
     def _migrate(self) -> None:
-        from alembic import command
-        from alembic.runtime.migration import MigrationContext
         from alembic.util.exc import CommandError
 
         try:
             with self._guard("opening"):
                 if self.backend == "postgresql":
                     self._ensure_postgis()
-                # One transaction holding the write lock (SQLite) or an advisory lock
-                # (PostgreSQL): a second process opening at the same time waits, then finds
-                # the schema at head.
-                with self._write_engine.connect() as conn, conn.begin():
-                    if self.backend == "postgresql":
-                        conn.execute(
-                            sa.text("SELECT pg_advisory_xact_lock(:key)"),
-                            {"key": _PG_MIGRATION_LOCK_KEY},
-                        )
-                    context = MigrationContext.configure(
-                        conn, opts={"version_table": VERSION_TABLE}
-                    )
-                    current = set(context.get_current_heads())
-                    heads, known = _revisions()
-                    if current == heads:
-                        return
-                    if current - known:
-                        msg = (
-                            f"the database {_mask(self._url)} has schema revision "
-                            f"{', '.join(sorted(current))}, newer than this version of Tongan "
-                            f"knows ({', '.join(sorted(heads))}). Fix: upgrade Tongan"
-                        )
-                        raise DatabaseError(msg)
-                    with _MIGRATION_LOCK:  # Alembic's context and op proxies are global
-                        command.upgrade(_alembic_config(conn), "head")
+                self._retry_while_locked(self._migrate_once)
         except (sa_exc.DatabaseError, CommandError) as exc:
             msg = (
                 f"cannot create or migrate the schema of {_mask(self._url)}: {_first_line(exc)}. "
@@ -813,6 +789,52 @@ class Store:
                 "empty one this user may create tables in (PostgreSQL: a database or schema it owns)"
             )
             raise DatabaseError(msg) from None
+
+    def _retry_while_locked(self, step: Callable[[], None]) -> None:
+        """Run ``step``, again after a short random pause while SQLite answers "locked" at once.
+
+        Two processes creating the same new SQLite file can be refused without SQLite's busy
+        wait (switching the file to WAL, or a lock that would deadlock); such a refusal is
+        retried until ``busy_timeout_ms`` has passed, so opening never fails just for racing.
+        """
+        deadline = time.monotonic() + self._busy_timeout_s
+        while True:
+            try:
+                step()
+                return
+            except sa_exc.OperationalError as exc:
+                locked = "locked" in str(exc) or "busy" in str(exc)
+                if self.backend != "sqlite" or not locked or time.monotonic() > deadline:
+                    raise
+            time.sleep(random.uniform(0.01, 0.1))
+
+    def _migrate_once(self) -> None:
+        from alembic import command
+        from alembic.runtime.migration import MigrationContext
+
+        # One transaction holding the write lock (SQLite) or an advisory lock
+        # (PostgreSQL): a second process opening at the same time waits, then finds
+        # the schema at head.
+        with self._write_engine.connect() as conn, conn.begin():
+            if self.backend == "postgresql":
+                conn.execute(
+                    sa.text("SELECT pg_advisory_xact_lock(:key)"),
+                    {"key": _PG_MIGRATION_LOCK_KEY},
+                )
+            context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
+            current = set(context.get_current_heads())
+            heads, known = _revisions()
+            if current == heads:
+                return
+            if current - known:
+                msg = (
+                    f"the database {_mask(self._url)} has schema revision "
+                    f"{', '.join(sorted(current))}, newer than this version of Tongan "
+                    f"knows ({', '.join(sorted(heads))}). Fix: upgrade Tongan"
+                )
+                raise DatabaseError(msg)
+            with _MIGRATION_LOCK:  # Alembic's context and op proxies are global
+                command.upgrade(_alembic_config(conn), "head")
 
     def _ensure_postgis(self) -> None:
         with self._engine.connect() as conn:

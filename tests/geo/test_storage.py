@@ -144,6 +144,36 @@ def test_sqlite_pragmas(tmp_path: Path) -> None:
     }
 
 
+def test_opening_waits_for_a_held_lock_and_retries_an_immediate_refusal(tmp_path: Path) -> None:
+    """A new SQLite file locked by another program opens once the lock goes; a step SQLite
+    refuses at once ("database is locked", no busy wait) is retried, not reported."""
+    import sqlite3
+
+    path = tmp_path / "tongan.sqlite"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    release = threading.Timer(0.5, holder.rollback)
+    release.start()
+    started = time.monotonic()
+    with Store.open(DatabaseSettings(url=None, busy_timeout_ms=10_000), tmp_path) as store:
+        assert time.monotonic() - started >= 0.4
+        assert store.inspections() == []
+        holder.execute("BEGIN EXCLUSIVE")  # the store's file now, locked again for 0.3 s
+        threading.Timer(0.3, holder.rollback).start()
+        impatient = sa.create_engine(store.describe(), connect_args={"timeout": 0})
+        tries: list[float] = []
+
+        def write() -> None:
+            tries.append(time.monotonic())
+            with impatient.begin() as conn:
+                conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS probe (x INTEGER)")
+
+        store._retry_while_locked(write)
+        impatient.dispose()
+    holder.close()
+    assert len(tries) > 1 and tries[-1] - tries[0] >= 0.2
+
+
 def test_unreachable_database_names_url_without_password(tmp_path: Path) -> None:
     settings = DatabaseSettings(url="postgresql://tongan:s3cret@127.0.0.1:1/tongan")
     with pytest.raises(DatabaseError) as err:
