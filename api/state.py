@@ -31,6 +31,7 @@ from geo.layers import Layers
 from geo.settings import Language, Role, Settings
 from geo.storage import Store
 from geo.tiles import TileSource, open_tiles
+from maps.base import open_on
 from maps.chinese_tiles import Basemap
 
 #: Whether :class:`api.pages.Context` takes the snapshot's road network (``network``).
@@ -172,6 +173,10 @@ class ServerState:
         url = layer_url(params, lang, basemap)
         ctx = self.context(snap, lang, sees, seen=seen, url=url, network=routes(page), villages=own)
         result = page.build(ctx, params)
+        if own is not None:  # a director's or supervisor's maps open on their own villages
+            areas = snap.layers.areas
+            seen.add("areas")
+            open_on(result.map, areas.loc[areas["code"].astype(str).isin(own)])
         depends = tuple((n, snap.layer_version(n)) for n in sorted(seen))
         if not sees:
             result = public_result(result, self.settings)

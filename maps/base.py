@@ -103,6 +103,20 @@ def base_map(
     return m
 
 
+def open_on(m: folium.Map, area: gpd.GeoDataFrame | gpd.GeoSeries) -> folium.Map:
+    """Open ``m`` on ``area`` (a user's own villages) instead of the extent it was drawn for.
+
+    The map keeps every layer; only the first view changes (the last fit wins in the browser).
+    An empty ``area`` leaves the map as it is.
+    """
+    shapes = area.geometry if isinstance(area, gpd.GeoDataFrame) else area
+    if not len(shapes) or (shapes.isna() | shapes.is_empty).all():
+        return m
+    minx, miny, maxx, maxy = area.to_crs(WGS84).total_bounds
+    m.fit_bounds([[miny, minx], [maxy, maxx]], max_zoom=FIT_MAX_ZOOM)
+    return m
+
+
 _LEGEND = """
 {% macro html(this, kwargs) %}
 <div class="tongan-legend" style="background: rgba(255,255,255,0.92); padding: 8px 10px;

@@ -226,3 +226,32 @@ def test_a_river_chief_records_inspections_of_its_own_waters(
     assert client.post("/api/inspections", json=inspect(other), headers=anyone).status_code == 201
     director = _bearer(store, "children_director", DONGWAN)
     assert client.post("/api/inspections", json=inspect(own), headers=director).status_code == 403
+
+
+def _last_fit(html: str) -> list[float]:
+    """The bounds of the last ``fitBounds`` of a folium map (the view it opens on)."""
+    fits = re.findall(
+        r"fitBounds\(\s*\[\[([-\d.e]+),\s*([-\d.e]+)\],\s*\[([-\d.e]+),\s*([-\d.e]+)\]\]", html
+    )
+    assert fits, "the map fits no bounds"
+    return [float(v) for v in fits[-1]]
+
+
+@pytest.mark.parametrize("page", ["visits?date=2026-07-15", "coverage?standard_m=1000"])
+def test_a_directors_maps_open_on_their_village(
+    client: TestClient, store: Store, sample: Layers, page: str
+) -> None:
+    page, query = page.split("?")
+    areas = sample.areas.to_crs(4326).set_index("code")
+    minx, miny, maxx, maxy = areas.loc[[DONGWAN]].total_bounds
+    director = _bearer(store, "children_director", DONGWAN)
+    r = client.get(f"/maps/{page}/map?{query}", headers=director)
+    assert r.status_code == 200, r.text
+    assert _last_fit(r.text) == pytest.approx([miny, minx, maxy, maxx], abs=1e-6)
+    # a supervisor's open on the township's villages; the viewer's on the question's features
+    supervisor = _bearer(store, "supervisor", LIUTANG)
+    r = client.get(f"/maps/{page}/map?{query}", headers=supervisor)
+    lx, ly, hx, hy = areas.loc[sorted(LIUTANG_VILLAGES)].total_bounds
+    assert _last_fit(r.text) == pytest.approx([ly, lx, hy, hx], abs=1e-6)
+    viewer = client.get(f"/maps/{page}/map?{query}").text
+    assert _last_fit(viewer) != pytest.approx([miny, minx, maxy, maxx], abs=1e-6)
