@@ -57,9 +57,11 @@ from sqlalchemy.types import UserDefinedType
 
 from geo.bounds import FREE_TEXT, NO_CONTROL, BoundedDate
 from geo.errors import InputError, TonganError
+from geo.i18n import tr
 from geo.schemas import CONDITIONS, EQUIPMENT_KINDS, EQUIPMENT_POINT_KINDS
 from geo.settings import DatabaseSettings
 from geo.settings import Role as Role
+from geo.visit_records import Visit, VisitChecklist, VisitIn
 
 __all__ = [
     "AuditEntry",
@@ -325,6 +327,7 @@ class _Tables:
     items: sa.Table
     layers: sa.Table
     features: sa.Table
+    visits: sa.Table
 
     # Statements built once, so their compiled form is cached (the hot write path).
     @functools.cached_property
@@ -411,6 +414,7 @@ def _tables(backend: Backend) -> _Tables:
         ),
         layers=layers,
         features=features,
+        visits=_visits_table(md, ident, stamp),
     )
 
 
@@ -441,6 +445,27 @@ def _layer_tables(
         sa.Column("geom", geom),
     )
     return layers, features
+
+
+def _visits_table(md: sa.MetaData, ident: Any, stamp: sa.DateTime) -> sa.Table:
+    return sa.Table(
+        "visits",
+        md,
+        sa.Column("id", ident, primary_key=True),
+        sa.Column("household_id", sa.String),
+        sa.Column("kind", sa.String),
+        sa.Column("date", sa.Date),
+        sa.Column("checklist", sa.Text),
+        sa.Column("problems", sa.Text),
+        sa.Column("help", sa.Text),
+        sa.Column("follow_up", sa.Date),
+        sa.Column("lon", sa.Float),
+        sa.Column("lat", sa.Float),
+        sa.Column("relocate", sa.Boolean),
+        sa.Column("recorded_at", stamp),
+        sa.Column("recorded_by", sa.String),
+        sa.Column("idempotency_key", sa.String),
+    )
 
 
 def _sessions_table(md: sa.MetaData) -> sa.Table:
@@ -1331,6 +1356,98 @@ class Store:
             self._audit(conn, audit)
         return True
 
+    # --- visits ----------------------------------------------------------------------------------
+
+    def record_visit(
+        self,
+        record: VisitIn,
+        *,
+        user: str,
+        key: str | None = None,
+        audit: AuditEntry | None = None,
+    ) -> tuple[Visit, bool]:
+        """Store a home visit or contact with its audit entry, once per ``key``.
+
+        The revision and the edit count rise in the transaction (a visit changes the households
+        layer: the server rebuilds its snapshot). A record whose ``key`` is stored already is
+        not stored again: the stored one is returned (a phone resending what it made offline).
+
+        Returns
+        -------
+        Visit, bool
+            The stored record, and whether this call stored it (False: the key's earlier one).
+
+        Raises
+        ------
+        InputError
+            (409) The key belongs to another user's record.
+        """
+        v = self._t.visits
+        with self._write("storing a visit in") as conn:
+            self._bump(conn, edit=True)  # first: its row lock orders writers of the same key
+            if key is not None:
+                row = conn.execute(sa.select(v).where(v.c.idempotency_key == key)).first()
+                if row is not None:
+                    conn.rollback()
+                    if row.recorded_by != user:
+                        raise InputError(tr("visit_key_taken", "zh"), status=409)
+                    return _visit(row), False
+            values = {
+                **record.model_dump(exclude={"checklist"}),
+                "checklist": _dumps(record.checklist.model_dump(exclude_none=True)),
+                "recorded_at": _now(),
+                "recorded_by": user,
+                "idempotency_key": key,
+            }
+            new_id = int(conn.execute(sa.insert(v).returning(v.c.id), values).scalar_one())
+            if audit is not None:
+                self._audit(conn, audit, f"{audit.resource}/{new_id}")
+        return Visit(
+            **record.model_dump(), id=new_id, recorded_at=values["recorded_at"], recorded_by=user
+        ), True
+
+    def visits(
+        self, *, households: Sequence[str] | None = None, limit: int | None = None
+    ) -> list[Visit]:
+        """Stored visits in recorded order, of these households only when given."""
+        v = self._t.visits
+        query = sa.select(v).order_by(v.c.id)
+        if households is not None:
+            query = query.where(v.c.household_id.in_(list(households)))
+        if limit is not None:
+            query = query.limit(limit)
+        with self._read("reading the visits of") as conn:
+            return [_visit(r) for r in conn.execute(query).all()]
+
+    def visit_frame(self) -> pd.DataFrame:
+        """Every stored visit as a frame of :data:`geo.visit_records.VISIT_COLUMNS`."""
+        v = self._t.visits
+        with self._read("reading the visits of") as conn:
+            rows = conn.execute(
+                sa.select(
+                    v.c.id,
+                    v.c.household_id,
+                    v.c.kind,
+                    v.c.date,
+                    v.c.checklist,
+                    v.c.lon,
+                    v.c.lat,
+                    v.c.relocate,
+                ).order_by(v.c.id)
+            ).all()
+        return pd.DataFrame(
+            {
+                "visit_id": pd.Series([int(r.id) for r in rows], dtype="int64"),
+                "household_id": pd.Series([r.household_id for r in rows], dtype=object),
+                "kind": pd.Series([r.kind for r in rows], dtype=object),
+                "date": pd.to_datetime(pd.Series([r.date for r in rows], dtype=object)),
+                "checklist": pd.Series([json.loads(r.checklist) for r in rows], dtype=object),
+                "lon": pd.Series([r.lon for r in rows], dtype="float64"),
+                "lat": pd.Series([r.lat for r in rows], dtype="float64"),
+                "relocate": pd.Series([bool(r.relocate) for r in rows], dtype=bool),
+            }
+        )
+
     def _inspection_filter(
         self, since: dt.date | None, limit: int | None, offset: int
     ) -> sa.Select[tuple[Any, ...]]:
@@ -1620,6 +1737,24 @@ def fence_input(heads: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
             .to_numpy(dtype=object),
         },
         columns=["fence", "date", "lon", "lat", "item_id"],
+    )
+
+
+def _visit(row: Any) -> Visit:
+    return Visit(
+        id=int(row.id),
+        household_id=row.household_id,
+        kind=row.kind,
+        date=row.date,
+        checklist=VisitChecklist(**json.loads(row.checklist)),
+        problems=row.problems,
+        help=row.help,
+        follow_up=row.follow_up,
+        lon=row.lon,
+        lat=row.lat,
+        relocate=bool(row.relocate),
+        recorded_at=_utc(row.recorded_at),
+        recorded_by=row.recorded_by,
     )
 
 

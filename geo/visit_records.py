@@ -1,0 +1,235 @@
+"""Home visits and contacts of the children's directors, as posted and as stored (issue 19).
+
+A record (:class:`VisitIn`) says who was visited (a household id, never a name), when, how
+(``home_visit`` 家访 or ``contact`` 联系), the plan's checklist, the problems found and the help
+arranged (帮扶措施), the follow-up date and optionally where the phone was. Stored records move the
+household's ``last_contact`` / ``last_home_visit`` (a home visit is a contact too), its
+``care_agreement`` and ``psych_flag`` when the checklist says so, and its location when the
+director corrected it (``relocate``): :func:`apply_visits`.
+
+Free text is refused when it holds an 18-digit ID number or a mobile number: the tool stores no
+personal identifiers (names are not asked for).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
+
+from geo.bounds import FREE_TEXT, NO_CONTROL, BoundedDate
+
+__all__ = [
+    "VISIT_CHECKS",
+    "VISIT_COLUMNS",
+    "Visit",
+    "VisitChecklist",
+    "VisitIn",
+    "apply_visits",
+    "personal_fields",
+]
+
+VisitKind = Literal["home_visit", "contact"]
+
+#: The checklist of a visit (the plans' 安全、监护、委托照护协议、心理状况), code and Chinese label.
+VISIT_CHECKS: tuple[tuple[str, str], ...] = (
+    ("safety", "安全教育与居家安全检查已做"),
+    ("guardianship", "监护到位(被委托照护人有能力、愿意照护)"),
+    ("care_agreement", "委托照护协议已签订"),
+    ("psychological", "发现心理或行为异常迹象"),
+)
+
+#: Columns of the frame :func:`apply_visits` takes (``Store.visit_frame``).
+VISIT_COLUMNS = ("visit_id", "household_id", "kind", "date", "checklist", "lon", "lat", "relocate")
+
+_ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
+_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_TEXT_FIELDS = ("problems", "help")
+
+
+class VisitChecklist(BaseModel):
+    """What the director checked; ``None``: not checked on this visit."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    safety: bool | None = Field(
+        None, description="安全教育与居家安全检查已做 / safety talk and home checks done."
+    )
+    guardianship: bool | None = Field(None, description="监护到位 / the carer is able and willing.")
+    care_agreement: bool | None = Field(
+        None, description="委托照护协议已签订 / care agreement signed."
+    )
+    psychological: bool | None = Field(
+        None, description="发现心理或行为异常迹象 / psychological or behavioural signs seen."
+    )
+
+
+_EXAMPLE: dict[str, JsonValue] = {
+    "household_id": "H0001",
+    "kind": "home_visit",
+    "date": "2026-07-15",
+    "checklist": {"safety": True, "guardianship": True, "care_agreement": True},
+    "problems": "暑假无人看护,常去塘边",
+    "help": "联系学校暑期托管;村里在塘边加装护栏",
+    "follow_up": "2026-08-01",
+}
+
+
+class VisitIn(BaseModel):
+    """A home visit or contact, as posted to ``POST /api/visits``."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_extra={"examples": [_EXAMPLE]}
+    )
+
+    household_id: str = Field(
+        min_length=1,
+        max_length=100,
+        pattern=NO_CONTROL,
+        description="The household's id (households.id).",
+    )
+    kind: VisitKind = Field(
+        description="home_visit (家访) or contact (联系: phone, video, school)."
+    )
+    date: BoundedDate = Field(description="Day of the visit (YYYY-MM-DD, not after today).")
+    checklist: VisitChecklist = Field(
+        default_factory=VisitChecklist, description="What was checked."
+    )
+    problems: str = Field(
+        "",
+        max_length=2000,
+        pattern=FREE_TEXT,
+        description="Problems found (发现问题); no names or ID numbers.",
+    )
+    help: str = Field(
+        "", max_length=2000, pattern=FREE_TEXT, description="Help arranged (帮扶措施)."
+    )
+    follow_up: BoundedDate | None = Field(
+        None, description="Date of the next visit agreed (复访日期)."
+    )
+    lon: float | None = Field(None, ge=-180, le=180, description="Where the phone was (WGS84).")
+    lat: float | None = Field(None, ge=-90, le=90, description="Where the phone was (WGS84).")
+    relocate: bool = Field(
+        False, description="Move the household to lon/lat (a correction, audited)."
+    )
+
+    @model_validator(mode="after")
+    def _located(self) -> VisitIn:
+        if (self.lon is None) != (self.lat is None):
+            msg = "give both lon and lat, or neither"
+            raise ValueError(msg)
+        return self
+
+
+class Visit(VisitIn):
+    """A stored visit: the posted record with its id and who recorded it when."""
+
+    id: int = Field(description="Id given by the database, increasing in recorded order.")
+    recorded_at: dt.datetime = Field(description="When it was stored (UTC).")
+    recorded_by: str = Field(description="User who posted it.")
+
+
+def personal_fields(record: VisitIn) -> list[str]:
+    """The free-text fields of ``record`` that hold an ID number or a mobile number.
+
+    Examples
+    --------
+    >>> personal_fields(VisitIn(household_id="H1", kind="contact", date="2026-07-01",
+    ...                         problems="母亲电话 13912345678"))
+    ['problems']
+    """
+    found = []
+    for name in _TEXT_FIELDS:
+        text = str(getattr(record, name))
+        if _ID_NUMBER.search(text) or _MOBILE.search(text):
+            found.append(name)
+    return found
+
+
+def apply_visits(households: gpd.GeoDataFrame, visits: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The households layer with the stored visits applied (WGS84 in, WGS84 out).
+
+    ``last_contact`` becomes the latest visit of any kind, ``last_home_visit`` the latest home
+    visit (each only when later than the layer's own date); the latest visit that checked
+    ``care_agreement`` / ``psychological`` sets ``care_agreement`` / ``psych_flag``; the latest
+    ``relocate`` visit moves the household to its point. Visits of unknown households are left
+    out (they are refused on entry).
+
+    Parameters
+    ----------
+    households
+        The validated households layer (with ``id``).
+    visits
+        One row per visit, columns :data:`VISIT_COLUMNS` (``checklist`` a dict), in id order.
+
+    Examples
+    --------
+    >>> hh = gpd.GeoDataFrame({"id": ["H1"], "last_contact": [pd.NaT], "last_home_visit": [pd.NaT]},
+    ...                       geometry=[shapely.Point(0, 0)], crs=4326)
+    >>> v = pd.DataFrame({"visit_id": [1], "household_id": ["H1"], "kind": ["home_visit"],
+    ...                   "date": [pd.Timestamp("2026-07-01")], "checklist": [{}],
+    ...                   "lon": [1.0], "lat": [2.0], "relocate": [True]})
+    >>> out = apply_visits(hh, v)
+    >>> str(out["last_home_visit"][0].date()), out.geometry[0].wkt
+    ('2026-07-01', 'POINT (1 2)')
+    """
+    if not len(visits) or not len(households):
+        return households
+    out = households.copy()
+    position = pd.Series(np.arange(len(out)), index=out["id"].astype(str))
+    visits = visits.loc[visits["household_id"].isin(position.index)].sort_values("visit_id")
+    rows = position.loc[visits["household_id"]].to_numpy()
+    dates = pd.to_datetime(visits["date"]).to_numpy()
+    _latest(out, "last_contact", rows, dates)
+    home = (visits["kind"] == "home_visit").to_numpy()
+    _latest(out, "last_home_visit", rows[home], dates[home])
+    for check, column in (("care_agreement", "care_agreement"), ("psychological", "psych_flag")):
+        values = visits["checklist"].map(lambda c, k=check: (c or {}).get(k))
+        said = values.notna().to_numpy()
+        if said.any():
+            if column not in out:
+                out[column] = False
+            last = pd.Series(values.to_numpy()[said], index=rows[said]).groupby(level=0).last()
+            out.iloc[last.index.to_numpy(), out.columns.get_loc(column)] = last.astype(
+                bool
+            ).to_numpy()
+    moved = visits["relocate"].astype(bool).to_numpy() & visits["lon"].notna().to_numpy()
+    if moved.any():
+        points = (
+            pd.Series(
+                list(
+                    shapely.points(visits["lon"].to_numpy()[moved], visits["lat"].to_numpy()[moved])
+                ),
+                index=rows[moved],
+            )
+            .groupby(level=0)
+            .last()
+        )
+        geometry = out.geometry.to_numpy().copy()
+        geometry[points.index.to_numpy()] = points.to_numpy()
+        out = out.set_geometry(gpd.GeoSeries(geometry, index=out.index, crs=out.crs))
+        if "location_estimated" in out:
+            out.iloc[points.index.to_numpy(), out.columns.get_loc("location_estimated")] = False
+    return out
+
+
+def _latest(frame: gpd.GeoDataFrame, column: str, rows: np.ndarray, dates: np.ndarray) -> None:
+    """Set ``frame[column]`` at ``rows`` to the latest of its date and these (in place)."""
+    if not len(rows):
+        return
+    latest = pd.Series(dates, index=rows).groupby(level=0).max()
+    current = (
+        pd.to_datetime(frame[column], errors="coerce")
+        if column in frame
+        else pd.Series(pd.NaT, index=frame.index)
+    )
+    values = current.to_numpy(dtype="datetime64[ns]").copy()
+    at = latest.index.to_numpy()
+    values[at] = np.fmax(values[at], latest.to_numpy(dtype="datetime64[ns]"))
+    frame[column] = values
