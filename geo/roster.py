@@ -35,6 +35,7 @@ from geo.schemas import HOUSEHOLDS
 __all__ = [
     "RosterReport",
     "drop_personal",
+    "identifier_kind",
     "is_id_number",
     "personal_kind",
     "roster_households",
@@ -155,17 +156,37 @@ def _header_kind(header: str) -> str | None:
     return None
 
 
+def identifier_kind(text: str) -> str | None:
+    """The personal identifier a text holds: ``id_number``, ``phone`` or None.
+
+    An ID number counts only with a valid check digit (15-digit IDs were replaced by 2013: a
+    15-digit number is more likely a code); a phone is a mobile number or a landline with its
+    area code and a separator.
+
+    Examples
+    --------
+    >>> identifier_kind("母亲电话 13912345678"), identifier_kind("编号 110105194912310021")
+    ('phone', None)
+    """
+    upper = text.upper()
+    if any(is_id_number(m) for m in _ID_IN_TEXT.findall(upper)):
+        return "id_number"
+    if _MOBILE.search(upper) or _LANDLINE.search(upper):
+        return "phone"
+    return None
+
+
 def _content_kind(values: pd.Series) -> str | None:
     """The personal kind a column's values show: ID numbers or phone numbers, or None."""
     text = values.dropna().astype(str).str.strip().str.upper()
     text = text[text != ""].str.removesuffix(".0")
     if text.empty:
         return None
-    ids = text.map(lambda v: any(is_id_number(m) for m in _ID_IN_TEXT.findall(v)))
-    if ids.any():  # 15-digit IDs were replaced by 2013: a 15-digit number is more likely a code
-        return "id_number"
-    phones = text.map(lambda v: bool(_MOBILE.search(v) or _LANDLINE.search(v)))
-    return "phone" if phones.any() else None
+    kinds = set(text.map(identifier_kind).dropna())
+    for kind in ("id_number", "phone"):
+        if kind in kinds:
+            return kind
+    return None
 
 
 def personal_kind(header: str, values: pd.Series) -> str | None:

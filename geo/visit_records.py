@@ -7,14 +7,14 @@ household's ``last_contact`` / ``last_home_visit`` (a home visit is a contact to
 ``care_agreement`` and ``psych_flag`` when the checklist says so, and its location when the
 director corrected it (``relocate``): :func:`apply_visits`.
 
-Free text is refused when it holds an 18-digit ID number or a mobile number: the tool stores no
+Free text is refused when it holds an ID number or a phone number (:func:`geo.roster.identifier_kind`, the
+roster import's test): the tool stores no
 personal identifiers (names are not asked for).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Literal
 
 import geopandas as gpd
@@ -24,6 +24,7 @@ import shapely
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 
 from geo.bounds import FREE_TEXT, NO_CONTROL, BoundedDate
+from geo.roster import identifier_kind
 
 __all__ = [
     "VISIT_CHECKS",
@@ -48,8 +49,6 @@ VISIT_CHECKS: tuple[tuple[str, str], ...] = (
 #: Columns of the frame :func:`apply_visits` takes (``Store.visit_frame``).
 VISIT_COLUMNS = ("visit_id", "household_id", "kind", "date", "checklist", "lon", "lat", "relocate")
 
-_ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
-_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _TEXT_FIELDS = ("problems", "help")
 
 
@@ -146,8 +145,7 @@ def personal_fields(record: VisitIn) -> list[str]:
     """
     found = []
     for name in _TEXT_FIELDS:
-        text = str(getattr(record, name))
-        if _ID_NUMBER.search(text) or _MOBILE.search(text):
+        if identifier_kind(str(getattr(record, name))) is not None:
             found.append(name)
     return found
 

@@ -30,7 +30,7 @@ MESSAGES: Catalogue = {
         "en": "relocate: correcting the household's location needs lon and lat (the phone's position)",
     },
     "visit_personal_text": {
-        "zh": "{field}:文字中含有身份证号或手机号;本系统不保存个人身份信息,请删除后再提交",
+        "zh": "{field}:文字中含有身份证号或电话号码;本系统不保存个人身份信息,请删除后再提交",
         "en": "{field}: the text holds an ID number or a phone number; this tool stores no personal identifiers, remove it",
     },
     "visit_key_taken": {
