@@ -24,7 +24,7 @@ from geo.layers import Layers
 from geo.settings import Settings
 
 DAY = dt.date(2026, 7, 4)
-START = "112.943603,29.835967"  # 清河镇 minor-protection workstation (the default start)
+START = "112.943603,29.835967"  # 清河镇 minor-protection workstation, as in the patrol tests
 CHIEF = "柳塘乡河长"
 SKIPPED = "W002-005"
 DWELL = 4
@@ -77,3 +77,19 @@ def walk(stops: gpd.GeoDataFrame) -> Walk:
     return Walk(
         gpx, list(stops["spot_id"]), distance, float(len(points) - 1), last.strftime("%H:%M")
     )
+
+
+def main() -> None:
+    """Write the walk's GPX to stdout: ``python -m tests.patrol_walk > walk.gpx``."""
+    import sys
+
+    from geo.load import read_layers
+    from geo.validate import validate_layers
+    from sample_layers.generate import SAMPLE_PATH
+
+    layers, _ = validate_layers(read_layers(SAMPLE_PATH))
+    sys.stdout.buffer.write(walk(planned_stops(layers)).gpx)
+
+
+if __name__ == "__main__":
+    main()
