@@ -57,9 +57,12 @@ from geo.settings import InspectionSettings, Settings, get_settings
 
 __all__ = [
     "FOUR_ITEMS",
+    "PatrolParams",
     "PatrolPlan",
     "apply_patrol_records",
+    "patrol_spots",
     "patrol_windows",
+    "plan_over",
     "plan_patrols",
     "spot_priority",
 ]
@@ -89,7 +92,8 @@ class PatrolPlan:
     ----------
     stops
         One row per stop (Point, metric CRS): ``day`` (1-based), ``date``, ``order`` (1-based),
-        ``spot_id``, ``water_name``, ``village_code``, ``risk``, ``risk_class``, ``priority``,
+        ``spot_id``, ``water_name``, ``river_chief`` (the water's, whose stop it is),
+        ``village_code``, ``risk``, ``risk_class``, ``priority``,
         ``overdue``, ``child_use``, ``arrival`` (HH:MM), ``arrival_min`` (minutes after the day's
         start), ``leg_m`` (walking distance from the previous stop), ``last_inspected`` (ISO date
         or 从未检查), ``checklist`` (Chinese text).
@@ -420,8 +424,8 @@ def _candidates(
 
 
 _STOP_COLUMNS = [
-    "day", "date", "order", "spot_id", "water_name", "village_code", "risk", "risk_class",
-    "priority", "overdue", "child_use", "arrival", "arrival_min", "leg_m", "last_inspected",
+    "day", "date", "order", "spot_id", "water_name", "river_chief", "village_code", "risk",
+    "risk_class", "priority", "overdue", "child_use", "arrival", "arrival_min", "leg_m", "last_inspected",
     "checklist",
 ]  # fmt: skip
 _CHECK_COLUMNS = ["day", "order", "spot_id", "item", "item_zh", "state_zh", "action_zh"]
@@ -460,6 +464,7 @@ class _Rows:
                     "spot_id": row["spot_id"],
                     "place": row.get("place", row["spot_id"]),
                     "water_name": row.get("water_name"),
+                    "river_chief": row.get("river_chief"),
                     "village_code": row.get("village_code"),
                     "risk": float(row["risk"]),
                     "risk_class": row["risk_class"],
@@ -752,16 +757,22 @@ def start_point(inputs: Inputs, start: str | None) -> Point:
     return first
 
 
-def _run(inputs: Inputs, params: PatrolParams) -> PatrolPlan:
+def patrol_spots(inputs: Inputs, day: dt.date) -> gpd.GeoDataFrame:
+    """The risk spots a patrol plan of ``day`` is made over, as the role asking may see them
+    (rounded counts without household access), with the ``use`` of their water."""
     from analysis.registry import get
 
-    day = params.date or inputs.today
     risk = get("risk")
-    # the risk spots as the role asking may see them (rounded counts without household access)
-    spots = risk.compute(inputs, risk.params(date=day)).spots
+    spots: gpd.GeoDataFrame = risk.compute(inputs, risk.params(date=day)).spots
     if "use" not in spots and "water_id" in spots:
         uses = inputs.metric.waters.set_index("id")["use"]
         spots = spots.assign(use=spots["water_id"].map(uses))
+    return spots
+
+
+def plan_over(inputs: Inputs, params: PatrolParams, spots: gpd.GeoDataFrame) -> PatrolPlan:
+    """The patrol plan of ``params`` over ``spots`` (:func:`patrol_spots`): from the front
+    end's own start (``inputs.extras["start"]``, WGS84), else :func:`start_point`."""
     lonlat = inputs.extras.get("start")  # a front end's own start (WGS84), checked by it
     if isinstance(lonlat, Point):
         start = gpd.GeoSeries([lonlat], crs=4326).to_crs(inputs.metric.crs).iloc[0]
@@ -772,11 +783,15 @@ def _run(inputs: Inputs, params: PatrolParams) -> PatrolPlan:
         inputs.road_network(),
         start=start,
         settings=inputs.settings,
-        date=day,
+        date=params.date or inputs.today,
         hours=params.hours,
         mode=params.mode,
         days=params.days,
     )
+
+
+def _run(inputs: Inputs, params: PatrolParams) -> PatrolPlan:
+    return plan_over(inputs, params, patrol_spots(inputs, params.date or inputs.today))
 
 
 def _tables(plan: PatrolPlan, view: View) -> dict[str, pd.DataFrame]:

@@ -12,6 +12,7 @@ patrol's duration is the sum of the pieces' durations.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -19,12 +20,24 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from analysis.patrol import PatrolParams, PatrolPlan, patrol_spots, plan_over
+from analysis.registry import Inputs
 from geo.crs import WGS84, metric_crs_for
 from geo.errors import InputError
 from geo.i18n import tr
 from geo.settings import Language
 
-__all__ = ["TrackVerification", "verify_track"]
+__all__ = [
+    "BEIJING",
+    "CHECK_COLUMNS",
+    "PatrolCheck",
+    "TrackVerification",
+    "check_patrol",
+    "chief_stops",
+    "near_track",
+    "track_dates",
+    "verify_track",
+]
 
 
 @dataclass(frozen=True)
@@ -181,3 +194,192 @@ def verify_track(
         found = _match(others.to_crs(metric.crs), xy, breaks, times, radius_m, min_minutes)
         unplanned = found[found["visited"]].reset_index(drop=True)
     return TrackVerification(report, unplanned, distance, minutes)
+
+
+# --------------------------------------------------------------------------------------------
+# one river chief's patrol of one day, checked against the patrol plan (``tongan verify`` and
+# ``POST /api/patrols/verify``)
+# --------------------------------------------------------------------------------------------
+
+#: China's one time zone (UTC+8, no daylight saving): GPS times are UTC, the plan's are local.
+BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")
+
+#: The columns of :meth:`PatrolCheck.table`.
+CHECK_COLUMNS = [
+    "river_chief", "date", "status", "order", "spot_id", "water_name", "risk_class",
+    "planned_arrival", "arrival", "minutes",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PatrolCheck:
+    """One river chief's GPS track of one day matched against that chief's planned stops.
+
+    Attributes
+    ----------
+    river_chief, date
+        Whose patrol, and the day of the track (local time).
+    planned
+        The chief's stops of the day in the patrol plan (rows of :attr:`PatrolPlan.stops`).
+    spots
+        Every risk spot the plan was made over (``spot_id``, geometry...), metric CRS.
+    track
+        The track's points: ``lon``, ``lat``, ``time`` (UTC), ``segment``.
+    result
+        The matching (:func:`verify_track`).
+    radius_m, min_minutes
+        The rule the matching applied (``inspection.verify_radius_m``, ``verify_min_minutes``).
+    """
+
+    river_chief: str
+    date: dt.date
+    planned: gpd.GeoDataFrame
+    spots: gpd.GeoDataFrame
+    track: pd.DataFrame
+    result: TrackVerification
+    radius_m: float
+    min_minutes: float
+
+    @property
+    def places(self) -> gpd.GeoDataFrame:
+        """Where the stops are: the planned stops (with ``order`` and planned ``arrival``),
+        then the other risk spots (for the unplanned ones), metric CRS."""
+        others = self.spots[~self.spots["spot_id"].isin(set(self.planned["spot_id"]))]
+        keep = ["spot_id", "water_name", "geometry"]
+        rows = pd.concat([self.planned, others[[c for c in keep if c in others]]])
+        return gpd.GeoDataFrame(rows, geometry="geometry", crs=self.spots.crs)
+
+    @property
+    def visited(self) -> int:
+        return int(self.result.stops["visited"].sum())
+
+    @property
+    def skipped(self) -> int:
+        return int((~self.result.stops["visited"].astype(bool)).sum())
+
+    def table(self) -> gpd.GeoDataFrame:
+        """One row per planned stop (``status`` visited or skipped), then one per unplanned
+        spot where the track lingered (``unplanned``): order, spot, water, risk class, planned
+        and actual arrival (HH:MM, Beijing time), minutes within the radius; point geometry."""
+        stops = self.result.stops  # in the order of the planned stops
+        planned = self.planned.assign(
+            status=np.where(stops["visited"].to_numpy(dtype=bool), "visited", "skipped"),
+            planned_arrival=self.planned["arrival"],
+            arrival=_clock(stops["arrival"]),
+            minutes=stops["minutes"].round(1).to_numpy(),
+        )
+        found = self.result.unplanned
+        where = self.spots.set_index("spot_id").loc[found["spot_id"]].reset_index()
+        extra = where.assign(
+            status="unplanned",
+            order=pd.NA,
+            planned_arrival="",
+            arrival=_clock(found["arrival"]),
+            minutes=found["minutes"].round(1).to_numpy(),
+        )
+        rows = pd.concat([pd.DataFrame(planned), pd.DataFrame(extra)], ignore_index=True)
+        rows = rows.assign(river_chief=self.river_chief, date=self.date.isoformat())
+        rows["order"] = rows["order"].astype("Int64")
+        geometry = gpd.GeoSeries(list(rows.geometry), crs=self.spots.crs)
+        return gpd.GeoDataFrame(rows[CHECK_COLUMNS], geometry=geometry)
+
+
+def _clock(times: pd.Series) -> list[str]:
+    """UTC timestamps as HH:MM in Beijing time ("" for NaT)."""
+    local = pd.to_datetime(times, utc=True).dt.tz_convert(BEIJING)
+    return [str(t) for t in local.dt.strftime("%H:%M").fillna("")]
+
+
+def track_dates(track: pd.DataFrame) -> list[dt.date]:
+    """The local (Beijing) days a track's points fall on, in order."""
+    local = pd.to_datetime(track["time"], utc=True).dt.tz_convert(BEIJING)
+    return sorted(set(local.dt.date))
+
+
+def chief_stops(
+    plan: PatrolPlan, river_chief: str, day: dt.date, *, lang: Language = "zh"
+) -> gpd.GeoDataFrame:
+    """The stops of ``river_chief`` (the river chief of the stop's water) on ``day``.
+
+    Raises
+    ------
+    InputError
+        The plan has no day ``day``, or the chief no stop on it (naming the chiefs who have).
+    """
+    stops = plan.stops
+    dates = [str(d) for d in plan.routes["date"]]
+    if day.isoformat() not in dates:
+        ends = [*dates[:1], *dates[-1:]] or ["-", "-"]
+        raise InputError(
+            tr("verify_day_not_planned", lang, date=day.isoformat(), first=ends[0], last=ends[-1])
+        )
+    today = stops[stops["date"].astype(str) == day.isoformat()]
+    mine = today[today["river_chief"].astype("string").fillna("") == river_chief]
+    if not len(mine):
+        chiefs = sorted({str(c) for c in today["river_chief"].dropna() if str(c)})
+        raise InputError(
+            tr("verify_no_stops", lang, chief=river_chief, date=day.isoformat(),
+               chiefs=tr("list_sep", lang).join(chiefs) or "-")
+        )  # fmt: skip
+    return gpd.GeoDataFrame(mine.reset_index(drop=True), crs=stops.crs)
+
+
+def near_track(spots: gpd.GeoDataFrame, track: pd.DataFrame, radius_m: float) -> gpd.GeoDataFrame:
+    """The spots within ``radius_m`` of the track's bounding box (the others cannot be at it)."""
+    pts = gpd.GeoSeries(gpd.points_from_xy(track["lon"], track["lat"]), crs=WGS84)
+    x0, y0, x1, y1 = pts.to_crs(spots.crs).total_bounds
+    bx, by = spots.geometry.x, spots.geometry.y
+    keep = (bx >= x0 - radius_m) & (bx <= x1 + radius_m) & (by >= y0 - radius_m)
+    keep &= by <= y1 + radius_m
+    return spots[keep.to_numpy()]
+
+
+def check_patrol(
+    inputs: Inputs,
+    params: PatrolParams,
+    track: pd.DataFrame,
+    *,
+    river_chief: str,
+    day: dt.date,
+    source: str,
+    lang: Language = "zh",
+) -> PatrolCheck:
+    """Plan the patrols as ``tongan patrol`` does, take ``river_chief``'s stops of ``day`` and
+    match the track against them; the other risk spots the track lingered at are unplanned.
+
+    Parameters
+    ----------
+    inputs, params
+        As the patrol analysis takes them (``params.date``: the plan's first day).
+    track
+        The GPS track (:func:`geo.tracks.read_gpx_track`).
+    river_chief, day
+        Whose stops, of which day (local time).
+    source
+        The track's file name, for the messages.
+
+    Raises
+    ------
+    InputError
+        The track has no point on ``day``; the plan has no such day or the chief no stop on it;
+        the track is unusable (:func:`verify_track`).
+    """
+    dates = track_dates(track)
+    if day not in dates:
+        shown = tr("list_sep", lang).join(d.isoformat() for d in dates[:3])
+        raise InputError(tr("verify_track_other_day", lang, file=source, date=day, dates=shown))
+    spots = patrol_spots(inputs, params.date or inputs.today)
+    planned = chief_stops(plan_over(inputs, params, spots), river_chief, day, lang=lang)
+    ins = inputs.settings.inspection
+    result = verify_track(
+        track,
+        planned[["spot_id", "geometry"]],
+        radius_m=ins.verify_radius_m,
+        min_minutes=ins.verify_min_minutes,
+        max_gap_minutes=ins.verify_max_gap_minutes,
+        candidates=near_track(spots, track, ins.verify_radius_m),
+        lang=lang,
+    )
+    return PatrolCheck(
+        river_chief, day, planned, spots, track, result, ins.verify_radius_m, ins.verify_min_minutes
+    )

@@ -33,6 +33,11 @@ INSPECTION_ROLES: frozenset[Role] = frozenset(
     role for role, rule in ROLE_TABLE.items() if rule.inspections != "none"
 )
 
+#: Roles that may verify patrols (a GPS track against the plan); a river chief its own only.
+PATROL_ROLES: frozenset[Role] = frozenset(
+    role for role, rule in ROLE_TABLE.items() if rule.patrols != "none"
+)
+
 #: Which roles may import each layer (admin may import every layer).
 IMPORT_ROLES: dict[str, frozenset[Role]] = {
     layer: frozenset(

@@ -42,6 +42,7 @@ __all__ = [
     "ROLE_TABLE",
     "AreaLevel",
     "HouseholdAccess",
+    "PatrolAccess",
     "RoleRule",
     "Scope",
     "check_area",
@@ -61,6 +62,10 @@ HouseholdAccess = Literal["all", "area", "none"]
 
 #: Which waters a role's inspections may be of: any, the waters it answers for, none.
 InspectionAccess = Literal["all", "waters", "none"]
+
+#: Whose patrols a role may check against the plan (``POST /api/patrols/verify``): anyone's,
+#: its own (a river chief: the user's name is the waters' ``river_chief``), none.
+PatrolAccess = Literal["all", "own", "none"]
 
 #: The layers one may import (``POST /api/layers/{name}``).
 ALL_LAYERS: frozenset[str] = frozenset(
@@ -91,6 +96,8 @@ class RoleRule:
         imports only when its area is the whole county (or it has none).
     inspections
         Which inspections it may record: of any water, of the waters it answers for, none.
+    patrols
+        Whose patrols it may verify (GPS track against the plan): see :data:`PatrolAccess`.
     audit
         Whether it reads the audit log (``/api/audit``).
     """
@@ -101,6 +108,7 @@ class RoleRule:
     households: HouseholdAccess
     imports: frozenset[str] = frozenset()
     inspections: InspectionAccess = "none"
+    patrols: PatrolAccess = "none"
     audit: bool = False
     waters_by_name: bool = False
     notes: str = field(default="", compare=False)
@@ -120,6 +128,7 @@ ROLE_TABLE: Mapping[Role, RoleRule] = {
         "all",
         imports=ALL_LAYERS,
         inspections="all",
+        patrols="all",
         audit=True,
         notes="manages users on the command line; corrects or withdraws any record",
     ),
@@ -130,6 +139,7 @@ ROLE_TABLE: Mapping[Role, RoleRule] = {
         "area",
         imports=frozenset({"households", "facilities", "schools", "areas", "incidents", "hazards"}),
         inspections="waters",
+        patrols="all",
         notes="民政: the county's or a township's households and children's files",
     ),
     "children_director": RoleRule(
@@ -144,6 +154,7 @@ ROLE_TABLE: Mapping[Role, RoleRule] = {
         ("township",),
         True,
         "area",
+        patrols="all",
         notes="儿童督导员: their township's households and files",
     ),
     "river_chief": RoleRule(
@@ -153,6 +164,7 @@ ROLE_TABLE: Mapping[Role, RoleRule] = {
         "none",
         imports=frozenset({"waters", "equipment", "known_spots", "incidents", "hazards"}),
         inspections="waters",
+        patrols="own",
         waters_by_name=True,
         notes="河长: the waters whose river_chief is their name, or in their area",
     ),
@@ -430,13 +442,14 @@ _HOUSEHOLDS = {
     "none": "aggregates only",
 }
 _INSPECTIONS = {"all": "any", "waters": "of the waters in their scope", "none": "—"}
+_PATROLS = {"all": "anyone's", "own": "their own", "none": "—"}
 
 
 def role_table_markdown() -> str:
     """:data:`ROLE_TABLE` as the Markdown table of the README's privacy section."""
     lines = [
-        "| role | area (`--area`) | households and household-level results | imports | inspections | audit log | who |",
-        "|---|---|---|---|---|---|---|",
+        "| role | area (`--area`) | households and household-level results | imports | inspections | patrol checks | audit log | who |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for rule in ROLE_TABLE.values():
         levels = " or ".join(rule.levels) or "—"
@@ -449,6 +462,7 @@ def role_table_markdown() -> str:
             imports += " (county-wide users)"
         lines.append(
             f"| `{rule.role}` | {levels} | {_HOUSEHOLDS[rule.households]} | {imports} | "
-            f"{_INSPECTIONS[rule.inspections]} | {'yes' if rule.audit else '—'} | {rule.notes} |"
+            f"{_INSPECTIONS[rule.inspections]} | {_PATROLS[rule.patrols]} | "
+            f"{'yes' if rule.audit else '—'} | {rule.notes} |"
         )
     return "\n".join(lines)

@@ -75,6 +75,7 @@ VALUE_LABELS_ZH: dict[str, str] = {
     "swimming_hole": "野泳点", "dock": "码头", "washing_step": "洗衣台阶", "fishing_spot": "钓鱼点",
     "other": "其他",
     "red": "红色", "yellow": "黄色", "green": "绿色",
+    "visited": "已巡查", "skipped": "漏查", "unplanned": "计划外",
     "reach": "河段", "known_spot": "已知危险点",
 }  # fmt: skip
 

@@ -24,7 +24,7 @@ from geo.i18n import tr
 from geo.settings import Settings
 
 HEADERS_PATROL = {
-    "day": "天", "date": "日期", "order": "顺序", "spot_id": "风险点编号", "place": "位置", "water_name": "水域",
+    "day": "天", "date": "日期", "order": "顺序", "spot_id": "风险点编号", "place": "位置", "water_name": "水域", "river_chief": "河长",
     "village_code": "村代码", "risk": "风险值", "risk_class": "风险等级", "priority": "优先级",
     "overdue": "超期未查", "child_use": "儿童常去", "arrival": "到达时间",
     "arrival_min": "出发后分钟", "leg_m": "上一段距离(米)", "last_inspected": "最近检查", "checklist": "检查清单",
