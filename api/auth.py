@@ -22,6 +22,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from geo.access import ALL_LAYERS, ROLE_TABLE, Scope
 from geo.errors import TonganError
 from geo.settings import Role
+from geo.storage import AuditEntry
 
 #: Roles that may see household-level locations and children's personal data (in their area).
 HOUSEHOLD_ROLES: frozenset[Role] = frozenset(
@@ -36,6 +37,16 @@ INSPECTION_ROLES: frozenset[Role] = frozenset(
 #: Roles that may verify patrols (a GPS track against the plan); a river chief its own only.
 PATROL_ROLES: frozenset[Role] = frozenset(
     role for role, rule in ROLE_TABLE.items() if rule.patrols != "none"
+)
+
+#: Roles that record home visits and contacts (of the households they see exactly).
+VISIT_ROLES: frozenset[Role] = frozenset(
+    role for role, rule in ROLE_TABLE.items() if rule.visits == "record"
+)
+
+#: Roles that read the household files (一人一档: visit history, open problems) in their scope.
+FILE_ROLES: frozenset[Role] = frozenset(
+    role for role, rule in ROLE_TABLE.items() if rule.visits != "none"
 )
 
 #: Which roles may import each layer (admin may import every layer).
@@ -88,6 +99,14 @@ class Principal:
             roles = ", ".join(sorted({"admin", *allowed}))
             msg = f"the role {self.role!r} may not {action}; it needs one of: {roles}"
             raise AuthError(msg, status=403)
+
+
+def audit_entry(request: Request, principal: Principal, status: int) -> AuditEntry:
+    """The audit entry of a write, stored in its transaction (the middleware then skips it;
+    the route sets ``request.state.audited``)."""
+    return AuditEntry(
+        principal.name, principal.role, request.method.lower(), request.url.path, str(status)
+    )
 
 
 bearer = HTTPBearer(

@@ -19,7 +19,18 @@ from api.data_api import api_router
 from api.errors import install_error_handlers, refuse_bad_input
 from api.login import Accounts, login_router
 from api.middleware import add_cors, identify
-from api.routes import assets, health, index, maps, ogc, patrols, plan, quarantine, tiles
+from api.routes import (
+    assets,
+    health,
+    index,
+    maps,
+    ogc,
+    patrols,
+    plan,
+    quarantine,
+    tiles,
+    visits,
+)
 from api.state import build_state
 from geo.layers import Layers
 from geo.settings import Settings, get_settings
@@ -82,6 +93,7 @@ def create_app(
     app.include_router(login_router())
     app.include_router(api_router(state.api_result, state.workspace, settings))
     app.include_router(patrols.router)
+    app.include_router(visits.router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

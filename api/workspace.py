@@ -38,6 +38,7 @@ from geo.schemas import all_schemas
 from geo.settings import Language, Settings
 from geo.storage import AuditEntry, Inspection, InspectionIn, Store, fence_input, patrol_input
 from geo.validate import StudyArea
+from geo.visit_records import HouseholdFile, Visit, VisitIn
 
 if TYPE_CHECKING:
     from geo.network import RoadNetwork
@@ -304,6 +305,7 @@ class Workspace:
                 frames[name] = self.base[name]
             layers, report = validate_layers(frames, settings=self.settings)
         report.raise_if_fatal(self.settings.language)
+        layers = self._with_visits(layers)
         before = self._snapshot.layer_counters if self._snapshot is not None else {}
         counters = {name: before.get(name, -1) + 1 for name in all_schemas()}
         empty = Snapshot(
@@ -323,6 +325,16 @@ class Workspace:
         )
         heads, items = self.store.record_frames()
         return self._apply(empty, heads, items, revision)
+
+    def _with_visits(self, layers: Layers) -> Layers:
+        """The layers with the stored home visits applied to the households layer."""
+        from geo.visit_records import apply_visits
+
+        assert self.store is not None
+        visits = self.store.visit_frame()
+        if not len(visits):
+            return layers
+        return dataclasses.replace(layers, households=apply_visits(layers.households, visits))
 
     def _apply(
         self, snap: Snapshot, heads: pd.DataFrame, items: pd.DataFrame, revision: int
@@ -627,3 +639,92 @@ class Workspace:
             raise InputError(msg, status=404)
         self._catch_up()
         return found
+
+    # --- home visits ------------------------------------------------------------------------
+
+    def add_visit(
+        self,
+        record: VisitIn,
+        *,
+        user: str,
+        villages: frozenset[str] | None,
+        key: str | None = None,
+        lang: Language = "zh",
+        audit: AuditEntry | None = None,
+    ) -> tuple[Visit, bool]:
+        """Check a home visit or contact against the layers and store it, once per ``key``.
+
+        Parameters
+        ----------
+        record
+            The posted record.
+        user
+            Who records it.
+        villages
+            The villages whose households ``user`` sees exactly (None: every village).
+        key
+            The client's ``Idempotency-Key``: a record resent with it is answered with the one
+            stored the first time, and stored no second time.
+
+        Returns
+        -------
+        Visit, bool
+            The stored record, and whether this call stored it.
+
+        Raises
+        ------
+        InputError
+            (422) The record breaks a rule (:func:`geo.visit_records.check_visit`); (409) the
+            key is another user's; (503) no database.
+        """
+        from geo.visit_records import check_visit
+
+        store = self.require_store()
+        if key is not None:
+            earlier = store.visit_with_key(key, user=user)
+            if earlier is not None:
+                return earlier, False
+        snap = self.snapshot()
+        problems = check_visit(
+            record,
+            households=snap.layers.households,
+            villages=villages,
+            study=snap.study,
+            today=dt.date.today(),
+            lang=lang,
+        )
+        if problems:
+            raise InputError(tr("visit_refused", lang, problems="; ".join(problems)), status=422)
+        with self._lock:
+            self._pending += 1
+        try:
+            stored = store.record_visit(record, user=user, key=key, audit=audit)
+            self._catch_up()
+        finally:
+            with self._lock:
+                self._pending -= 1
+        return stored
+
+    def household_file(
+        self, household_id: str, *, villages: frozenset[str] | None, lang: Language = "zh"
+    ) -> HouseholdFile:
+        """The file (一人一档) of a household the user sees exactly.
+
+        Raises
+        ------
+        InputError
+            (404) No such household in the user's villages (an unknown id and another
+            village's are answered alike).
+        """
+        from geo.visit_records import household_file
+
+        households = self.snapshot().layers.households
+        match = households.loc[households["id"].astype(str) == household_id]
+        if villages is not None:
+            match = match.loc[match["village_code"].astype(str).isin(villages)]
+        if not len(match):
+            raise InputError(tr("file_unknown_household", lang, household=household_id), status=404)
+        visits: list[Visit] = []
+        if self.store is not None:
+            visits = self.store.visits(households=[household_id])
+        return household_file(match.iloc[0], visits)

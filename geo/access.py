@@ -45,6 +45,7 @@ __all__ = [
     "PatrolAccess",
     "RoleRule",
     "Scope",
+    "VisitAccess",
     "check_area",
     "role_table_markdown",
     "scope_of",
@@ -66,6 +67,10 @@ InspectionAccess = Literal["all", "waters", "none"]
 #: Whose patrols a role may check against the plan (``POST /api/patrols/verify``): anyone's,
 #: its own (a river chief: the user's name is the waters' ``river_chief``), none.
 PatrolAccess = Literal["all", "own", "none"]
+
+#: What a role does with home-visit records and children's files (一人一档) of the households
+#: it sees exactly: record visits and read the files, read the files only, nothing.
+VisitAccess = Literal["record", "read", "none"]
 
 #: The layers one may import (``POST /api/layers/{name}``).
 ALL_LAYERS: frozenset[str] = frozenset(
@@ -98,6 +103,9 @@ class RoleRule:
         Which inspections it may record: of any water, of the waters it answers for, none.
     patrols
         Whose patrols it may verify (GPS track against the plan): see :data:`PatrolAccess`.
+    visits
+        Home visits and household files (一人一档), of the households it sees exactly:
+        see :data:`VisitAccess`.
     audit
         Whether it reads the audit log (``/api/audit``).
     """
@@ -109,6 +117,7 @@ class RoleRule:
     imports: frozenset[str] = frozenset()
     inspections: InspectionAccess = "none"
     patrols: PatrolAccess = "none"
+    visits: VisitAccess = "none"
     audit: bool = False
     waters_by_name: bool = False
     notes: str = field(default="", compare=False)
@@ -116,7 +125,7 @@ class RoleRule:
     @property
     def writes(self) -> bool:
         """Whether the role may write anything."""
-        return bool(self.imports) or self.inspections != "none"
+        return bool(self.imports) or self.inspections != "none" or self.visits == "record"
 
 
 #: The role table: the one statement in code of what each role may read and write.
@@ -129,6 +138,7 @@ ROLE_TABLE: Mapping[Role, RoleRule] = {
         imports=ALL_LAYERS,
         inspections="all",
         patrols="all",
+        visits="record",
         audit=True,
         notes="manages users on the command line; corrects or withdraws any record",
     ),
@@ -140,6 +150,7 @@ ROLE_TABLE: Mapping[Role, RoleRule] = {
         imports=frozenset({"households", "facilities", "schools", "areas", "incidents", "hazards"}),
         inspections="waters",
         patrols="all",
+        visits="record",
         notes="民政: the county's or a township's households and children's files",
     ),
     "children_director": RoleRule(
@@ -147,6 +158,7 @@ ROLE_TABLE: Mapping[Role, RoleRule] = {
         ("village",),
         True,
         "area",
+        visits="record",
         notes="儿童主任: their village's households, visit plan and coverage",
     ),
     "supervisor": RoleRule(
@@ -155,6 +167,7 @@ ROLE_TABLE: Mapping[Role, RoleRule] = {
         True,
         "area",
         patrols="all",
+        visits="read",
         notes="儿童督导员: their township's households and files",
     ),
     "river_chief": RoleRule(
@@ -443,13 +456,14 @@ _HOUSEHOLDS = {
 }
 _INSPECTIONS = {"all": "any", "waters": "of the waters in their scope", "none": "—"}
 _PATROLS = {"all": "anyone's", "own": "their own", "none": "—"}
+_VISITS = {"record": "record, read files", "read": "read files", "none": "—"}
 
 
 def role_table_markdown() -> str:
     """:data:`ROLE_TABLE` as the Markdown table of the README's privacy section."""
     lines = [
-        "| role | area (`--area`) | households and household-level results | imports | inspections | patrol checks | audit log | who |",
-        "|---|---|---|---|---|---|---|---|",
+        "| role | area (`--area`) | households and household-level results | imports | inspections | patrol checks | home visits (in their scope) | audit log | who |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for rule in ROLE_TABLE.values():
         levels = " or ".join(rule.levels) or "—"
@@ -463,6 +477,6 @@ def role_table_markdown() -> str:
         lines.append(
             f"| `{rule.role}` | {levels} | {_HOUSEHOLDS[rule.households]} | {imports} | "
             f"{_INSPECTIONS[rule.inspections]} | {_PATROLS[rule.patrols]} | "
-            f"{'yes' if rule.audit else '—'} | {rule.notes} |"
+            f"{_VISITS[rule.visits]} | {'yes' if rule.audit else '—'} | {rule.notes} |"
         )
     return "\n".join(lines)

@@ -1419,6 +1419,23 @@ class Store:
         with self._read("reading the visits of") as conn:
             return [_visit(r) for r in conn.execute(query).all()]
 
+    def visit_with_key(self, key: str, *, user: str) -> Visit | None:
+        """The visit stored under ``key``, when ``user`` stored it (None: no such record).
+
+        Raises
+        ------
+        InputError
+            (409) The key belongs to another user's record.
+        """
+        v = self._t.visits
+        with self._read("reading the visits of") as conn:
+            row = conn.execute(sa.select(v).where(v.c.idempotency_key == key)).first()
+        if row is None:
+            return None
+        if row.recorded_by != user:
+            raise InputError(tr("visit_key_taken", "zh"), status=409)
+        return _visit(row)
+
     def visit_frame(self) -> pd.DataFrame:
         """Every stored visit as a frame of :data:`geo.visit_records.VISIT_COLUMNS`."""
         v = self._t.visits

@@ -24,15 +24,22 @@ import shapely
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 
 from geo.bounds import FREE_TEXT, NO_CONTROL, BoundedDate
+from geo.i18n import tr
 from geo.roster import identifier_kind
+from geo.settings import Language
+from geo.validate import StudyArea
 
 __all__ = [
     "VISIT_CHECKS",
     "VISIT_COLUMNS",
+    "HouseholdFile",
+    "OpenProblem",
     "Visit",
     "VisitChecklist",
     "VisitIn",
     "apply_visits",
+    "check_visit",
+    "household_file",
     "personal_fields",
 ]
 
@@ -134,6 +141,98 @@ class Visit(VisitIn):
     recorded_by: str = Field(description="User who posted it.")
 
 
+class OpenProblem(BaseModel):
+    """A problem found on a visit and not yet closed by a later one."""
+
+    visit_id: int
+    date: dt.date
+    problems: str
+    help: str = Field(description="Help arranged for it (帮扶措施).")
+    follow_up: dt.date | None
+
+
+class HouseholdFile(BaseModel):
+    """A household's file (一人一档): its state in the layers and its visit history."""
+
+    household_id: str
+    village_code: str
+    children: int
+    left_behind: int
+    in_difficulty: int
+    guardianship_risk: str | None
+    care_agreement: bool | None
+    psych_flag: bool | None
+    last_contact: dt.date | None
+    last_home_visit: dt.date | None
+    next_follow_up: dt.date | None = Field(description="Follow-up date of the latest visit.")
+    open_problems: list[OpenProblem] = Field(
+        description="The latest visit's problems when it found any (a later visit that finds "
+        "none closes them)."
+    )
+    visits: list[Visit] = Field(description="Every visit and contact, newest first.")
+
+
+def household_file(household: pd.Series, visits: list[Visit]) -> HouseholdFile:
+    """The file of one household (a row of the households layer with its visits applied).
+
+    Examples
+    --------
+    >>> row = pd.Series({"id": "H1", "village_code": "V1", "children": 2, "left_behind": 1,
+    ...                  "in_difficulty": 0, "last_contact": pd.Timestamp("2026-07-01")})
+    >>> at = dt.datetime(2026, 7, 1, tzinfo=dt.UTC)
+    >>> v = Visit(id=3, household_id="H1", kind="contact", date="2026-07-01",
+    ...           problems="无人看护", recorded_at=at, recorded_by="li")
+    >>> f = household_file(row, [v])
+    >>> f.last_contact, [p.problems for p in f.open_problems]
+    (datetime.date(2026, 7, 1), ['无人看护'])
+    """
+    ordered = sorted(visits, key=lambda v: (v.date, v.id), reverse=True)
+    latest = next(iter(ordered), None)
+    problems = []
+    if latest is not None and latest.problems.strip():
+        problems.append(
+            OpenProblem(
+                visit_id=latest.id,
+                date=latest.date,
+                problems=latest.problems,
+                help=latest.help,
+                follow_up=latest.follow_up,
+            )
+        )
+    return HouseholdFile(
+        household_id=str(household["id"]),
+        village_code=str(household["village_code"]),
+        children=int(household.get("children", 0)),
+        left_behind=int(household.get("left_behind", 0)),
+        in_difficulty=int(household.get("in_difficulty", 0)),
+        guardianship_risk=_value(household.get("guardianship_risk")),
+        care_agreement=_value(household.get("care_agreement")),
+        psych_flag=_value(household.get("psych_flag")),
+        last_contact=_day(household.get("last_contact")),
+        last_home_visit=_day(household.get("last_home_visit")),
+        next_follow_up=getattr(latest, "follow_up", None),
+        open_problems=problems,
+        visits=ordered,
+    )
+
+
+def _value(value: object) -> JsonValue:
+    """A cell as JSON (None for a missing one)."""
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()  # type: ignore[no-any-return]
+    return value  # type: ignore[return-value]
+
+
+def _day(value: object) -> dt.date | None:
+    """A date cell as a date (None when missing)."""
+    if value is None or bool(pd.isna(value)):
+        return None
+    day: dt.date = pd.Timestamp(str(value)).date()
+    return day
+
+
 def personal_fields(record: VisitIn) -> list[str]:
     """The free-text fields of ``record`` that hold an ID number or a mobile number.
 
@@ -148,6 +247,76 @@ def personal_fields(record: VisitIn) -> list[str]:
         if identifier_kind(str(getattr(record, name))) is not None:
             found.append(name)
     return found
+
+
+def check_visit(
+    record: VisitIn,
+    *,
+    households: pd.DataFrame,
+    villages: frozenset[str] | None,
+    study: StudyArea | None,
+    today: dt.date,
+    lang: Language = "zh",
+) -> list[str]:
+    """What is wrong with a visit record before it is stored, one message per field.
+
+    Parameters
+    ----------
+    record
+        The posted record.
+    households
+        The households layer (``id``, ``village_code``).
+    villages
+        The villages whose households the user may record (None: every village). A household
+        of another village is answered as an unknown one is, so that no request tells a user
+        which ids exist outside their villages.
+    study
+        The study area (None: no distance rule), its margin the same as inspections'.
+    today
+        The day a visit may not be after.
+
+    Examples
+    --------
+    >>> hh = pd.DataFrame({"id": ["H1", "H2"], "village_code": ["V1", "V2"]})
+    >>> rec = VisitIn(household_id="H2", kind="contact", date="2026-07-01")
+    >>> check_visit(rec, households=hh, villages=frozenset({"V1"}), study=None,
+    ...             today=dt.date(2026, 7, 2), lang="en")  # doctest: +ELLIPSIS
+    ['household_id: household H2 is not in your villages (V1); ...']
+    """
+    problems = _household_problems(record, households, villages, lang)
+    if record.date > today:
+        problems.append(tr("visit_future", lang, date=record.date, today=today))
+    if record.follow_up is not None and record.follow_up < record.date:
+        problems.append(
+            tr("visit_follow_up_before", lang, follow_up=record.follow_up, date=record.date)
+        )
+    if record.relocate and record.lon is None:
+        problems.append(tr("visit_relocate_needs_point", lang))
+    if study is not None and record.lon is not None and record.lat is not None:
+        metres = study.distance_lonlat(np.array([record.lon]), np.array([record.lat]))[0]
+        if metres > study.margin_m:
+            problems.append(tr("visit_far", lang, limit=study.margin_m))
+    problems += [tr("visit_personal_text", lang, field=name) for name in personal_fields(record)]
+    return problems
+
+
+def _household_problems(
+    record: VisitIn,
+    households: pd.DataFrame,
+    villages: frozenset[str] | None,
+    lang: Language,
+) -> list[str]:
+    """The household rule: it exists, in the user's villages (unknown ones answered alike)."""
+    match = households.loc[households["id"].astype(str) == record.household_id]
+    if villages is not None:
+        inside = match["village_code"].astype(str).isin(villages).any()
+        if not inside:
+            shown = "、".join(sorted(villages)) or "-"
+            return [tr("visit_out_of_scope", lang, household=record.household_id, villages=shown)]
+        return []
+    if not len(match):
+        return [tr("visit_unknown_household", lang, household=record.household_id)]
+    return []
 
 
 def apply_visits(households: gpd.GeoDataFrame, visits: pd.DataFrame) -> gpd.GeoDataFrame:

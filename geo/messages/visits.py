@@ -37,6 +37,10 @@ MESSAGES: Catalogue = {
         "zh": "Idempotency-Key:该键已被其他用户的记录使用;请为每条记录生成新的键",
         "en": "Idempotency-Key: the key belongs to another user's record; make a new key for every record",
     },
+    "file_unknown_household": {
+        "zh": "没有编号为 {household} 的家庭,或它不在您负责的村内",
+        "en": "no household {household} in your villages",
+    },
     "visit_refused": {
         "zh": "走访记录未保存:{problems}",
         "en": "the visit record was not stored: {problems}",

@@ -68,7 +68,14 @@ def test_role_table_lists_every_role_and_the_readme_states_it() -> None:
 def test_only_household_roles_see_households_and_viewer_writes_nothing() -> None:
     exact = {r for r, rule in ROLE_TABLE.items() if rule.households != "none"}
     assert exact == {"admin", "civil_affairs", "children_director", "supervisor"}
-    assert not ROLE_TABLE["viewer"].writes and not ROLE_TABLE["children_director"].writes
+    assert not ROLE_TABLE["viewer"].writes
+    # a director writes home visits only: no layer, no inspection
+    director = ROLE_TABLE["children_director"]
+    assert director.writes and not director.imports and director.inspections == "none"
+    assert {r for r, rule in ROLE_TABLE.items() if rule.visits == "record"} == {
+        "admin", "civil_affairs", "children_director"
+    }  # fmt: skip
+    assert {r for r, rule in ROLE_TABLE.items() if rule.visits != "none"} == exact
     assert [r for r, rule in ROLE_TABLE.items() if rule.audit] == ["admin"]
 
 
