@@ -26,6 +26,7 @@ from api.routes import (
     maps,
     ogc,
     patrols,
+    photos,
     plan,
     quarantine,
     tiles,
@@ -94,6 +95,7 @@ def create_app(
     app.include_router(api_router(state.api_result, state.workspace, settings))
     app.include_router(patrols.router)
     app.include_router(visits.router)
+    app.include_router(photos.router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -618,6 +618,34 @@ class ApiSettings(BaseModel):
     )
 
 
+class PhotoSettings(BaseModel):
+    """Photos taken with an inspection or a home visit (issue 19; :mod:`geo.photos`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    directory: Path | None = Field(
+        None,
+        description=(
+            "Folder of the stored photos; unset: `photos` beside the embedded database (in the "
+            "workspace folder, also with PostgreSQL)."
+        ),
+    )
+    max_mb: float = Field(
+        10.0, gt=0, description="Largest photo accepted, in MB (a phone's JPEG is 2-6 MB; ours)."
+    )
+    max_pixels: int = Field(
+        60_000_000,
+        gt=0,
+        description="Largest photo accepted, in pixels (a 50 MP phone camera fits; ours).",
+    )
+    long_side_px: int = Field(
+        2048,
+        ge=256,
+        description="Photos are stored scaled to this longest side at most (ours: legible, small).",
+    )
+    per_record: int = Field(5, ge=1, description="Photos kept with one record at most.")
+
+
 class ActivitiesSettings(BaseModel):
     """Safety education in every village (安全知识进村): at least ``min_per_year`` activity per
     village in the ``window_days`` before the date (the plans: once a year at least)."""
@@ -891,6 +919,7 @@ class Settings(BaseSettings):
     flood: FloodSettings = Field(default_factory=FloodSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
+    photos: PhotoSettings = Field(default_factory=PhotoSettings)
     accounts: AccountSettings = Field(default_factory=AccountSettings)
     province: ProvinceSettings = Field(default_factory=ProvinceSettings)
     activities: ActivitiesSettings = Field(default_factory=ActivitiesSettings)

@@ -738,6 +738,13 @@ class Store:
         self._write_lock = threading.Lock() if backend == "sqlite" else None
         self._busy_timeout_s = busy_timeout_ms / 1000
 
+    @property
+    def folder(self) -> Path | None:
+        """The folder of the embedded database file (None with PostgreSQL)."""
+        if self.backend != "sqlite" or not self._url.database:
+            return None
+        return Path(self._url.database).parent
+
     # --- life cycle -----------------------------------------------------------------------------
 
     @classmethod
@@ -1418,6 +1425,15 @@ class Store:
             query = query.limit(limit)
         with self._read("reading the visits of") as conn:
             return [_visit(r) for r in conn.execute(query).all()]
+
+    def visit(self, visit_id: int) -> Visit | None:
+        """The stored visit with this id, or None."""
+        v = self._t.visits
+        with self._read("reading the visits of") as conn:
+            row = conn.execute(sa.select(v).where(v.c.id == visit_id)).first()
+        if row is None:
+            return None
+        return _visit(row)
 
     def visit_with_key(self, key: str, *, user: str) -> Visit | None:
         """The visit stored under ``key``, when ``user`` stored it (None: no such record).

@@ -39,6 +39,8 @@ BEYOND_THE_SCHEMA: dict[str, str] = {
     "POST /api/layers/{name}": "the uploaded file's content is a layer only if it validates",
     "GET /api/patrol": "a start point must lie in the study area",
     "POST /api/patrols/verify": "the file must be a GPX track of the day, the chief one with stops",
+    "POST /api/inspections/{record_id}/photos": "the file must be a JPEG, PNG or WebP image",
+    "POST /api/visit-records/{record_id}/photos": "the file must be a JPEG, PNG or WebP image",
     "POST /api/visit-records": "the household must be one of the user's villages, the date past",
     "GET /api/siting": "k can be at most the number of candidate sites the layers give",
     "GET /api/visits": "a village code must be one of the layer's",
