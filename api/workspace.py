@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 import tempfile
 import threading
 import time
@@ -459,13 +460,16 @@ class Workspace:
         store = self.require_store()
         require_layer(name)
         suffix = Path(filename).suffix.lower()
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"upload{suffix}"
-            path.write_bytes(data)
-            crs_notes: list[CrsIgnored] = []
-            frame = read_layer_file(path, name, crs=crs, notes=crs_notes)
         snap = self.snapshot()
         checked = snap.checked or snap.layers
+        context = {"areas": checked.areas, "roads": checked.roads}  # a roster is placed on them
+        with tempfile.TemporaryDirectory() as tmp:
+            # named as uploaded (without folders or odd characters): messages name the file
+            stem = re.sub(r"[^\w\-]+", "_", Path(filename).stem).strip("_")[:80] or "upload"
+            path = Path(tmp) / f"{stem}{suffix}"
+            path.write_bytes(data)
+            crs_notes: list[CrsIgnored] = []
+            frame = read_layer_file(path, name, crs=crs, notes=crs_notes, context=context)
         frames = {**dict(checked.items()), **checked.extra}
         frames[name] = frame
         layers, report = validate_layers(frames, settings=self.settings)

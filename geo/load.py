@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import tempfile
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -521,17 +521,27 @@ def read_layer_file(
     column_map: ColumnMap | None = None,
     encoding: str | None = None,
     notes: list[CrsIgnored] | None = None,
+    context: Mapping[str, gpd.GeoDataFrame] | None = None,
 ) -> gpd.GeoDataFrame:
     """Read one file as the layer ``name``: renamed to the schema and in WGS84, not validated.
 
     The same steps as :func:`read_layers` for one layer, for a file uploaded on its own. A
-    GeoPackage is read from its layer called ``name``, or from its only layer.
+    GeoPackage is read from its layer called ``name``, or from its only layer. A households
+    roster (:func:`is_roster`: an Excel table, or a CSV without coordinates) is matched to the
+    villages of ``context["areas"]`` and placed on ``context["roads"]`` (the workspace's layers,
+    WGS84), its personal columns dropped first; its report is ``attrs["roster"]``.
 
     Raises
     ------
     InputError
         The file cannot be read, or a GeoPackage holds several layers and none is ``name``.
     """
+    if context is not None and is_roster(path, name):
+        frame, headers, refs, report = _read_roster(
+            path, dict(context), crs, column_map or ColumnMap()
+        )
+        frame.attrs.update(headers=headers, rows=refs, roster=[report])
+        return frame
     layer = _gpkg_layer(path, name) if path.suffix.lower() == ".gpkg" else None
     try:
         frame = read_file(path, layer=layer, encoding=encoding)
