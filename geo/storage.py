@@ -1457,7 +1457,8 @@ class Store:
         return _visit(row)
 
     def visit_frame(self) -> pd.DataFrame:
-        """Every stored visit as a frame of :data:`geo.visit_records.VISIT_COLUMNS`."""
+        """Every stored visit as a frame of :data:`geo.visit_records.VISIT_COLUMNS` and the
+        ``problems`` found (the supervisor's open problems)."""
         v = self._t.visits
         with self._read("reading the visits of") as conn:
             rows = conn.execute(
@@ -1470,6 +1471,7 @@ class Store:
                     v.c.lon,
                     v.c.lat,
                     v.c.relocate,
+                    v.c.problems,
                 ).order_by(v.c.id)
             ).all()
         return pd.DataFrame(
@@ -1482,6 +1484,7 @@ class Store:
                 "lon": pd.Series([r.lon for r in rows], dtype="float64"),
                 "lat": pd.Series([r.lat for r in rows], dtype="float64"),
                 "relocate": pd.Series([bool(r.relocate) for r in rows], dtype=bool),
+                "problems": pd.Series([r.problems for r in rows], dtype=object),
             }
         )
 
