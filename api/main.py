@@ -28,6 +28,7 @@ from api.routes import (
     patrols,
     plan,
     quarantine,
+    supervise,
     tiles,
     visits,
 )
@@ -94,6 +95,8 @@ def create_app(
     app.include_router(api_router(state.api_result, state.workspace, settings))
     app.include_router(patrols.router)
     app.include_router(visits.router)
+    app.include_router(supervise.router)
+    app.include_router(supervise.pages)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
