@@ -28,6 +28,7 @@ from geo.visit_records import VISIT_COLUMNS
 
 __all__ = [
     "SHOWN",
+    "TEXT_COLUMNS",
     "WORKBOOK_MEDIA",
     "area_label",
     "headers",
@@ -40,18 +41,21 @@ __all__ = [
 ]
 
 WORKBOOK_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-#: The page's and the workbook's columns of each table (``distance_km`` from ``distance_m``).
+#: The page's and the workbook's columns of each table, what a phone shows first leftmost
+#: (``distance_km`` from ``distance_m``).
 SHOWN = {
     "villages": (
-        "village_name", "village_code", "directors", "households", "overdue", "due_week",
-        "visits", "home_visits", "contacts", "households_visited", "open_problems",
+        "village_name", "directors", "overdue", "due_week", "visits", "home_visits",
+        "contacts", "open_problems", "households", "households_visited", "village_code",
     ),
     "chiefs": (
-        "river_chief", "days", "planned", "visited", "skipped", "share_visited", "red_planned",
-        "red_visited", "red_share", "unplanned", "distance_km", "last_day",
+        "river_chief", "red_share", "days", "red_planned", "red_visited", "planned", "visited",
+        "skipped", "share_visited", "unplanned", "distance_km", "last_day",
     ),
 }  # fmt: skip
 _PERCENT = ("share_visited", "red_share")
+#: Columns of text, aligned left on the page (the counts are aligned right).
+TEXT_COLUMNS = frozenset({"village_name", "directors", "village_code", "river_chief", "last_day"})
 
 
 def require(principal: Principal, lang: Language) -> None:

@@ -28,6 +28,7 @@ from api.login import Identity, IdentityDep
 from api.responses import ERROR_RESPONSES
 from api.supervision import (
     SHOWN,
+    TEXT_COLUMNS,
     WORKBOOK_MEDIA,
     area_label,
     headers,
@@ -200,6 +201,7 @@ def supervise_page(
         chiefs=tables["chiefs"].to_dict("records"),
         headers=headers(lang),
         totals=total_rows(sup, lang),
+        text_cols=TEXT_COLUMNS,
         villages_cols=list(SHOWN["villages"]),
         chiefs_cols=list(SHOWN["chiefs"]),
         download=f"/supervise.xlsx?{urlencode({'month': str(sup.month), 'lang': lang})}",

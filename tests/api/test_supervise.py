@@ -198,8 +198,8 @@ def test_the_page_and_the_workbook_hold_the_same_numbers(
     assert book.sheetnames == ["各村走访", "河长巡查", "汇总"]
     villages = [list(row) for row in book["各村走访"].iter_rows(values_only=True)]
     head = villages[0]
-    assert head[:3] == ["村", "村代码", "儿童主任"]
-    sanhe = dict(zip(head, next(v for v in villages if v[1] == SANHE), strict=True))
+    assert head[:3] == ["村", "儿童主任", "逾期(户)"] and head[-1] == "村代码"
+    sanhe = dict(zip(head, next(v for v in villages if v[-1] == SANHE), strict=True))
     assert (sanhe["儿童主任"], sanhe["本月走访(次)"], sanhe["家访(次)"]) == ("李主任", 2, 1)
     assert (sanhe["联系(次)"], sanhe["未解决问题(户)"]) == (1, 2)
     json_rows = {v["village_code"]: v for v in _month_of(client, supervisor)["villages"]}
