@@ -25,6 +25,7 @@ from analysis.registry import Inputs
 from geo.crs import WGS84, metric_crs_for
 from geo.errors import InputError
 from geo.i18n import tr
+from geo.patrol_checks import PatrolCheckIn, PlannedStop
 from geo.settings import Language
 
 __all__ = [
@@ -257,6 +258,30 @@ class PatrolCheck:
     def skipped(self) -> int:
         return int((~self.result.stops["visited"].astype(bool)).sum())
 
+    def record(self, *, red_class: str) -> PatrolCheckIn:
+        """What the check found, as it is stored (:class:`geo.patrol_checks.PatrolCheckIn`):
+        each planned stop with its village, whether it is red (of ``red_class``, the class the
+        plan must visit: ``inspection.must_visit_class``) and visited; the unplanned stops,
+        distance and time."""
+        stops = self.result.stops
+        villages = _column(self.planned, "village_code")
+        classes = _column(self.planned, "risk_class")
+        planned = [
+            PlannedStop(spot_id=str(spot), village_code=village, red=cls == red_class,
+                        visited=bool(visited))
+            for spot, village, cls, visited in zip(
+                stops["spot_id"], villages, classes, stops["visited"], strict=True
+            )
+        ]  # fmt: skip
+        return PatrolCheckIn(
+            river_chief=self.river_chief,
+            day=self.date,
+            stops=planned,
+            unplanned=len(self.result.unplanned),
+            distance_m=round(self.result.distance_m, 1),
+            minutes=round(self.result.minutes, 1),
+        )
+
     def table(self) -> gpd.GeoDataFrame:
         """One row per planned stop (``status`` visited or skipped), then one per unplanned
         spot where the track lingered (``unplanned``): order, spot, water, risk class, planned
@@ -282,6 +307,14 @@ class PatrolCheck:
         rows["order"] = rows["order"].astype("Int64")
         geometry = gpd.GeoSeries(list(rows.geometry), crs=self.spots.crs)
         return gpd.GeoDataFrame(rows[CHECK_COLUMNS], geometry=geometry)
+
+
+def _column(frame: pd.DataFrame, name: str) -> list[str | None]:
+    """A text column as strings, None where missing (or all None without the column)."""
+    if name not in frame:
+        return [None] * len(frame)
+    values = frame[name].astype("string")
+    return [None if pd.isna(v) or v == "" else str(v) for v in values]
 
 
 def _clock(times: pd.Series) -> list[str]:

@@ -51,7 +51,7 @@ from geo.layers import Layers
 from geo.network import RoadNetwork, SnapResult, snap_points
 from geo.settings import Settings, get_settings
 
-__all__ = ["HOME_CHECKS", "VisitPlan", "plan_visits", "visit_schedule"]
+__all__ = ["HOME_CHECKS", "VisitPlan", "due_status", "plan_visits", "visit_schedule"]
 
 FloatArray = NDArray[np.float64]
 
@@ -407,14 +407,29 @@ def _route_figures(day: TourDay, budget: float, message: str) -> dict[str, list[
     }
 
 
+def due_status(schedule: pd.DataFrame) -> pd.Series:
+    """Each household of a :func:`visit_schedule`: ``overdue`` when its home visit or its
+    contact is overdue, else ``due_week`` when either is due this week, else ``later`` (the
+    visit plan's ``overdue`` and ``due_week`` lists, and the supervisor's counts).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"visit_status": ["later", "due_week", "overdue"],
+    ...                   "contact_status": ["overdue", "later", "due_week"]})
+    >>> list(due_status(s))
+    ['overdue', 'due_week', 'overdue']
+    """
+    visit, contact = schedule["visit_status"], schedule["contact_status"]
+    overdue = (visit == "overdue") | (contact == "overdue")
+    week = (visit == "due_week") | (contact == "due_week")
+    status = np.select([overdue, week], ["overdue", "due_week"], "later")
+    return pd.Series(status, index=schedule.index, dtype=object)
+
+
 def _due_lists(sched: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The households whose contact or visit is overdue, and the others due this week."""
-    overdue = sched[(sched["visit_status"] == "overdue") | (sched["contact_status"] == "overdue")]
-    due_week = sched[
-        ((sched["visit_status"] == "due_week") | (sched["contact_status"] == "due_week"))
-        & ~sched.index.isin(overdue.index)
-    ]
-    return pd.DataFrame(overdue), pd.DataFrame(due_week)
+    status = due_status(sched)
+    return pd.DataFrame(sched[status == "overdue"]), pd.DataFrame(sched[status == "due_week"])
 
 
 def _urgency(due: pd.DataFrame) -> FloatArray:

@@ -49,6 +49,11 @@ FILE_ROLES: frozenset[Role] = frozenset(
     role for role, rule in ROLE_TABLE.items() if rule.visits != "none"
 )
 
+#: Roles that open the supervisor's page (``/supervise``: counts of their area only).
+SUPERVISION_ROLES: frozenset[Role] = frozenset(
+    role for role, rule in ROLE_TABLE.items() if rule.supervision
+)
+
 #: Which roles may import each layer (admin may import every layer).
 IMPORT_ROLES: dict[str, frozenset[Role]] = {
     layer: frozenset(

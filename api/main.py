@@ -29,6 +29,7 @@ from api.routes import (
     photos,
     plan,
     quarantine,
+    supervise,
     tiles,
     visits,
 )
@@ -96,6 +97,8 @@ def create_app(
     app.include_router(patrols.router)
     app.include_router(visits.router)
     app.include_router(photos.router)
+    app.include_router(supervise.router)
+    app.include_router(supervise.pages)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

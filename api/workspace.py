@@ -135,6 +135,9 @@ class Snapshot:
     equipment_ids: frozenset[str] = frozenset()
     water_ids: frozenset[str] = frozenset()
     base: str = ""  # fingerprint of the files
+    #: The households layer before the stored home visits were applied (None: no visits are
+    #: stored, ``layers.households`` is it): a past month is read as it stood then.
+    unvisited: gpd.GeoDataFrame | None = field(default=None, compare=False, repr=False)
     #: The road network of ``metric.roads``, shared by the snapshots with the same roads.
     networks: NetworkCache = field(default_factory=NetworkCache, compare=False, repr=False)
 
@@ -145,6 +148,12 @@ class Snapshot:
     def network(self) -> RoadNetwork:
         """The routable network of the metric roads, built once per roads version."""
         return self.networks.get(self.layer_version("roads"), self.metric.roads)
+
+    def households_before_visits(self) -> gpd.GeoDataFrame:
+        """The households layer as imported, before the stored home visits (WGS84)."""
+        if self.unvisited is None:
+            return self.layers.households
+        return self.unvisited
 
     def warnings(self, lang: Language = "zh") -> list[str]:
         """One line for the quarantined records (ids, rule, fix) and one per quarantined import."""
@@ -306,6 +315,7 @@ class Workspace:
                 frames[name] = self.base[name]
             layers, report = validate_layers(frames, settings=self.settings)
         report.raise_if_fatal(self.settings.language)
+        unvisited = layers.households
         layers = self._with_visits(layers)
         before = self._snapshot.layer_counters if self._snapshot is not None else {}
         counters = {name: before.get(name, -1) + 1 for name in all_schemas()}
@@ -323,6 +333,7 @@ class Workspace:
             equipment_ids=_ids(layers.equipment),
             water_ids=_ids(layers.waters),
             base=self.base_version,
+            unvisited=unvisited,
         )
         heads, items = self.store.record_frames()
         return self._apply(empty, heads, items, revision)

@@ -106,6 +106,9 @@ class RoleRule:
     visits
         Home visits and household files (一人一档), of the households it sees exactly:
         see :data:`VisitAccess`.
+    supervision
+        Whether it opens the supervisor's page (``/supervise``: visits per village and patrol
+        checks per river chief of its area, counts only).
     audit
         Whether it reads the audit log (``/api/audit``).
     """
@@ -118,6 +121,7 @@ class RoleRule:
     inspections: InspectionAccess = "none"
     patrols: PatrolAccess = "none"
     visits: VisitAccess = "none"
+    supervision: bool = False
     audit: bool = False
     waters_by_name: bool = False
     notes: str = field(default="", compare=False)
@@ -139,6 +143,7 @@ ROLE_TABLE: Mapping[Role, RoleRule] = {
         inspections="all",
         patrols="all",
         visits="record",
+        supervision=True,
         audit=True,
         notes="manages users on the command line; corrects or withdraws any record",
     ),
@@ -151,6 +156,7 @@ ROLE_TABLE: Mapping[Role, RoleRule] = {
         inspections="waters",
         patrols="all",
         visits="record",
+        supervision=True,
         notes="民政: the county's or a township's households and children's files",
     ),
     "children_director": RoleRule(
@@ -168,6 +174,7 @@ ROLE_TABLE: Mapping[Role, RoleRule] = {
         "area",
         patrols="all",
         visits="read",
+        supervision=True,
         notes="儿童督导员: their township's households and files",
     ),
     "river_chief": RoleRule(
@@ -457,13 +464,15 @@ _HOUSEHOLDS = {
 _INSPECTIONS = {"all": "any", "waters": "of the waters in their scope", "none": "—"}
 _PATROLS = {"all": "anyone's", "own": "their own", "none": "—"}
 _VISITS = {"record": "record, read files", "read": "read files", "none": "—"}
+_SUPERVISION = {True: "their area", False: "—"}
+_AUDIT = {True: "yes", False: "—"}
 
 
 def role_table_markdown() -> str:
     """:data:`ROLE_TABLE` as the Markdown table of the README's privacy section."""
     lines = [
-        "| role | area (`--area`) | households and household-level results | imports | inspections | patrol checks | home visits (in their scope) | audit log | who |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| role | area (`--area`) | households and household-level results | imports | inspections | patrol checks | home visits (in their scope) | supervisor's page | audit log | who |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for rule in ROLE_TABLE.values():
         levels = " or ".join(rule.levels) or "—"
@@ -477,6 +486,7 @@ def role_table_markdown() -> str:
         lines.append(
             f"| `{rule.role}` | {levels} | {_HOUSEHOLDS[rule.households]} | {imports} | "
             f"{_INSPECTIONS[rule.inspections]} | {_PATROLS[rule.patrols]} | "
-            f"{_VISITS[rule.visits]} | {'yes' if rule.audit else '—'} | {rule.notes} |"
+            f"{_VISITS[rule.visits]} | {_SUPERVISION[rule.supervision]} | "
+            f"{_AUDIT[rule.audit]} | {rule.notes} |"
         )
     return "\n".join(lines)

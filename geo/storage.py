@@ -51,13 +51,14 @@ import sqlalchemy as sa
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.types import UserDefinedType
 
 from geo.bounds import FREE_TEXT, NO_CONTROL, BoundedDate
 from geo.errors import InputError, TonganError
 from geo.i18n import tr
+from geo.patrol_checks import PatrolCheckIn, PlannedStop, StoredPatrolCheck
 from geo.schemas import CONDITIONS, EQUIPMENT_KINDS, EQUIPMENT_POINT_KINDS
 from geo.settings import DatabaseSettings
 from geo.settings import Role as Role
@@ -328,6 +329,7 @@ class _Tables:
     layers: sa.Table
     features: sa.Table
     visits: sa.Table
+    patrol_checks: sa.Table
 
     # Statements built once, so their compiled form is cached (the hot write path).
     @functools.cached_property
@@ -415,6 +417,7 @@ def _tables(backend: Backend) -> _Tables:
         layers=layers,
         features=features,
         visits=_visits_table(md, ident, stamp),
+        patrol_checks=_patrol_checks_table(md, ident, stamp),
     )
 
 
@@ -465,6 +468,23 @@ def _visits_table(md: sa.MetaData, ident: Any, stamp: sa.DateTime) -> sa.Table:
         sa.Column("recorded_at", stamp),
         sa.Column("recorded_by", sa.String),
         sa.Column("idempotency_key", sa.String),
+    )
+
+
+def _patrol_checks_table(md: sa.MetaData, ident: Any, stamp: sa.DateTime) -> sa.Table:
+    counts = ("planned", "visited", "skipped", "red_planned", "red_visited", "unplanned")
+    return sa.Table(
+        "patrol_checks",
+        md,
+        sa.Column("id", ident, primary_key=True),
+        sa.Column("river_chief", sa.String),
+        sa.Column("day", sa.Date),
+        *(sa.Column(name, sa.Integer) for name in counts),
+        sa.Column("distance_m", sa.Float),
+        sa.Column("minutes", sa.Float),
+        sa.Column("stops", sa.Text),
+        sa.Column("recorded_by", sa.String),
+        sa.Column("recorded_at", stamp),
     )
 
 
@@ -1453,7 +1473,8 @@ class Store:
         return _visit(row)
 
     def visit_frame(self) -> pd.DataFrame:
-        """Every stored visit as a frame of :data:`geo.visit_records.VISIT_COLUMNS`."""
+        """Every stored visit as a frame of :data:`geo.visit_records.VISIT_COLUMNS` and the
+        ``problems`` found (the supervisor's open problems)."""
         v = self._t.visits
         with self._read("reading the visits of") as conn:
             rows = conn.execute(
@@ -1466,6 +1487,7 @@ class Store:
                     v.c.lon,
                     v.c.lat,
                     v.c.relocate,
+                    v.c.problems,
                 ).order_by(v.c.id)
             ).all()
         return pd.DataFrame(
@@ -1478,8 +1500,73 @@ class Store:
                 "lon": pd.Series([r.lon for r in rows], dtype="float64"),
                 "lat": pd.Series([r.lat for r in rows], dtype="float64"),
                 "relocate": pd.Series([bool(r.relocate) for r in rows], dtype=bool),
+                "problems": pd.Series([r.problems for r in rows], dtype=object),
             }
         )
+
+    # --- patrol checks -------------------------------------------------------------------------
+
+    def record_patrol_check(
+        self, check: PatrolCheckIn, *, user: str, audit: AuditEntry | None = None
+    ) -> StoredPatrolCheck:
+        """Store what a patrol check found, with its audit entry; a check of the same river
+        chief and day replaces the earlier one (which keeps its id).
+
+        The revision does not rise: a check changes no layer.
+        """
+        t = self._t.patrol_checks
+        values = {
+            "river_chief": check.river_chief,
+            "day": check.day,
+            "planned": check.planned,
+            "visited": check.visited,
+            "skipped": check.skipped,
+            "red_planned": check.red_planned,
+            "red_visited": check.red_visited,
+            "unplanned": check.unplanned,
+            "distance_m": check.distance_m,
+            "minutes": check.minutes,
+            "stops": _dumps([s.model_dump() for s in check.stops]),
+            "recorded_by": user,
+            "recorded_at": _now(),
+        }
+        dialect = postgresql if self.backend == "postgresql" else sqlite
+        insert = dialect.insert(t).values(values)
+        kept = {"id", "river_chief", "day"}
+        upsert = insert.on_conflict_do_update(
+            index_elements=[t.c.river_chief, t.c.day],
+            set_={c.name: insert.excluded[c.name] for c in t.columns if c.name not in kept},
+        ).returning(t.c.id)
+        with self._write("storing a patrol check in") as conn:
+            new_id = int(conn.execute(upsert).scalar_one())
+            if audit is not None:
+                self._audit(conn, audit, f"{audit.resource}/{new_id}")
+        return StoredPatrolCheck(
+            **check.model_dump(),
+            id=new_id,
+            recorded_by=user,
+            recorded_at=values["recorded_at"],
+        )
+
+    def patrol_checks(
+        self,
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        chiefs: Sequence[str] | None = None,
+    ) -> list[StoredPatrolCheck]:
+        """Stored patrol checks by day and river chief: of the days from ``since`` to ``until``
+        (inclusive) and of these chiefs only, when given."""
+        t = self._t.patrol_checks
+        query = sa.select(t).order_by(t.c.day, t.c.river_chief)
+        if since is not None:
+            query = query.where(t.c.day >= since)
+        if until is not None:
+            query = query.where(t.c.day <= until)
+        if chiefs is not None:
+            query = query.where(t.c.river_chief.in_(list(chiefs)))
+        with self._read("reading the patrol checks of") as conn:
+            return [_patrol_check(r) for r in conn.execute(query).all()]
 
     def _inspection_filter(
         self, since: dt.date | None, limit: int | None, offset: int
@@ -1788,6 +1875,20 @@ def _visit(row: Any) -> Visit:
         relocate=bool(row.relocate),
         recorded_at=_utc(row.recorded_at),
         recorded_by=row.recorded_by,
+    )
+
+
+def _patrol_check(row: Any) -> StoredPatrolCheck:
+    return StoredPatrolCheck(
+        id=int(row.id),
+        river_chief=row.river_chief,
+        day=row.day,
+        stops=[PlannedStop(**s) for s in json.loads(row.stops)],
+        unplanned=int(row.unplanned),
+        distance_m=float(row.distance_m),
+        minutes=float(row.minutes),
+        recorded_by=row.recorded_by,
+        recorded_at=_utc(row.recorded_at),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from api.auth import SUPERVISION_ROLES
 from api.pages import PAGES
 from api.templating import lang_of, render
 from geo.i18n import tr
@@ -20,4 +21,16 @@ def index(request: Request) -> HTMLResponse:
         "intro": tr("plan_page_intro", lang),
         "open": tr("plan_card_open", lang),
     }
-    return render(request, "index.html.j2", pages=list(PAGES.values()), plan_words=plan_words)
+    role = request.state.principal.role
+    supervise_words = {}
+    if role == "admin" or role in SUPERVISION_ROLES:  # the card only for who may open it
+        supervise_words = {
+            code: tr(f"supervise_{code}", lang) for code in ("title", "card_intro", "card_open")
+        }
+    return render(
+        request,
+        "index.html.j2",
+        pages=list(PAGES.values()),
+        plan_words=plan_words,
+        supervise_words=supervise_words,
+    )

@@ -5,7 +5,9 @@ parameters), and the patrol plan's parameters as ``/api/patrol`` takes them (``s
 ``hours``, ``mode``, ``days``; the plan starts on ``first_day`` or ``date``). The plan is made
 from the workspace's current layers, the chief's stops of the day are matched against the
 track (:func:`analysis.verify.check_patrol`), and the answer lists every planned stop (visited,
-arrival, minutes), the unplanned stops, the distance and the time.
+arrival, minutes), the unplanned stops, the distance and the time. With a workspace database
+the result is stored (:meth:`geo.storage.Store.record_patrol_check`, audited in its
+transaction; one check per chief and day, a re-check replaces it), for the supervisor's page.
 
 Who: admin, civil_affairs, supervisor and river_chief (:data:`geo.access.ROLE_TABLE`); a river
 chief for their own patrols only (403 otherwise). An unreadable GPX, a track of another day or
@@ -21,13 +23,13 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from pydantic import BaseModel, Field, ValidationError
 
 from analysis.patrol import PatrolParams
 from analysis.registry import Inputs, PlanDate
 from analysis.verify import BEIJING, PatrolCheck, check_patrol
-from api.auth import PATROL_ROLES, AuthError, Principal
+from api.auth import PATROL_ROLES, AuthError, Principal, audit_entry
 from api.deps import PrincipalDep, StateDep
 from api.responses import ERROR_RESPONSES
 from api.state import ServerState
@@ -36,6 +38,7 @@ from geo.bounds import NO_CONTROL
 from geo.crs import WGS84
 from geo.errors import InputError, TonganError
 from geo.i18n import tr
+from geo.patrol_checks import PatrolCheckIn
 from geo.settings import Language
 
 router = APIRouter(prefix="/api/patrols", tags=["data API"], responses=ERROR_RESPONSES)
@@ -71,10 +74,16 @@ class VerifyOut(BaseModel):
     unplanned: list[StopOut]
     visited: int
     skipped: int
+    red_planned: int = Field(description="Planned stops of the class the plan must visit (red).")
+    red_visited: int = Field(description="Of those, the ones visited.")
     distance_m: float = Field(description="Metres along the track, not across its gaps.")
     minutes: float = Field(description="Minutes of the track, not across its gaps.")
     radius_m: float
     min_minutes: float
+    check_id: int | None = Field(
+        description="Id of the stored check (a re-check of the day keeps it); null when the "
+        "server has no workspace database and stores nothing."
+    )
 
 
 Chief = Annotated[str | None, Form(alias="river_chief", max_length=100, pattern=NO_CONTROL)]
@@ -90,11 +99,13 @@ DayQuery = Annotated[PlanDate | None, Query(alias="date", description="Day of th
     description=(
         "Multipart: the GPX `file`, `river_chief` and `date` (form fields or query parameters); "
         "the plan's parameters as `/api/patrol` takes them. A stop is visited when the track "
-        "stays within `inspection.verify_radius_m` of it for `verify_min_minutes`. Admin, "
-        "civil_affairs, supervisor; a river chief for their own patrols only."
+        "stays within `inspection.verify_radius_m` of it for `verify_min_minutes`. The result "
+        "is stored (one check per chief and day: a re-check replaces it) for the supervisor's "
+        "page. Admin, civil_affairs, supervisor; a river chief for their own patrols only."
     ),
 )
 def verify_patrol(
+    request: Request,
     state: StateDep,
     principal: PrincipalDep,
     file: Annotated[UploadFile, File(description="the GPS track, GPX 1.1 with <time>")],
@@ -125,7 +136,14 @@ def verify_patrol(
         first = exc.errors()[0]
         raise InputError(f"parameter {first['loc'][0]}: {first['msg']}", status=422) from None
     check = _check(state, principal, data, name, params, chief, day, lang)
-    return _out(check)
+    record = check.record(red_class=state.settings.inspection.must_visit_class)
+    check_id = None
+    if state.store is not None:
+        audit = audit_entry(request, principal, 200)
+        stored = state.store.record_patrol_check(record, user=principal.name, audit=audit)
+        request.state.audited = True
+        check_id = stored.id
+    return _out(check, record, check_id)
 
 
 def _given(value: T | None, field: str, lang: Language) -> T:
@@ -185,7 +203,7 @@ def _check(
         raise InputError(exc.message, status=422) from None
 
 
-def _out(check: PatrolCheck) -> VerifyOut:
+def _out(check: PatrolCheck, record: PatrolCheckIn, check_id: int | None) -> VerifyOut:
     table = check.table()
     wgs = table.geometry.to_crs(WGS84)
     result = check.result
@@ -212,8 +230,9 @@ def _out(check: PatrolCheck) -> VerifyOut:
     return VerifyOut(
         river_chief=check.river_chief, date=check.date, stops=stops[:planned],
         unplanned=stops[planned:], visited=check.visited, skipped=check.skipped,
+        red_planned=record.red_planned, red_visited=record.red_visited,
         distance_m=round(result.distance_m, 1), minutes=round(result.minutes, 1),
-        radius_m=check.radius_m, min_minutes=check.min_minutes,
+        radius_m=check.radius_m, min_minutes=check.min_minutes, check_id=check_id,
     )  # fmt: skip
 
 

@@ -42,6 +42,7 @@ BEYOND_THE_SCHEMA: dict[str, str] = {
     "POST /api/inspections/{record_id}/photos": "the file must be a JPEG, PNG or WebP image",
     "POST /api/visit-records/{record_id}/photos": "the file must be a JPEG, PNG or WebP image",
     "POST /api/visit-records": "the household must be one of the user's villages, the date past",
+    "GET /api/supervision": "the month must have begun (not after the server's today)",
     "GET /api/siting": "k can be at most the number of candidate sites the layers give",
     "GET /api/visits": "a village code must be one of the layer's",
     "GET /ogc/collections/{cid}/items": "a bbox's minimum latitude comes before its maximum",

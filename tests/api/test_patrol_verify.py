@@ -72,6 +72,18 @@ def test_the_chief_verifies_their_own_patrol(
     assert body["distance_m"] == pytest.approx(walked.distance_m, rel=1e-3)
     assert body["minutes"] == walked.minutes
     assert (body["radius_m"], body["min_minutes"]) == (50.0, 3.0)
+    # every one of the four stops is red (W002-011, KS-K03, W002-005, W002-006 on 2026-07-04)
+    assert (body["red_planned"], body["red_visited"]) == (4, 3)
+    # stored for the supervisor's page, audited in its own transaction
+    (stored,) = store.patrol_checks(chiefs=[CHIEF])
+    assert stored.id == body["check_id"] and stored.recorded_by == CHIEF
+    assert (stored.planned, stored.visited, stored.skipped, stored.unplanned) == (4, 3, 1, 0)
+    assert (stored.red_planned, stored.red_visited, stored.day) == (4, 3, DAY)
+    assert {s.spot_id: s.visited for s in stored.stops} == {s: s != SKIPPED for s in walked.stops}
+    assert {s.village_code for s in stored.stops} == {"421023102003"}  # 三合村, 柳塘乡
+    assert stored.distance_m == pytest.approx(walked.distance_m, rel=1e-3)
+    posts = [e for e in store.audit_log() if e["action"] == "post" and e["user"] == CHIEF]
+    assert [e["resource"] for e in posts] == [f"/api/patrols/verify/{stored.id}"]
 
 
 def test_query_parameters_and_other_roles(server: tuple[TestClient, Store], walked: Walk) -> None:
@@ -82,6 +94,9 @@ def test_query_parameters_and_other_roles(server: tuple[TestClient, Store], walk
     )
     assert r.status_code == 200, r.text
     assert r.json()["skipped"] == 1
+    # the same chief and day checked again: the stored check is replaced, not added
+    assert [c.id for c in store.patrol_checks(chiefs=[CHIEF])] == [r.json()["check_id"]]
+    assert store.patrol_checks(chiefs=[CHIEF])[0].recorded_by == "admin-user"
     # a river chief may not check another chief's patrol; a viewer no patrol at all
     other = _bearer(store, "新堤村河长", "river_chief")
     form = {"river_chief": CHIEF, "date": DAY.isoformat()}
@@ -90,6 +105,7 @@ def test_query_parameters_and_other_roles(server: tuple[TestClient, Store], walk
     assert "may verify their own patrols only" in refused.json()["description"]
     viewer = client.post(URL, files=_upload(walked.gpx), data=form)
     assert viewer.status_code == 403 and "supervisor" in viewer.json()["description"]
+    assert store.patrol_checks(chiefs=[CHIEF])[0].recorded_by == "admin-user"  # refused: kept
 
 
 def test_bad_input_is_a_422_with_the_fix(server: tuple[TestClient, Store], walked: Walk) -> None:
@@ -108,3 +124,14 @@ def test_bad_input_is_a_422_with_the_fix(server: tuple[TestClient, Store], walke
     no_date = client.post(URL, files=_upload(walked.gpx), data={"river_chief": CHIEF},
                           headers=admin)  # fmt: skip
     assert no_date.status_code == 422 and "date" in no_date.json()["description"]
+
+
+def test_a_server_without_a_database_checks_but_stores_nothing(
+    sample: Layers, walked: Walk
+) -> None:
+    app = create_app(layers=sample, settings=Settings(), authorised=True)  # civil_affairs
+    with TestClient(app) as client:
+        form = {"river_chief": CHIEF, "date": DAY.isoformat()}
+        r = client.post(URL, files=_upload(walked.gpx), data=form)
+    assert r.status_code == 200, r.text
+    assert r.json()["check_id"] is None and r.json()["visited"] == 3

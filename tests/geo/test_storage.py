@@ -97,7 +97,7 @@ def test_migrations_downgrade_and_upgrade_again(
             command.upgrade(_alembic_config(conn), "head")
             assert sa.inspect(conn).has_table("inspections")
             assert conn.execute(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")).all() == [
-                ("0004",)
+                ("0005",)
             ]
             command.downgrade(_alembic_config(conn), "0001")  # v0002: the edit count
             assert "edits" not in {
